@@ -1,0 +1,36 @@
+# The two commands of the README, and the steps behind them.
+#   make dev   — build, apply D1 migrations locally, serve on 127.0.0.1:$(PORT)
+#   make test  — every test: formatting, lints, unit, API and browser tests
+PORT ?= 8787
+PERSIST ?= .wrangler/state
+export PATH := $(CURDIR)/node_modules/.bin:$(CURDIR)/.tools/bin:$(HOME)/.cargo/bin:$(PATH)
+export WRANGLER_SEND_METRICS := false
+
+.PHONY: dev test setup build check unit api browser bench
+
+setup:
+	sh scripts/setup.sh
+
+build: setup
+	sh scripts/build-worker.sh
+
+dev: build
+	wrangler d1 migrations apply DB --local --persist-to $(PERSIST)
+	SKIP_WORKER_BUILD=1 wrangler dev --local --ip 127.0.0.1 --port $(PORT) \
+	  --persist-to $(PERSIST) --show-interactive-dev-session=false
+
+check:
+	cargo fmt --all --check
+	cargo clippy --workspace --all-targets -- -D warnings
+
+unit:
+	cargo test --lib
+
+api: build
+	cargo test -p api-tests -- --test-threads 4
+
+browser: build
+	sh scripts/setup.sh --browser
+	node --test --test-concurrency=1 tests/browser/
+
+test: check unit api browser

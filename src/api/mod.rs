@@ -1,0 +1,234 @@
+//! The HTTP edge: parse the request, check what can be checked without the
+//! appointment (size 413, media type 415, id shape 404), hand the rest to the
+//! appointment's Durable Object, and log one JSON line per request.
+
+pub mod render;
+mod routes;
+
+use serde_json::json;
+use wasm_bindgen::JsValue;
+use worker::{Env, Headers, Method, Request, RequestInit, Response};
+
+use crate::appointment::{Op, ID_HEADER, ORIGIN_HEADER};
+use crate::error::{ApiError, ApiResult, MAX_BODY_BYTES};
+use crate::secrets;
+pub use routes::Route;
+
+/// The Content-Security-Policy of every page: only our own origin.
+pub const CSP: &str = "default-src 'self'; img-src 'self' data:; style-src 'self'; \
+script-src 'self'; connect-src 'self'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
+
+const OPENAPI: &str = include_str!("openapi.json");
+
+/// Answers one request to the Worker.
+pub async fn handle(req: Request, env: Env) -> worker::Result<Response> {
+    let started = worker::Date::now().as_millis();
+    let request_id = secrets::new_participant_id().unwrap_or_default();
+    let method = req.method();
+    let route = Route::parse(&method, &req.path());
+    let pattern = route.as_ref().map(Route::pattern).unwrap_or("unmatched");
+    let appointment = match &route {
+        Ok(Route::Appointment { id, .. } | Route::Page { id }) => Some(id.clone()),
+        _ => None,
+    };
+    let response = match route {
+        Ok(route) => match dispatch(req, &env, route).await {
+            Ok(r) => r,
+            Err(e) => e.to_response(),
+        },
+        Err(e) => e.to_response(),
+    };
+    let status = response.status_code();
+    // A WebSocket upgrade's headers are the runtime's to keep.
+    let response = if status == 101 {
+        response
+    } else {
+        with_header(response, "x-request-id", &request_id)
+    };
+    let line = json!({
+        "request_id": request_id,
+        "method": method.to_string(),
+        "route": pattern,
+        "status": status,
+        "duration_ms": worker::Date::now().as_millis().saturating_sub(started),
+        "appointment": appointment,
+    });
+    worker::console_log!("{line}");
+    Ok(response)
+}
+
+async fn dispatch(mut req: Request, env: &Env, route: Route) -> ApiResult<Response> {
+    let body = if route.has_body() {
+        Some(read_json_body(&mut req).await?)
+    } else {
+        None
+    };
+    match route {
+        Route::Health => json_ok(&json!({ "status": "ok" })),
+        Route::OpenApi => {
+            let headers = Headers::new();
+            headers.set("content-type", "application/json; charset=utf-8")?;
+            Ok(Response::from_bytes(OPENAPI.as_bytes().to_vec())?.with_headers(headers))
+        }
+        Route::Stats => Err(ApiError::NotFound),
+        Route::Create => create(&req, env, body.unwrap_or_default()).await,
+        Route::Appointment { id, op } => {
+            if !secrets::is_valid_id(&id) {
+                return Err(ApiError::NotFound);
+            }
+            if let Op::Availability(pid) | Op::Leave(pid) = &op {
+                if !secrets::is_valid_id(pid) {
+                    return Err(ApiError::NotFound);
+                }
+            }
+            if op == Op::Live {
+                return Ok(stub(env, &id)?.fetch_with_request(req).await?);
+            }
+            forward(&req, env, &id, &op, body).await
+        }
+        Route::Page { id } => page(&req, env, &id).await,
+        Route::Asset => Ok(env.assets("ASSETS")?.fetch_request(req).await?),
+    }
+}
+
+/// The body of a request that must carry JSON: 413 past 64 KiB, then 415
+/// unless it says it is JSON.
+async fn read_json_body(req: &mut Request) -> ApiResult<Vec<u8>> {
+    let declared = req
+        .headers()
+        .get("content-length")?
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    if declared.is_some_and(|n| n > MAX_BODY_BYTES as u64) {
+        return Err(ApiError::PayloadTooLarge);
+    }
+    let bytes = req.bytes().await.unwrap_or_default();
+    if bytes.len() > MAX_BODY_BYTES {
+        return Err(ApiError::PayloadTooLarge);
+    }
+    let content_type = req.headers().get("content-type")?.unwrap_or_default();
+    let essence = content_type.split(';').next().unwrap_or("").trim();
+    if !essence.eq_ignore_ascii_case("application/json") {
+        return Err(ApiError::UnsupportedMediaType);
+    }
+    Ok(bytes)
+}
+
+/// `response` with one more header. Responses that come back from a
+/// Durable Object or the assets have immutable headers, so this copies them.
+fn with_header(response: Response, name: &str, value: &str) -> Response {
+    let status = response.status_code();
+    let headers = Headers::new();
+    for (k, v) in response.headers().entries() {
+        let _ = headers.append(&k, &v);
+    }
+    let _ = headers.set(name, value);
+    let (_, body) = response.into_parts();
+    match Response::from_body(body) {
+        Ok(r) => r.with_status(status).with_headers(headers),
+        Err(e) => ApiError::Internal(e.to_string()).to_response(),
+    }
+}
+
+fn json_ok(value: &serde_json::Value) -> ApiResult<Response> {
+    let headers = Headers::new();
+    headers.set("content-type", "application/json; charset=utf-8")?;
+    headers.set("cache-control", "no-store")?;
+    Ok(Response::from_bytes(value.to_string().into_bytes())?.with_headers(headers))
+}
+
+/// The origin that links and QR codes carry: `PUBLIC_ORIGIN`, else the
+/// request's own.
+fn public_origin(req: &Request, env: &Env) -> String {
+    if let Ok(v) = env.var("PUBLIC_ORIGIN") {
+        let v = v.to_string();
+        if !v.trim().is_empty() {
+            return v.trim().trim_end_matches('/').to_string();
+        }
+    }
+    req.url()
+        .map(|u| u.origin().ascii_serialization())
+        .unwrap_or_default()
+}
+
+fn stub(env: &Env, id: &str) -> ApiResult<worker::Stub> {
+    Ok(env
+        .durable_object("APPOINTMENT")?
+        .id_from_name(id)?
+        .get_stub()?)
+}
+
+/// Sends `op` to the appointment's object and returns its answer.
+async fn forward(
+    req: &Request,
+    env: &Env,
+    id: &str,
+    op: &Op,
+    body: Option<Vec<u8>>,
+) -> ApiResult<Response> {
+    let headers = Headers::new();
+    for name in ["authorization", "if-none-match"] {
+        if let Some(v) = req.headers().get(name)? {
+            headers.set(name, &v)?;
+        }
+    }
+    headers.set(ID_HEADER, id)?;
+    headers.set(ORIGIN_HEADER, &public_origin(req, env))?;
+    let mut init = RequestInit::new();
+    init.with_headers(headers).with_method(if body.is_some() {
+        Method::Post
+    } else {
+        Method::Get
+    });
+    if let Some(body) = body {
+        init.with_body(Some(JsValue::from(js_sys::Uint8Array::from(
+            body.as_slice(),
+        ))));
+    }
+    let query = req
+        .url()?
+        .query()
+        .map(|q| format!("?{q}"))
+        .unwrap_or_default();
+    let inner = Request::new_with_init(&format!("https://appointment{}{query}", op.path()), &init)?;
+    Ok(stub(env, id)?.fetch_with_request(inner).await?)
+}
+
+/// Creates an appointment under a fresh id (a new one if, improbably, the
+/// id is taken).
+async fn create(req: &Request, env: &Env, body: Vec<u8>) -> ApiResult<Response> {
+    for _ in 0..3 {
+        let id = secrets::new_appointment_id().map_err(ApiError::Internal)?;
+        let response = forward(req, env, &id, &Op::Create, Some(body.clone())).await?;
+        if response.status_code() != 409 {
+            return Ok(response);
+        }
+    }
+    Err(ApiError::Internal(
+        "no free appointment id after 3 tries".into(),
+    ))
+}
+
+/// `/a/{id}`: the app page, or a page saying there is no such appointment.
+async fn page(req: &Request, env: &Env, id: &str) -> ApiResult<Response> {
+    let exists = secrets::is_valid_id(id)
+        && forward(req, env, id, &Op::Exists, None)
+            .await?
+            .status_code()
+            == 204;
+    let (asset, status) = if exists {
+        ("https://assets.local/app", 200)
+    } else {
+        ("https://assets.local/notfound", 404)
+    };
+    let mut asset = env.assets("ASSETS")?.fetch(asset, None).await?;
+    let bytes = asset.bytes().await?;
+    let headers = Headers::new();
+    headers.set("content-type", "text/html; charset=utf-8")?;
+    headers.set("content-security-policy", CSP)?;
+    headers.set("x-content-type-options", "nosniff")?;
+    headers.set("referrer-policy", "no-referrer")?;
+    headers.set("cache-control", "no-cache")?;
+    Ok(Response::from_bytes(bytes)?
+        .with_status(status)
+        .with_headers(headers))
+}

@@ -1,0 +1,192 @@
+//! What the group sees: per-slot counts (the heatmap) and the best windows.
+//! Both are recomputed from every participant's availability on each view,
+//! so they are built on bitsets of participants per slot to stay fast at
+//! 1,000 participants × 4,464 slots.
+
+use std::cmp::Reverse;
+
+use serde::Serialize;
+
+use super::availability::Availability;
+use super::grid::Grid;
+
+/// How many best windows the view shows.
+pub const MAX_BEST: usize = 5;
+
+/// How many participants have each level at each slot.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Counts {
+    /// `available[i]`: participants available at slot `i`.
+    pub available: Vec<u32>,
+    /// `if_needed[i]`: participants available if need be at slot `i`.
+    pub if_needed: Vec<u32>,
+}
+
+/// Counts levels over `len` slots. Availabilities shorter than `len` count
+/// as `none` for the missing slots; longer ones are cut.
+pub fn counts(participants: &[&Availability], len: usize) -> Counts {
+    let mut out = Counts {
+        available: vec![0; len],
+        if_needed: vec![0; len],
+    };
+    for a in participants {
+        for_each_set_slot(a, len, |i, bits| match bits {
+            0b01 => out.available[i] += 1,
+            0b10 => out.if_needed[i] += 1,
+            _ => {}
+        });
+    }
+    out
+}
+
+/// Calls `f(slot, bits)` for every slot below `len` whose two bits are not
+/// zero, skipping empty bytes four slots at a time.
+fn for_each_set_slot(a: &Availability, len: usize, mut f: impl FnMut(usize, u8)) {
+    for (k, &byte) in a.as_bytes().iter().enumerate() {
+        if byte == 0 {
+            continue;
+        }
+        for r in 0..4 {
+            let i = k * 4 + r;
+            if i >= len {
+                return;
+            }
+            let bits = (byte >> (2 * r)) & 0b11;
+            if bits != 0 {
+                f(i, bits);
+            }
+        }
+    }
+}
+
+/// One of the best times: slots `start..end` of one day, with who is
+/// available throughout and who is available if need be throughout.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Window {
+    /// First slot index.
+    pub start: usize,
+    /// One past the last slot index.
+    pub end: usize,
+    /// Ids of the participants available on every slot.
+    pub available: Vec<String>,
+    /// Ids of the participants available if need be on every slot.
+    pub if_needed: Vec<String>,
+}
+
+/// Participants per slot as rows of bits, `words` u64s per slot.
+struct Bitsets {
+    words: usize,
+    bits: Vec<u64>,
+}
+
+impl Bitsets {
+    fn row(&self, i: usize) -> &[u64] {
+        &self.bits[i * self.words..(i + 1) * self.words]
+    }
+}
+
+fn ones(row: &[u64]) -> u32 {
+    row.iter().map(|w| w.count_ones()).sum()
+}
+
+/// A window before its participants are turned into ids.
+struct Candidate {
+    start: usize,
+    end: usize,
+    available: u32,
+    if_needed: u32,
+}
+
+/// The best windows: maximal runs of consecutive slots within one day over
+/// which the same non-empty set of participants is available, with at
+/// least `min_slots` slots (0 and 1 keep all), ordered by how many are
+/// available, then how many are available if need be throughout, then
+/// length (all descending), then start; at most [`MAX_BEST`]. Ids are
+/// listed in the order of `participants`.
+pub fn best(grid: &Grid, participants: &[(&str, &Availability)], min_slots: usize) -> Vec<Window> {
+    let len = grid.len();
+    let words = participants.len().div_ceil(64);
+    if len == 0 || words == 0 {
+        return Vec::new();
+    }
+    let mut available = Bitsets {
+        words,
+        bits: vec![0; len * words],
+    };
+    let mut if_needed = Bitsets {
+        words,
+        bits: vec![0; len * words],
+    };
+    for (p, (_, a)) in participants.iter().enumerate() {
+        let (word, bit) = (p / 64, 1u64 << (p % 64));
+        for_each_set_slot(a, len, |i, bits| match bits {
+            0b01 => available.bits[i * words + word] |= bit,
+            0b10 => if_needed.bits[i * words + word] |= bit,
+            _ => {}
+        });
+    }
+
+    let mut candidates = Vec::new();
+    let mut scratch = vec![0u64; words];
+    let mut i = 0;
+    while i < len {
+        let set = available.row(i);
+        let mut j = i + 1;
+        while j < len && grid.day_of(j) == grid.day_of(i) && available.row(j) == set {
+            j += 1;
+        }
+        if ones(set) > 0 && j - i >= min_slots {
+            intersect(&if_needed, i, j, &mut scratch);
+            candidates.push(Candidate {
+                start: i,
+                end: j,
+                available: ones(set),
+                if_needed: ones(&scratch),
+            });
+        }
+        i = j;
+    }
+    candidates.sort_unstable_by_key(|c| {
+        (
+            Reverse(c.available),
+            Reverse(c.if_needed),
+            Reverse(c.end - c.start),
+            c.start,
+        )
+    });
+    candidates.truncate(MAX_BEST);
+
+    let ids = |row: &[u64]| -> Vec<String> {
+        participants
+            .iter()
+            .enumerate()
+            .filter(|(p, _)| row[p / 64] & (1 << (p % 64)) != 0)
+            .map(|(_, (id, _))| (*id).to_owned())
+            .collect()
+    };
+    candidates
+        .into_iter()
+        .map(|c| {
+            intersect(&if_needed, c.start, c.end, &mut scratch);
+            Window {
+                start: c.start,
+                end: c.end,
+                available: ids(available.row(c.start)),
+                if_needed: ids(&scratch),
+            }
+        })
+        .collect()
+}
+
+/// Writes into `out` the participants set in every row `start..end`.
+fn intersect(sets: &Bitsets, start: usize, end: usize, out: &mut [u64]) {
+    out.copy_from_slice(sets.row(start));
+    for i in start + 1..end {
+        for (o, w) in out.iter_mut().zip(sets.row(i)) {
+            *o &= w;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,365 @@
+//! The shape of an appointment's grid as the organiser chose it: zone, days
+//! (dates or weekdays), daily time window and slot size. Parsed from the
+//! create request (with the "dates near today" rule) or from storage
+//! (without it, since stored appointments age), and printed back in one
+//! normal form that the view merges in.
+
+use std::collections::BTreeSet;
+
+use chrono::{DateTime, Months, NaiveDate, NaiveTime, TimeDelta, Utc, Weekday};
+use serde_json::{json, Map, Value};
+
+use super::wire::{self, MINUTES_PER_DAY};
+pub use super::zone::Zone;
+use super::DomainError;
+
+/// The most dates an appointment may have.
+pub const MAX_DATES: usize = 31;
+
+/// The size of one slot in minutes: 10, 15, 30 or 60.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct SlotMinutes(u32);
+
+impl SlotMinutes {
+    /// The sizes an organiser may pick.
+    pub const ALLOWED: [u32; 4] = [10, 15, 30, 60];
+
+    /// A slot size, if it is one of [`Self::ALLOWED`].
+    pub fn new(minutes: u32) -> Result<SlotMinutes, DomainError> {
+        if Self::ALLOWED.contains(&minutes) {
+            Ok(SlotMinutes(minutes))
+        } else {
+            Err(slot_error())
+        }
+    }
+
+    /// Minutes per slot.
+    pub fn get(&self) -> u32 {
+        self.0
+    }
+}
+
+impl Default for SlotMinutes {
+    /// 30 minutes, used when the organiser does not say.
+    fn default() -> Self {
+        SlotMinutes(30)
+    }
+}
+
+fn slot_error() -> DomainError {
+    DomainError::InvalidSlotMinutes("slot_minutes must be one of 10, 15, 30, 60".into())
+}
+
+/// The days an appointment covers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Days {
+    /// Specific calendar dates, sorted ascending, unique, 1–31 of them.
+    Dates(Vec<NaiveDate>),
+    /// A weekly pattern, sorted Monday to Sunday, unique, 1–7 of them.
+    Weekdays(Vec<Weekday>),
+}
+
+impl Days {
+    /// How many days (dates or weekdays) there are.
+    pub fn len(&self) -> usize {
+        match self {
+            Days::Dates(d) => d.len(),
+            Days::Weekdays(w) => w.len(),
+        }
+    }
+
+    /// Never true for a parsed schedule; here for completeness.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// A valid appointment schedule. Title is not part of it: it is parsed
+/// separately with [`super::Title::parse`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Schedule {
+    zone: Zone,
+    days: Days,
+    start_minute: u32,
+    end_minute: u32,
+    slot: SlotMinutes,
+}
+
+impl Schedule {
+    /// Parses the body of a create request. Dates must lie between
+    /// yesterday and the same calendar date a year ahead, both taken as the
+    /// calendar date of `now` in the appointment's own zone.
+    pub fn parse_new(body: &Value, now: DateTime<Utc>) -> Result<Schedule, DomainError> {
+        parse(body, Some(now))
+    }
+
+    /// Parses a schedule read back from storage: the same rules except the
+    /// date range, because an appointment's dates drift into the past.
+    pub fn parse_stored(value: &Value) -> Result<Schedule, DomainError> {
+        parse(value, None)
+    }
+
+    /// The appointment's zone.
+    pub fn zone(&self) -> Zone {
+        self.zone
+    }
+
+    /// The days the grid covers.
+    pub fn days(&self) -> &Days {
+        &self.days
+    }
+
+    /// First minute after local midnight of each day's window.
+    pub fn start_minute(&self) -> u32 {
+        self.start_minute
+    }
+
+    /// Minute after local midnight where each day's window ends (exclusive,
+    /// up to 1440).
+    pub fn end_minute(&self) -> u32 {
+        self.end_minute
+    }
+
+    /// The slot size.
+    pub fn slot_minutes(&self) -> SlotMinutes {
+        self.slot
+    }
+
+    /// The normal form: `{"timezone", "dates"|"weekdays", "start", "end",
+    /// "slot_minutes"}`, which [`Self::parse_stored`] reads back.
+    pub fn to_value(&self) -> Value {
+        let mut out = Map::new();
+        out.insert("timezone".into(), json!(self.zone.name()));
+        match &self.days {
+            Days::Dates(dates) => {
+                let list: Vec<String> = dates.iter().map(|d| wire::format_date(*d)).collect();
+                out.insert("dates".into(), json!(list));
+            }
+            Days::Weekdays(days) => {
+                let list: Vec<&str> = days.iter().map(|w| wire::weekday_name(*w)).collect();
+                out.insert("weekdays".into(), json!(list));
+            }
+        }
+        out.insert("start".into(), json!(wire::format_time(self.start_minute)));
+        out.insert("end".into(), json!(wire::format_time(self.end_minute)));
+        out.insert("slot_minutes".into(), json!(self.slot.get()));
+        Value::Object(out)
+    }
+
+    /// When the appointment expires. A dates appointment: `dates_grace`
+    /// after its last date ends in its zone (the local midnight starting
+    /// the next day, or the first instant after it if DST skips it). A
+    /// weekdays appointment: `weekdays_grace` after `last_change`.
+    pub fn expires_at(
+        &self,
+        last_change: DateTime<Utc>,
+        dates_grace: TimeDelta,
+        weekdays_grace: TimeDelta,
+    ) -> DateTime<Utc> {
+        let (from, grace) = match &self.days {
+            Days::Weekdays(_) => (last_change, weekdays_grace),
+            Days::Dates(dates) => {
+                let next_day = dates.last().and_then(|d| d.succ_opt());
+                let Some(next_day) = next_day else {
+                    return DateTime::<Utc>::MAX_UTC;
+                };
+                let midnight = next_day.and_time(NaiveTime::MIN);
+                (self.zone.first_instant_at_or_after(midnight), dates_grace)
+            }
+        };
+        from.checked_add_signed(grace)
+            .unwrap_or(DateTime::<Utc>::MAX_UTC)
+    }
+}
+
+/// Shared by both entry points; `now` is `None` for stored schedules.
+fn parse(body: &Value, now: Option<DateTime<Utc>>) -> Result<Schedule, DomainError> {
+    let Value::Object(obj) = body else {
+        return Err(DomainError::InvalidBody(
+            "the request body must be a JSON object".into(),
+        ));
+    };
+    let present = |key: &str| obj.get(key).filter(|v| !v.is_null());
+
+    let zone = match present("timezone") {
+        None => {
+            return Err(DomainError::InvalidTimezone(
+                "timezone is required: an IANA name such as Asia/Seoul".into(),
+            ))
+        }
+        Some(Value::String(name)) => Zone::parse(name)?,
+        Some(_) => {
+            return Err(DomainError::InvalidTimezone(
+                "timezone must be a string: an IANA name such as Asia/Seoul".into(),
+            ))
+        }
+    };
+
+    let days = match (present("dates"), present("weekdays")) {
+        (Some(_), Some(_)) => {
+            return Err(DomainError::InvalidDates(
+                "give either dates or weekdays, not both".into(),
+            ))
+        }
+        (None, None) => {
+            return Err(DomainError::InvalidDates(
+                "dates (or weekdays) is required".into(),
+            ))
+        }
+        (Some(dates), None) => Days::Dates(parse_dates(dates, zone, now)?),
+        (None, Some(weekdays)) => Days::Weekdays(parse_weekdays(weekdays)?),
+    };
+
+    let slot = match present("slot_minutes") {
+        None => SlotMinutes::default(),
+        Some(v) => v
+            .as_u64()
+            .and_then(|n| u32::try_from(n).ok())
+            .ok_or_else(slot_error)
+            .and_then(SlotMinutes::new)?,
+    };
+
+    let start_minute = parse_time_field(present("start"), "start", false, slot)?;
+    let end_minute = parse_time_field(present("end"), "end", true, slot)?;
+    if end_minute <= start_minute {
+        return Err(DomainError::InvalidTimeWindow {
+            field: "end",
+            message: format!(
+                "end ({}) must be after start ({})",
+                wire::format_time(end_minute),
+                wire::format_time(start_minute)
+            ),
+        });
+    }
+
+    Ok(Schedule {
+        zone,
+        days,
+        start_minute,
+        end_minute,
+        slot,
+    })
+}
+
+fn dates_error(message: String) -> DomainError {
+    DomainError::InvalidDates(message)
+}
+
+fn parse_dates(
+    value: &Value,
+    zone: Zone,
+    now: Option<DateTime<Utc>>,
+) -> Result<Vec<NaiveDate>, DomainError> {
+    let Value::Array(items) = value else {
+        return Err(dates_error(
+            "dates must be an array of dates like \"2026-12-01\"".into(),
+        ));
+    };
+    if items.is_empty() || items.len() > MAX_DATES {
+        return Err(dates_error(format!(
+            "dates must list 1–{MAX_DATES} dates (got {})",
+            items.len()
+        )));
+    }
+    // The window is measured in the appointment's zone: for a Kiritimati
+    // (UTC+14) organiser "today" is often already tomorrow in UTC.
+    let window = now.map(|now| {
+        let today = now.with_timezone(&zone.tz()).date_naive();
+        let earliest = today.pred_opt().unwrap_or(today);
+        let latest = today.checked_add_months(Months::new(12)).unwrap_or(today);
+        (earliest, latest)
+    });
+    let mut seen = BTreeSet::new();
+    for (i, item) in items.iter().enumerate() {
+        let date = item.as_str().and_then(wire::parse_date).ok_or_else(|| {
+            dates_error(format!(
+                "dates[{i}]: {item} is not a date like \"2026-12-01\""
+            ))
+        })?;
+        if let Some((earliest, latest)) = window {
+            if date < earliest {
+                return Err(dates_error(format!(
+                    "dates[{i}]: {} is in the past; the earliest allowed is {} (yesterday in {})",
+                    wire::format_date(date),
+                    wire::format_date(earliest),
+                    zone.name()
+                )));
+            }
+            if date > latest {
+                return Err(dates_error(format!(
+                    "dates[{i}]: {} is too far ahead; the latest allowed is {} (one year from today in {})",
+                    wire::format_date(date),
+                    wire::format_date(latest),
+                    zone.name()
+                )));
+            }
+        }
+        if !seen.insert(date) {
+            return Err(dates_error(format!(
+                "dates[{i}]: {} is listed twice",
+                wire::format_date(date)
+            )));
+        }
+    }
+    Ok(seen.into_iter().collect())
+}
+
+fn parse_weekdays(value: &Value) -> Result<Vec<Weekday>, DomainError> {
+    let error = DomainError::InvalidWeekdays;
+    let Value::Array(items) = value else {
+        return Err(error(
+            "weekdays must be an array like [\"mon\", \"wed\"]".into(),
+        ));
+    };
+    if items.is_empty() || items.len() > wire::WEEK.len() {
+        return Err(error(format!(
+            "weekdays must list 1–7 days (got {})",
+            items.len()
+        )));
+    }
+    let mut seen = BTreeSet::new();
+    for (i, item) in items.iter().enumerate() {
+        let day = item.as_str().and_then(wire::parse_weekday).ok_or_else(|| {
+            error(format!(
+                "weekdays[{i}]: {item} is not one of \"mon\", \"tue\", \"wed\", \"thu\", \"fri\", \"sat\", \"sun\""
+            ))
+        })?;
+        if !seen.insert(day.num_days_from_monday()) {
+            return Err(error(format!("weekdays[{i}]: {item} is listed twice")));
+        }
+    }
+    Ok(seen.into_iter().map(|n| wire::WEEK[n as usize]).collect())
+}
+
+fn parse_time_field(
+    value: Option<&Value>,
+    field: &'static str,
+    is_end: bool,
+    slot: SlotMinutes,
+) -> Result<u32, DomainError> {
+    let error = |message: String| DomainError::InvalidTimeWindow { field, message };
+    let range = if is_end {
+        "00:00–24:00"
+    } else {
+        "00:00–23:59"
+    };
+    let Some(value) = value else {
+        return Err(error(format!("{field} is required, a time like \"09:00\"")));
+    };
+    let minute = value
+        .as_str()
+        .and_then(|s| wire::parse_time(s, is_end))
+        .ok_or_else(|| error(format!("{field} must be a time like \"09:00\" ({range})")))?;
+    if !minute.is_multiple_of(slot.get()) {
+        return Err(error(format!(
+            "{field} must fall on the {}-minute grid (like 09:00 or {})",
+            slot.get(),
+            wire::format_time(9 * 60 + slot.get())
+        )));
+    }
+    debug_assert!(minute <= MINUTES_PER_DAY);
+    Ok(minute)
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,25 @@
+//! 언제볼까? — group scheduling on Cloudflare Workers.
+//!
+//! The Worker's entry: routing only. [`api`] answers HTTP, each appointment
+//! lives in its own Durable Object ([`appointment`]), [`domain`] decides
+//! everything that can be decided without I/O, and [`index`] keeps the D1
+//! index of appointments.
+
+pub mod api;
+pub mod appointment;
+pub mod domain;
+pub mod error;
+pub mod index;
+pub mod secrets;
+
+use worker::{event, Context, Env, Request, Response};
+
+#[event(start)]
+fn start() {
+    console_error_panic_hook::set_once();
+}
+
+#[event(fetch)]
+async fn fetch(req: Request, env: Env, _ctx: Context) -> worker::Result<Response> {
+    api::handle(req, env).await
+}
