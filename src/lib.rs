@@ -10,9 +10,11 @@ pub mod appointment;
 pub mod domain;
 pub mod error;
 pub mod index;
+pub mod limiter;
 pub mod secrets;
+pub mod sweep;
 
-use worker::{event, Context, Env, Request, Response};
+use worker::{event, Context, Env, Request, Response, ScheduleContext, ScheduledEvent};
 
 #[event(start)]
 fn start() {
@@ -22,4 +24,11 @@ fn start() {
 #[event(fetch)]
 async fn fetch(req: Request, env: Env, _ctx: Context) -> worker::Result<Response> {
     api::handle(req, env).await
+}
+
+#[event(scheduled)]
+async fn scheduled(_event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
+    if let Err(e) = sweep::run(&env).await {
+        worker::console_error!("sweep failed: {e}");
+    }
 }

@@ -70,7 +70,7 @@ async fn dispatch(mut req: Request, env: &Env, route: Route) -> ApiResult<Respon
             headers.set("content-type", "application/json; charset=utf-8")?;
             Ok(Response::from_bytes(OPENAPI.as_bytes().to_vec())?.with_headers(headers))
         }
-        Route::Stats => Err(ApiError::NotFound),
+        Route::Stats => stats(&req, env).await,
         Route::Create => create(&req, env, body.unwrap_or_default()).await,
         Route::Appointment { id, op } => {
             if !secrets::is_valid_id(&id) {
@@ -194,8 +194,11 @@ async fn forward(
 }
 
 /// Creates an appointment under a fresh id (a new one if, improbably, the
-/// id is taken).
+/// id is taken). Only a valid request counts against the client's
+/// allowance of creations.
 async fn create(req: &Request, env: &Env, body: Vec<u8>) -> ApiResult<Response> {
+    crate::appointment::parse_new_appointment(&body, crate::appointment::now_ms())?;
+    take_creation_allowance(req, env).await?;
     for _ in 0..3 {
         let id = secrets::new_appointment_id().map_err(ApiError::Internal)?;
         let response = forward(req, env, &id, &Op::Create, Some(body.clone())).await?;
@@ -208,13 +211,76 @@ async fn create(req: &Request, env: &Env, body: Vec<u8>) -> ApiResult<Response> 
     ))
 }
 
+/// Counts one creation against the client address's allowance
+/// (`CREATE_LIMIT_PER_MINUTE`, default 30): 429 with `Retry-After` past it.
+async fn take_creation_allowance(req: &Request, env: &Env) -> ApiResult<()> {
+    let limit = env
+        .var("CREATE_LIMIT_PER_MINUTE")
+        .ok()
+        .and_then(|v| v.to_string().trim().parse::<u32>().ok())
+        .unwrap_or(30);
+    let client = req
+        .headers()
+        .get("cf-connecting-ip")?
+        .unwrap_or_else(|| "unknown".into());
+    let limiter = env
+        .durable_object("LIMITER")?
+        .id_from_name(&format!("create:{client}"))?
+        .get_stub()?;
+    let mut init = RequestInit::new();
+    init.with_method(Method::Post);
+    let ask = Request::new_with_init(
+        &format!("https://limiter/take?limit={limit}&window=60000"),
+        &init,
+    )?;
+    let answer = limiter.fetch_with_request(ask).await?;
+    if answer.status_code() == 429 {
+        let retry_after = answer
+            .headers()
+            .get("retry-after")?
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(60);
+        return Err(ApiError::TooManyAttempts { retry_after });
+    }
+    Ok(())
+}
+
+/// The operator's figures, for the holder of `STATS_TOKEN`; without that
+/// secret set the endpoint does not exist.
+async fn stats(req: &Request, env: &Env) -> ApiResult<Response> {
+    let expected = env
+        .secret("STATS_TOKEN")
+        .map(|s| s.to_string())
+        .or_else(|_| env.var("STATS_TOKEN").map(|v| v.to_string()))
+        .unwrap_or_default();
+    if expected.is_empty() {
+        return Err(ApiError::NotFound);
+    }
+    let given = req.headers().get("authorization")?;
+    let given = secrets::bearer(given.as_deref()).ok_or(ApiError::UNAUTHORIZED)?;
+    if !secrets::same_secret(&secrets::token_hash(given), &secrets::token_hash(&expected)) {
+        return Err(ApiError::UNAUTHORIZED);
+    }
+    let stats = crate::index::stats(&env.d1("DB")?, crate::appointment::now_ms()).await?;
+    json_ok(&json!(stats))
+}
+
+/// Asks an appointment's object to delete itself if it has expired; the
+/// scheduled sweep calls this for every entry the index believes expired.
+pub async fn sweep_one(env: &Env, id: &str) -> ApiResult<u16> {
+    let mut init = RequestInit::new();
+    init.with_method(Method::Post);
+    let ask = Request::new_with_init(&format!("https://appointment{}", Op::Sweep.path()), &init)?;
+    Ok(stub(env, id)?.fetch_with_request(ask).await?.status_code())
+}
+
 /// `/a/{id}`: the app page, or a page saying there is no such appointment.
 async fn page(req: &Request, env: &Env, id: &str) -> ApiResult<Response> {
     let exists = secrets::is_valid_id(id)
         && forward(req, env, id, &Op::Exists, None)
             .await?
             .status_code()
-            == 204;
+            == 200;
     let (asset, status) = if exists {
         ("https://assets.local/app", 200)
     } else {

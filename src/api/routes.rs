@@ -36,7 +36,7 @@ impl Route {
             Route::Page { .. } => "/a/{id}",
             Route::Asset => "/*",
             Route::Appointment { op, .. } => match op {
-                Op::View | Op::Edit | Op::Delete | Op::Create | Op::Exists => {
+                Op::View | Op::Edit | Op::Delete | Op::Create | Op::Exists | Op::Sweep => {
                     "/api/appointments/{id}"
                 }
                 Op::Join => "/api/appointments/{id}/participants",
@@ -82,7 +82,9 @@ impl Route {
             ["api", "openapi.json"] => only(read, Route::OpenApi, "GET"),
             ["api", "appointments"] => only(*method == Method::Post, Route::Create, "POST"),
             ["api", "appointments", id] => match method {
-                Method::Get | Method::Head => Ok(on(id, Op::View)),
+                Method::Get => Ok(on(id, Op::View)),
+                // The cheapest round trip to the object: existence and ETag.
+                Method::Head => Ok(on(id, Op::Exists)),
                 Method::Patch => Ok(on(id, Op::Edit)),
                 Method::Delete => Ok(on(id, Op::Delete)),
                 _ => Err(ApiError::MethodNotAllowed {

@@ -11,7 +11,7 @@ use crate::domain::{
     Availability, DomainError, FinalTime, ParticipantName, Password, Schedule, Title, Update,
 };
 use crate::error::{ApiError, ApiResult};
-use crate::{api::render, index, secrets};
+use crate::{api::render, secrets};
 
 /// The most participants one appointment takes.
 const MAX_PARTICIPANTS: usize = 1_000;
@@ -50,6 +50,27 @@ fn name_not_text() -> DomainError {
     DomainError::InvalidName("name must be text of 1–50 characters".into())
 }
 
+/// The title and schedule of a new appointment, from the create request's
+/// body. The Worker checks this before it counts a creation against the
+/// client's allowance; the object checks it again before it writes.
+pub fn parse_new_appointment(body: &[u8], now: i64) -> ApiResult<(Title, Schedule)> {
+    let body = json_body(body)?;
+    if !body.is_object() {
+        return Err(not_an_object());
+    }
+    let title = opt_str(&body, "title", title_not_text())?.ok_or_else(title_not_text)?;
+    let title = Title::parse(title)?;
+    let schedule = Schedule::parse_new(&body, super::to_datetime(now))?;
+    if crate::domain::Grid::new(&schedule).is_empty() {
+        return Err(DomainError::InvalidTimeWindow {
+            field: "start",
+            message: "no slot of this window exists on the chosen dates (a daylight-saving change skips it)".into(),
+        }
+        .into());
+    }
+    Ok((title, schedule))
+}
+
 /// A field of a JSON object that must be a string when present.
 fn opt_str<'a>(body: &'a Value, field: &str, err: DomainError) -> ApiResult<Option<&'a str>> {
     match body.get(field) {
@@ -68,22 +89,8 @@ impl Appointment {
                 message: "this appointment id is taken; try again",
             });
         }
-        let body = json_body(body)?;
-        if !body.is_object() {
-            return Err(not_an_object());
-        }
-        let title = opt_str(&body, "title", title_not_text())?.ok_or_else(title_not_text)?;
-        let title = Title::parse(title)?;
         let now = super::now_ms();
-        let schedule = Schedule::parse_new(&body, super::to_datetime(now))?;
-        let grid = crate::domain::Grid::new(&schedule);
-        if grid.is_empty() {
-            return Err(DomainError::InvalidTimeWindow {
-                field: "start",
-                message: "no slot of this window exists on the chosen dates (a daylight-saving change skips it)".into(),
-            }
-            .into());
-        }
+        let (title, schedule) = parse_new_appointment(body, now)?;
         let (admin_token, admin_hash) = secrets::new_token().map_err(internal)?;
         let meta = Meta {
             id: id.to_string(),
@@ -95,13 +102,14 @@ impl Appointment {
             created_at: now,
             changed_at: now,
             expires_at: self.expires_at(&schedule, now),
+            unflushed_updates: 0,
         };
         store::insert_meta(&sql, &meta)?;
         self.state
             .storage()
             .set_alarm(super::to_datetime(meta.expires_at))
             .await?;
-        self.write_index(&meta, 0).await;
+        self.reindex(now).await;
 
         let fixed = self.fixed(&meta)?;
         let url = format!("{origin}/a/{id}");
@@ -124,7 +132,7 @@ impl Appointment {
         if_none_match: Option<&str>,
     ) -> ApiResult<Response> {
         let min_slots = min_slots(query)?;
-        let etag = format!("W/\"{}-{}-{}\"", meta.id, meta.version, min_slots);
+        let etag = etag(meta, min_slots);
         if if_none_match
             .is_some_and(|tags| tags.split(',').any(|t| t.trim() == etag || t.trim() == "*"))
         {
@@ -157,7 +165,7 @@ impl Appointment {
         let fixed = self.fixed(meta)?;
 
         if let Some(existing) = store::participant_by_name(&sql, &key)? {
-            return self.sign_in(meta, existing, password).await;
+            return self.sign_in(meta, existing, password, now).await;
         }
         let password = password.map(Password::parse).transpose()?;
         if store::participant_count(&sql)? >= MAX_PARTICIPANTS {
@@ -189,7 +197,7 @@ impl Appointment {
             }
             store::insert_participant(&sql2, &row2, &key)?;
             store::insert_token(&sql2, &token_hash, &row2.id)?;
-            store::bump_version(&sql2, now, expires_at)?;
+            store::bump_version(&sql2, now, expires_at, false)?;
             Ok(())
         })?;
         let version = meta.version + 1;
@@ -197,7 +205,7 @@ impl Appointment {
         self.broadcast(
             &json!({ "type": "update", "version": version, "participant": participant }),
         );
-        self.reindex().await;
+        self.reindex(now).await;
         json_response(&json!({ "participant": participant, "token": token }), 201)
     }
 
@@ -206,7 +214,9 @@ impl Appointment {
         meta: &Meta,
         existing: ParticipantRow,
         password: Option<&str>,
+        now: i64,
     ) -> ApiResult<Response> {
+        let sql = self.state.storage().sql();
         if let Some(stored) = &existing.password_hash {
             let Some(password) = password else {
                 return Err(ApiError::Unauthorized {
@@ -214,17 +224,29 @@ impl Appointment {
                     message: "this name is protected: send its password",
                 });
             };
+            // Too many wrong guesses lock the name for a while, right
+            // password or not, so guessing stays hopeless.
+            let (max_failures, window) = self.sign_in_limits();
+            let since = now - window;
+            let (failures, oldest) = store::failed_sign_ins(&sql, &existing.id, since)?;
+            if failures >= max_failures {
+                let until = oldest.unwrap_or(now) + window;
+                let retry_after = ((until - now).max(0) as u64).div_ceil(1000).max(1);
+                return Err(ApiError::TooManyAttempts {
+                    retry_after: retry_after.min(u32::MAX as u64) as u32,
+                });
+            }
             if !secrets::verify_password(password, stored)
                 .await
                 .map_err(internal)?
             {
+                store::record_failed_sign_in(&sql, &existing.id, now, since)?;
                 return Err(ApiError::Unauthorized {
                     code: "wrong_password",
                     message: "the password does not match this name",
                 });
             }
         }
-        let sql = self.state.storage().sql();
         // The participant may have been removed while the password was checked.
         let row = store::participant(&sql, &existing.id)?.ok_or(ApiError::NotFound)?;
         let (token, token_hash) = secrets::new_token().map_err(internal)?;
@@ -237,7 +259,7 @@ impl Appointment {
         )
     }
 
-    pub(super) fn update_availability(
+    pub(super) async fn update_availability(
         &self,
         meta: &Meta,
         pid: &str,
@@ -262,9 +284,10 @@ impl Appointment {
             let (sql2, pid2) = (sql.clone(), pid.to_string());
             rows_written = tx::transaction(&self.state.storage(), move || {
                 Ok(store::set_availability(&sql2, &pid2, &bytes)?
-                    + store::bump_version(&sql2, now, expires_at)?)
+                    + store::bump_version(&sql2, now, expires_at, true)?)
             })?;
             version += 1;
+            self.schedule_flush(now).await?;
         }
         let participant = view::participant(&row, &availability);
         if version != meta.version {
@@ -300,11 +323,11 @@ impl Appointment {
         let (sql2, pid2) = (sql.clone(), pid.to_string());
         tx::transaction(&self.state.storage(), move || {
             store::delete_participant(&sql2, &pid2)?;
-            store::bump_version(&sql2, now, expires_at)?;
+            store::bump_version(&sql2, now, expires_at, false)?;
             Ok(())
         })?;
         self.broadcast(&json!({ "type": "update", "version": meta.version + 1, "left": pid }));
-        self.reindex().await;
+        self.reindex(now).await;
         Ok(Response::empty()?.with_status(204))
     }
 
@@ -347,12 +370,12 @@ impl Appointment {
             let (sql, t, f) = (self.state.storage().sql(), title.clone(), final_range);
             tx::transaction(&self.state.storage(), move || {
                 store::update_meta(&sql, &t, f)?;
-                store::bump_version(&sql, now, expires_at)?;
+                store::bump_version(&sql, now, expires_at, false)?;
                 Ok(())
             })?;
             meta = store::load_meta(&self.state.storage().sql())?.ok_or(ApiError::NotFound)?;
             self.broadcast(&json!({ "type": "update", "version": meta.version }));
-            self.reindex().await;
+            self.reindex(now).await;
         }
         let rows = store::participants(&self.state.storage().sql())?;
         json_response(&view::appointment(&meta, &fixed, &rows, 0), 200)
@@ -401,36 +424,11 @@ impl Appointment {
         headers.set("cache-control", "no-cache")?;
         Ok(Response::from_bytes(render::ics(&event).into_bytes())?.with_headers(headers))
     }
+}
 
-    /// Rewrites this appointment's index entry from its current state.
-    pub(super) async fn reindex(&self) {
-        let sql = self.state.storage().sql();
-        let (Ok(Some(meta)), Ok(count)) = (store::load_meta(&sql), store::participant_count(&sql))
-        else {
-            return;
-        };
-        self.write_index(&meta, count).await;
-    }
-
-    async fn write_index(&self, meta: &Meta, participants: usize) {
-        let Ok(fixed) = self.fixed(meta) else { return };
-        let entry = index::Entry {
-            id: &meta.id,
-            title: &meta.title,
-            timezone: fixed.schedule.zone().name(),
-            created_at: meta.created_at,
-            expires_at: meta.expires_at,
-            participants,
-            last_change_at: meta.changed_at,
-        };
-        let result = match self.env.d1("DB") {
-            Ok(db) => index::upsert(&db, &entry).await,
-            Err(e) => Err(e),
-        };
-        if let Err(e) = result {
-            worker::console_error!("index write failed: {e}");
-        }
-    }
+/// The view's entity tag: it changes with the version and the query.
+pub(super) fn etag(meta: &Meta, min_slots: usize) -> String {
+    format!("W/\"{}-{}-{}\"", meta.id, meta.version, min_slots)
 }
 
 /// `?min_slots=n`: a positive integer, 0 when absent.

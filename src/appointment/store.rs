@@ -21,7 +21,8 @@ CREATE TABLE IF NOT EXISTS meta (
   final_end INTEGER,
   created_at INTEGER NOT NULL,
   changed_at INTEGER NOT NULL,
-  expires_at INTEGER NOT NULL
+  expires_at INTEGER NOT NULL,
+  unflushed_updates INTEGER NOT NULL DEFAULT 0
 );
 CREATE TABLE IF NOT EXISTS participants (
   id TEXT PRIMARY KEY,
@@ -35,6 +36,11 @@ CREATE TABLE IF NOT EXISTS tokens (
   participant_id TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS tokens_by_participant ON tokens(participant_id);
+CREATE TABLE IF NOT EXISTS failed_sign_ins (
+  participant_id TEXT NOT NULL,
+  at INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS failed_sign_ins_by_participant ON failed_sign_ins(participant_id, at);
 ";
 
 /// The appointment's own row.
@@ -51,6 +57,8 @@ pub struct Meta {
     pub created_at: i64,
     pub changed_at: i64,
     pub expires_at: i64,
+    /// Availability updates not yet counted in the D1 index's statistics.
+    pub unflushed_updates: i64,
 }
 
 /// A participant's row.
@@ -115,7 +123,7 @@ fn opt_int(v: &V) -> ApiResult<Option<i64>> {
 pub fn load_meta(sql: &SqlStorage) -> ApiResult<Option<Meta>> {
     let cursor = sql.exec(
         "SELECT id, title, schedule, admin_hash, version, final_start, final_end,
-                created_at, changed_at, expires_at FROM meta WHERE one = 1",
+                created_at, changed_at, expires_at, unflushed_updates FROM meta WHERE one = 1",
         None,
     )?;
     let Some(r) = rows(cursor)?.into_iter().next() else {
@@ -135,6 +143,7 @@ pub fn load_meta(sql: &SqlStorage) -> ApiResult<Option<Meta>> {
         created_at: int(&r[7])?,
         changed_at: int(&r[8])?,
         expires_at: int(&r[9])?,
+        unflushed_updates: int(&r[10])?,
     }))
 }
 
@@ -158,13 +167,65 @@ pub fn insert_meta(sql: &SqlStorage, m: &Meta) -> ApiResult<()> {
     Ok(())
 }
 
-/// Records a change: the version grows by one. Returns the rows written.
-pub fn bump_version(sql: &SqlStorage, now: i64, expires_at: i64) -> ApiResult<usize> {
+/// Records a change: the version grows by one, and an availability update
+/// is counted for the statistics. Returns the rows written.
+pub fn bump_version(
+    sql: &SqlStorage,
+    now: i64,
+    expires_at: i64,
+    is_update: bool,
+) -> ApiResult<usize> {
     let c = sql.exec(
-        "UPDATE meta SET version = version + 1, changed_at = ?, expires_at = ? WHERE one = 1",
-        vec![now.into(), expires_at.into()],
+        "UPDATE meta SET version = version + 1, changed_at = ?, expires_at = ?,
+                         unflushed_updates = unflushed_updates + ? WHERE one = 1",
+        vec![now.into(), expires_at.into(), i64::from(is_update).into()],
     )?;
     Ok(c.rows_written())
+}
+
+/// Marks `n` updates as counted in the index.
+pub fn mark_flushed(sql: &SqlStorage, n: i64) -> ApiResult<()> {
+    sql.exec(
+        "UPDATE meta SET unflushed_updates = max(0, unflushed_updates - ?) WHERE one = 1",
+        vec![n.into()],
+    )?;
+    Ok(())
+}
+
+/// Failed sign-ins of a participant since `since`: how many, and when the
+/// oldest of them was.
+pub fn failed_sign_ins(
+    sql: &SqlStorage,
+    participant_id: &str,
+    since: i64,
+) -> ApiResult<(usize, Option<i64>)> {
+    let cursor = sql.exec(
+        "SELECT count(*), min(at) FROM failed_sign_ins WHERE participant_id = ? AND at > ?",
+        vec![participant_id.into(), since.into()],
+    )?;
+    let r = rows(cursor)?;
+    let Some(r) = r.first() else {
+        return Ok((0, None));
+    };
+    Ok((int(&r[0])? as usize, opt_int(&r[1])?))
+}
+
+/// Records a failed sign-in and forgets those older than `forget_before`.
+pub fn record_failed_sign_in(
+    sql: &SqlStorage,
+    participant_id: &str,
+    now: i64,
+    forget_before: i64,
+) -> ApiResult<()> {
+    sql.exec(
+        "DELETE FROM failed_sign_ins WHERE at <= ?",
+        vec![forget_before.into()],
+    )?;
+    sql.exec(
+        "INSERT INTO failed_sign_ins (participant_id, at) VALUES (?, ?)",
+        vec![participant_id.into(), now.into()],
+    )?;
+    Ok(())
 }
 
 /// Sets the title and the final time (the caller bumps the version).
