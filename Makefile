@@ -6,7 +6,7 @@ PERSIST ?= .wrangler/state
 export PATH := $(CURDIR)/node_modules/.bin:$(CURDIR)/.tools/bin:$(HOME)/.cargo/bin:$(PATH)
 export WRANGLER_SEND_METRICS := false
 
-.PHONY: dev test setup build check unit api browser bench
+.PHONY: dev test setup build check unit api browser deploy-check bench
 
 setup:
 	sh scripts/setup.sh
@@ -33,4 +33,9 @@ browser: build
 	sh scripts/setup.sh --browser
 	node --test --test-concurrency=1 tests/browser/
 
-test: check unit api browser
+# The production bundle and configuration are valid and within the size
+# limit, checked offline.
+deploy-check: build
+	SKIP_WORKER_BUILD=1 wrangler deploy --dry-run --env production --outdir target/deploy
+
+test: check unit api browser deploy-check
