@@ -16,6 +16,9 @@ pub mod text;
 mod wire;
 mod zone;
 
+#[cfg(test)]
+mod properties;
+
 pub use availability::{Availability, Change, Level, Update};
 pub use final_time::{FinalTime, FinalWhen};
 pub use grid::{Grid, Slot};
