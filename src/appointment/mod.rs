@@ -117,9 +117,6 @@ impl DurableObject for Appointment {
             schema_ready: Cell::new(false),
             flush_scheduled: Cell::new(false),
         };
-        if let Err(e) = this.ensure_schema() {
-            worker::console_error!("creating the schema failed: {}", e.message());
-        }
         this
     }
 
@@ -189,7 +186,9 @@ enum Caller {
 }
 
 impl Appointment {
-    fn ensure_schema(&self) -> ApiResult<()> {
+    /// Creates the tables (when the appointment is created, or to bring an
+    /// older object's schema up to date).
+    pub(super) fn ensure_schema(&self) -> ApiResult<()> {
         if !self.schema_ready.get() {
             store::create_schema(&self.state.storage().sql())?;
             self.schema_ready.set(true);
@@ -197,8 +196,20 @@ impl Appointment {
         Ok(())
     }
 
+    /// Whether this object holds an appointment's tables. Asked before
+    /// anything else, so a request for an unknown id writes nothing.
+    fn holds_appointment(&self) -> ApiResult<bool> {
+        if self.schema_ready.get() {
+            return Ok(true);
+        }
+        if store::has_schema(&self.state.storage().sql())? {
+            self.ensure_schema()?;
+            return Ok(true);
+        }
+        Ok(false)
+    }
+
     async fn dispatch(&self, mut req: Request) -> ApiResult<Response> {
-        self.ensure_schema()?;
         let url = req.url()?;
         // The live endpoint arrives as the client's own request, so that its
         // `Upgrade` header reaches us untouched.
@@ -221,6 +232,9 @@ impl Appointment {
         if op == Op::Create {
             let id = header(ID_HEADER).ok_or(ApiError::NotFound)?;
             return self.create(&id, &origin, body.unwrap_or_default()).await;
+        }
+        if !self.holds_appointment()? {
+            return Err(ApiError::NotFound);
         }
         let now = now_ms();
         if op == Op::Sweep {
@@ -362,7 +376,6 @@ impl Appointment {
         for ws in self.state.get_websockets() {
             let _ = ws.close(Some(1000), Some("appointment deleted"));
         }
-        self.ensure_schema()?;
         if let Ok(db) = self.env.d1("DB") {
             if let Err(e) = crate::index::remove(&db, id).await {
                 worker::console_error!("index remove failed: {e}");
@@ -389,8 +402,10 @@ impl Appointment {
     /// The alarm: count recent updates in the index, then sleep until the
     /// appointment expires — and delete it when it has.
     async fn on_alarm(&self) -> ApiResult<()> {
-        self.ensure_schema()?;
         self.flush_scheduled.set(false);
+        if !self.holds_appointment()? {
+            return Ok(());
+        }
         let Some(meta) = store::load_meta(&self.state.storage().sql())? else {
             return Ok(());
         };

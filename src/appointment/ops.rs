@@ -82,6 +82,10 @@ fn opt_str<'a>(body: &'a Value, field: &str, err: DomainError) -> ApiResult<Opti
 
 impl Appointment {
     pub(super) async fn create(&self, id: &str, origin: &str, body: &[u8]) -> ApiResult<Response> {
+        let now = super::now_ms();
+        let (title, schedule) = parse_new_appointment(body, now)?;
+        // Tables are made only for a valid creation: probes write nothing.
+        self.ensure_schema()?;
         let sql = self.state.storage().sql();
         if store::load_meta(&sql)?.is_some() {
             return Err(ApiError::Conflict {
@@ -89,8 +93,6 @@ impl Appointment {
                 message: "this appointment id is taken; try again",
             });
         }
-        let now = super::now_ms();
-        let (title, schedule) = parse_new_appointment(body, now)?;
         let (admin_token, admin_hash) = secrets::new_token().map_err(internal)?;
         let meta = Meta {
             id: id.to_string(),

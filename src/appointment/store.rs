@@ -76,6 +76,16 @@ pub fn create_schema(sql: &SqlStorage) -> ApiResult<()> {
     Ok(())
 }
 
+/// Whether the tables exist (without creating them).
+pub fn has_schema(sql: &SqlStorage) -> ApiResult<bool> {
+    let cursor = sql.exec(
+        "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'meta'",
+        None,
+    )?;
+    let r = rows(cursor)?;
+    Ok(r.first().map(|r| int(&r[0])).transpose()?.unwrap_or(0) > 0)
+}
+
 fn rows(cursor: SqlCursor) -> ApiResult<Vec<Vec<V>>> {
     cursor
         .raw()
