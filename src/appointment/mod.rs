@@ -110,14 +110,13 @@ pub struct Appointment {
 
 impl DurableObject for Appointment {
     fn new(state: State, env: Env) -> Self {
-        let this = Self {
+        Self {
             state,
             env,
             fixed: RefCell::new(None),
             schema_ready: Cell::new(false),
             flush_scheduled: Cell::new(false),
-        };
-        this
+        }
     }
 
     async fn fetch(&self, req: Request) -> worker::Result<Response> {
