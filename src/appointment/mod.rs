@@ -165,9 +165,6 @@ impl DurableObject for Appointment {
     }
 }
 
-/// How often, at most, an appointment writes its update count to D1.
-const FLUSH_EVERY_MS: i64 = 60_000;
-
 /// Milliseconds since the Unix epoch, from the runtime's clock.
 pub fn now_ms() -> i64 {
     worker::Date::now().as_millis() as i64
@@ -390,7 +387,8 @@ impl Appointment {
             return Ok(());
         }
         let storage = self.state.storage();
-        let due = now + FLUSH_EVERY_MS;
+        // How often, at most, this appointment writes its update count to D1.
+        let due = now + self.setting("STATS_FLUSH_SECONDS", 60).max(1) * 1000;
         if storage.get_alarm().await?.is_none_or(|at| at > due) {
             storage.set_alarm(to_datetime(due)).await?;
         }
