@@ -1,0 +1,218 @@
+//! Short names for the service's endpoints, each checking the success
+//! shape the contract promises, plus calendar helpers for building dates
+//! relative to today (dates must lie between yesterday and a year ahead).
+
+use super::{Resp, Server};
+use chrono::{DateTime, Datelike, NaiveDate, NaiveTime, TimeZone, Utc};
+use chrono_tz::Tz;
+use serde_json::{json, Value};
+
+/// What `POST /api/appointments` answered.
+pub struct Created {
+    pub id: String,
+    pub admin_token: String,
+    pub url: String,
+    pub location: String,
+    pub view: Value,
+}
+
+/// Creates an appointment and checks the 201 answer's shape.
+#[track_caller]
+pub fn create(server: &Server, body: &Value) -> Created {
+    let resp = server.send_json("POST", "/api/appointments", None, body);
+    resp.expect(201);
+    let s = |key: &str| {
+        resp.json[key]
+            .as_str()
+            .unwrap_or_else(|| panic!("`{key}` is a string:\n{resp}"))
+            .to_string()
+    };
+    let created = Created {
+        id: s("id"),
+        admin_token: s("admin_token"),
+        url: s("url"),
+        location: resp.header("location").unwrap_or_default().to_string(),
+        view: resp.json["appointment"].clone(),
+    };
+    assert!(
+        created.view.is_object(),
+        "`appointment` is the view:\n{resp}"
+    );
+    created
+}
+
+/// What joining or signing back in answered.
+pub struct Joined {
+    pub status: u16,
+    pub pid: String,
+    pub token: String,
+    pub participant: Value,
+}
+
+/// `POST /participants`; asserts 200 or 201 and the `{participant, token}` shape.
+#[track_caller]
+pub fn join(server: &Server, id: &str, name: &str, password: Option<&str>) -> Joined {
+    let resp = join_raw(server, id, name, password);
+    assert!(
+        resp.status == 200 || resp.status == 201,
+        "join should succeed:\n{resp}"
+    );
+    let participant = resp.json["participant"].clone();
+    let token = resp.json["token"].as_str();
+    let pid = participant["id"].as_str();
+    assert!(
+        token.is_some() && pid.is_some(),
+        "join answers {{participant: {{id, ...}}, token}}:\n{resp}"
+    );
+    Joined {
+        status: resp.status,
+        pid: pid.unwrap().to_string(),
+        token: token.unwrap().to_string(),
+        participant,
+    }
+}
+
+pub fn join_raw(server: &Server, id: &str, name: &str, password: Option<&str>) -> Resp {
+    let mut body = json!({ "name": name });
+    if let Some(pw) = password {
+        body["password"] = json!(pw);
+    }
+    server.send_json(
+        "POST",
+        &format!("/api/appointments/{id}/participants"),
+        None,
+        &body,
+    )
+}
+
+/// `GET /api/appointments/{id}`, asserting 200; the view.
+#[track_caller]
+pub fn view(server: &Server, id: &str) -> Value {
+    let resp = server.get(&format!("/api/appointments/{id}"));
+    resp.expect(200);
+    resp.json.clone()
+}
+
+pub fn version(server: &Server, id: &str) -> i64 {
+    view(server, id)["version"]
+        .as_i64()
+        .expect("version is an integer")
+}
+
+/// `PATCH .../availability` with `{"changes": changes}`.
+pub fn update(server: &Server, id: &str, pid: &str, token: Option<&str>, changes: Value) -> Resp {
+    server.send_json(
+        "PATCH",
+        &format!("/api/appointments/{id}/participants/{pid}/availability"),
+        token,
+        &json!({ "changes": changes }),
+    )
+}
+
+/// `PATCH /api/appointments/{id}` with the admin (or any) token.
+pub fn patch_appointment(server: &Server, id: &str, token: Option<&str>, body: Value) -> Resp {
+    server.send_json("PATCH", &format!("/api/appointments/{id}"), token, &body)
+}
+
+pub fn tz(name: &str) -> Tz {
+    name.parse().expect("a known zone")
+}
+
+/// Today's calendar date in the zone.
+pub fn today_in(zone: &str) -> NaiveDate {
+    Utc::now().with_timezone(&tz(zone)).date_naive()
+}
+
+/// `YYYY-MM-DD`.
+pub fn iso(date: NaiveDate) -> String {
+    date.format("%Y-%m-%d").to_string()
+}
+
+/// The same calendar date one year later (29 Feb → 28 Feb).
+pub fn one_year_after(date: NaiveDate) -> NaiveDate {
+    date.with_year(date.year() + 1)
+        .or_else(|| NaiveDate::from_ymd_opt(date.year() + 1, date.month(), 28))
+        .expect("a date")
+}
+
+/// The UTC instant of a wall time that exists once, formatted as the
+/// view's slots are: `2026-12-01T00:00:00Z`.
+pub fn utc_of(zone: &str, date: NaiveDate, hhmm: &str) -> String {
+    let time = NaiveTime::parse_from_str(hhmm, "%H:%M").expect("HH:MM");
+    let local = tz(zone)
+        .from_local_datetime(&date.and_time(time))
+        .single()
+        .expect("an unambiguous wall time");
+    fmt_utc(local.with_timezone(&Utc))
+}
+
+pub fn fmt_utc(t: DateTime<Utc>) -> String {
+    t.format("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
+
+pub fn parse_utc(s: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(s)
+        .unwrap_or_else(|e| panic!("{s:?} is an RFC 3339 instant: {e}"))
+        .with_timezone(&Utc)
+}
+
+/// The view's `slots` as a list of `start` strings.
+pub fn slot_starts(view: &Value) -> Vec<String> {
+    view["slots"]
+        .as_array()
+        .expect("slots is an array")
+        .iter()
+        .map(|s| s["start"].as_str().expect("slot start").to_string())
+        .collect()
+}
+
+/// The participant with this id in the view.
+#[track_caller]
+pub fn participant<'v>(view: &'v Value, pid: &str) -> &'v Value {
+    view["participants"]
+        .as_array()
+        .expect("participants")
+        .iter()
+        .find(|p| p["id"] == pid)
+        .unwrap_or_else(|| panic!("participant {pid} in the view: {view:#}"))
+}
+
+/// `best` with each window's id lists sorted, so it compares as sets.
+pub fn normalise_best(best: &Value) -> Value {
+    let mut best = best.clone();
+    for window in best.as_array_mut().expect("best is an array") {
+        for key in ["available", "if_needed"] {
+            if let Some(ids) = window[key].as_array_mut() {
+                ids.sort_by(|a, b| a.as_str().cmp(&b.as_str()));
+            }
+        }
+    }
+    best
+}
+
+/// A valid creation body (Asia/Seoul, a week from today, 09:00–12:00 in
+/// 30-minute slots) with one field replaced, or removed when the key is
+/// written `"-field"`.
+pub fn create_with(key: &str, value: Value) -> Value {
+    let day = today_in("Asia/Seoul") + chrono::Days::new(7);
+    let mut body = json!({"title": "회의", "timezone": "Asia/Seoul", "dates": [iso(day)],
+        "start": "09:00", "end": "12:00", "slot_minutes": 30});
+    match key.strip_prefix('-') {
+        Some(k) => {
+            body.as_object_mut().expect("an object").remove(k);
+        }
+        None => body[key] = value,
+    }
+    body
+}
+
+/// A JSON body of exactly `size` bytes: a valid creation padded with an
+/// unknown field.
+pub fn create_of_size(size: usize) -> Vec<u8> {
+    let mut body = create_with("padding", json!(""));
+    let base = serde_json::to_vec(&body).expect("serialise").len();
+    body["padding"] = json!("x".repeat(size - base));
+    let bytes = serde_json::to_vec(&body).expect("serialise");
+    assert_eq!(bytes.len(), size);
+    bytes
+}
