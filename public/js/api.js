@@ -1,0 +1,60 @@
+// The HTTP API client: one function per endpoint of /api, errors as ApiError.
+
+export class ApiError extends Error {
+  constructor(status, code, message, field, retryAfter) {
+    super(message);
+    this.status = status; // 0 when the request never got an answer
+    this.code = code;
+    this.field = field;
+    this.retryAfter = retryAfter;
+  }
+  /** Worth retrying later: offline, a server error or rate limiting. */
+  get transient() {
+    return this.status === 0 || this.status >= 500 || this.status === 429 || this.status === 408;
+  }
+}
+
+async function call(method, path, { body, token, etag } = {}) {
+  const headers = {};
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (token) headers.Authorization = `Bearer ${token}`;
+  if (etag) headers['If-None-Match'] = etag;
+  let res;
+  try {
+    res = await fetch(path, {
+      method, headers, cache: 'no-store',
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch (e) {
+    throw new ApiError(0, 'network', String(e?.message ?? e));
+  }
+  if (res.status === 304) return { status: 304, etag };
+  const text = await res.text();
+  let data = null;
+  try { data = text ? JSON.parse(text) : null; } catch { /* not JSON */ }
+  if (!res.ok) {
+    const e = data?.error ?? {};
+    throw new ApiError(res.status, e.code ?? `http_${res.status}`, e.message ?? res.statusText,
+      e.field, Number(res.headers.get('Retry-After')) || 0);
+  }
+  return { status: res.status, data, etag: res.headers.get('ETag') };
+}
+
+const base = (id) => `/api/appointments/${encodeURIComponent(id)}`;
+
+export const api = {
+  create: (body) => call('POST', '/api/appointments', { body }),
+  view: (id, { etag, minSlots } = {}) =>
+    call('GET', base(id) + (minSlots > 1 ? `?min_slots=${minSlots}` : ''), { etag }),
+  join: (id, name, password) =>
+    call('POST', `${base(id)}/participants`, { body: password ? { name, password } : { name } }),
+  paint: (id, pid, token, changes) =>
+    call('PATCH', `${base(id)}/participants/${encodeURIComponent(pid)}/availability`, { body: { changes }, token }),
+  removeParticipant: (id, pid, token) =>
+    call('DELETE', `${base(id)}/participants/${encodeURIComponent(pid)}`, { token }),
+  update: (id, token, patch) => call('PATCH', base(id), { body: patch, token }),
+  remove: (id, token) => call('DELETE', base(id), { token }),
+  qrUrl: (id) => `${base(id)}/qr.svg`,
+  icsUrl: (id) => `${base(id)}/calendar.ics`,
+  liveUrl: (id) => `${location.protocol === 'https:' ? 'wss:' : 'ws:'}//${location.host}${base(id)}/live`,
+};

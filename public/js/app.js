@@ -1,0 +1,291 @@
+// The appointment page (/a/{id}): loads the view, keeps it fresh (live
+// updates), and ties together joining, painting, the heatmap, best times,
+// sharing and the organiser's tools.
+import { t, initI18n, onLangChange, getLang } from './i18n.js';
+import { api, ApiError } from './api.js';
+import { store } from './store.js';
+import { buildLayout, browserZone, rangeText, dayLabels, zoneLabel } from './time.js';
+import { Painter } from './paint.js';
+import { Heatmap } from './heatmap.js';
+import { renderBest, lengthChoices, duration } from './best.js';
+import { connectLive } from './live.js';
+import { setupJoin } from './join.js';
+import { Admin } from './admin.js';
+import { shareBlock } from './share.js';
+import { h, $, $$, confirmDialog } from './ui.js';
+
+initI18n();
+
+const id = decodeURIComponent(location.pathname.split('/')[2] ?? '');
+/** Takes the admin token out of an organiser link (#admin=…) and the address bar. */
+function takeAdminToken() {
+  const token = new URLSearchParams(location.hash.slice(1)).get('admin');
+  if (!token) return false;
+  store.setAdmin(id, token);
+  history.replaceState(null, '', location.pathname + location.search);
+  return true;
+}
+takeAdminToken();
+
+const state = {
+  view: null, etag: null, minSlots: 1, me: store.me(id), L: null,
+  zone: 'mine', chosen: null, tab: null, loading: false, again: false, gone: false, live: null,
+};
+
+const painter = new Painter($('#paint-grid'), $('#save-status'), {
+  onSaved: () => refresh(),
+  onLost: () => { signOut(); toast(t('me.lost')); refresh(); },
+});
+const heat = new Heatmap($('#heat-grid'), {
+  detail: $('#detail'), legend: $('#legend'), people: $('#people'), note: $('#filter-note'),
+  onFix: (range) => admin.fix(range),
+  onRemove: (p) => admin.remove(p),
+});
+const admin = new Admin($('#admin'), id, {
+  onView: (v) => { state.etag = null; apply(v); refresh(); },
+  onGone: (deleted) => gone(deleted),
+  toast,
+  refresh: () => { render(); refresh(); },
+});
+setupJoin($('#join'), {
+  id, view: () => state.view,
+  onJoined: (me, isNew) => {
+    state.me = me;
+    painter.setSession(id, me);
+    toast(t(isNew ? 'join.welcome' : 'join.back', { name: me.name }));
+    render();
+    refresh();
+    $('#paint-grid .cell[tabindex="0"]')?.focus({ preventScroll: true });
+  },
+});
+painter.setSession(id, state.me);
+
+// --- fetching -----------------------------------------------------------------
+async function refresh() {
+  if (state.gone) return;
+  if (state.loading) { state.again = true; return; }
+  state.loading = true;
+  try {
+    const r = await api.view(id, { etag: state.etag, minSlots: state.minSlots });
+    if (r.status === 200) { apply(r.data); state.etag = r.etag; }
+  } catch (err) {
+    if (!(err instanceof ApiError)) throw err;
+    if (err.status === 404) gone(false);
+    else if (!state.view) failed();
+  } finally {
+    state.loading = false;
+    if (state.again) { state.again = false; refresh(); }
+  }
+}
+
+function apply(view) {
+  if (state.view && view.version < state.view.version) return;
+  const first = !state.view;
+  state.view = view;
+  if (state.me && !view.participants.some((p) => p.id === state.me.pid)) {
+    signOut();
+    toast(t('me.lost'));
+  }
+  if (first) {
+    $('#loading').hidden = true;
+    $('#appt').hidden = false;
+    layout();
+    selectTab(store.admin(id) && !state.me ? 'group' : 'me');
+    startLive();
+  }
+  render();
+}
+
+function layout() {
+  const v = state.view;
+  const lang = getLang();
+  const zone = state.zone === 'mine' ? browserZone() : v.timezone;
+  state.L = buildLayout(v, zone, lang) ?? buildLayout(v, v.timezone, lang);
+  painter.setLayout(state.L);
+  heat.setLayout(state.L);
+}
+
+function startLive() {
+  state.live = connectLive(id, {
+    onChange: () => refresh(),
+    onStatus: (s) => {
+      const el = $('#live');
+      el.dataset.state = s;
+      el.replaceChildren(h('span', { class: 'dot', 'aria-hidden': 'true' }), t(`live.${s}`));
+      el.title = t(`live.${s}.title`);
+    },
+  });
+}
+
+// --- rendering ----------------------------------------------------------------
+function render() {
+  const v = state.view;
+  if (!v) return;
+  const L = state.L;
+  const lang = getLang();
+  document.title = `${v.title} · ${t('brand')}`;
+  $('#title').textContent = v.title;
+  const days = v.dates
+    ? (v.dates.length === 1 ? dayLabels(v.dates[0], lang).medium
+      : `${dayLabels(v.dates[0], lang).medium} – ${dayLabels(v.dates[v.dates.length - 1], lang).medium} · ${t('meta.days', { n: v.dates.length })}`)
+    : t('meta.weekly', { days: v.weekdays.map((d) => dayLabels(d, lang).short).join(', ') });
+  $('#meta').textContent = `${days} · ${v.start}–${v.end} · ${t('meta.slot', { d: duration(v.slot_minutes) })}`;
+  renderZone();
+  renderFinal();
+
+  const me = state.me;
+  $('#join').hidden = !!me;
+  $('#me').hidden = !me;
+  if (me) $('#whoami').textContent = t('me.as', { name: v.participants.find((p) => p.id === me.pid)?.name ?? me.name });
+  else $('#join').note?.();
+  painter.setView(v);
+  heat.setView(v, admin.active);
+  $('#people-title').textContent = t('people.title', { n: v.participants.length });
+  renderMinSlots();
+  renderBest($('#best-list'), v, L, {
+    chosen: state.chosen,
+    expanded: state.bestOpen,
+    onExpand: (open) => { state.bestOpen = open; render(); },
+    onPick: (b, i) => { state.chosen = state.chosen === i ? null : i; if (state.chosen == null) heat.select([]); else heat.showRange(b.start, b.end); render(); },
+    onFix: admin.active ? (b) => admin.fix({ start: b.start, end: b.end }) : null,
+  });
+  admin.render(v, lang);
+  if (state.shareLang !== lang) {
+    state.shareLang = lang;
+    const block = shareBlock({ id, url: `${location.origin}/a/${encodeURIComponent(id)}`, title: v.title, qr: false });
+    $('#share').replaceChildren(block);
+    if ($('#share-box').open) block.loadQr();
+  }
+}
+
+function renderZone() {
+  const v = state.view;
+  const el = $('#zone-line');
+  const mine = browserZone();
+  if (v.weekdays) {
+    el.replaceChildren(t('zone.weekly', { zone: zoneLabel(v.timezone) }));
+    return;
+  }
+  el.replaceChildren(h('span', { text: t('zone.shown', { zone: zoneLabel(state.L.zone) }) }));
+  if (mine !== v.timezone) {
+    const other = state.L.zone === v.timezone ? mine : v.timezone;
+    el.append(' ', h('button', {
+      type: 'button', class: 'btn small ghost',
+      onclick: () => { state.zone = state.zone === 'mine' ? 'appt' : 'mine'; layout(); render(); },
+    }, t(other === mine ? 'zone.toMine' : 'zone.toAppt', { zone: other })));
+  }
+}
+
+function renderFinal() {
+  const v = state.view;
+  const box = $('#final');
+  box.hidden = !v.final;
+  if (!v.final) return;
+  $('#final-when').textContent = rangeText(state.L, v.final.start, v.final.end);
+  $('#final-zone').textContent = state.L.weekly ? t('final.weekly') : t('final.zone', { zone: state.L.zone });
+  $('#ics').href = api.icsUrl(id);
+  $('#unfix').hidden = !admin.active;
+}
+
+function renderMinSlots() {
+  const sel = $('#min-slots');
+  const step = state.view.slot_minutes;
+  const opts = lengthChoices(step).map((m) => h('option', { value: String(m / step), selected: m / step === state.minSlots },
+    m === step ? t('best.any') : t('best.atLeast', { d: duration(m) })));
+  sel.replaceChildren(...opts);
+}
+
+function selectTab(name) {
+  state.tab = name;
+  for (const tab of $$('[role="tab"]')) {
+    const on = tab.dataset.tab === name;
+    tab.setAttribute('aria-selected', String(on));
+    tab.tabIndex = on ? 0 : -1;
+    $(`#${tab.getAttribute('aria-controls')}`).classList.toggle('is-active', on);
+  }
+}
+
+function signOut() {
+  state.me = null;
+  store.setMe(id, null);
+  painter.setSession(id, null);
+  render();
+}
+
+let toastTimer;
+function toast(msg) {
+  const el = $('#toast');
+  el.textContent = msg;
+  el.hidden = false;
+  clearTimeout(toastTimer);
+  toastTimer = setTimeout(() => { el.hidden = true; }, 4500);
+}
+
+function gone(deleted) {
+  state.gone = true;
+  state.deleted = deleted;
+  state.live?.stop();
+  $('#loading').hidden = true;
+  $('#appt').hidden = true;
+  $('#gone').hidden = false;
+  $('#gone-title').textContent = t(deleted ? 'gone.deleted' : 'gone.title');
+  $('#gone-text').textContent = t(deleted ? 'gone.deletedText' : 'gone.text');
+  document.title = `${t(deleted ? 'gone.deleted' : 'gone.title')} · ${t('brand')}`;
+  const el = $('#live');
+  el.replaceChildren();
+  delete el.dataset.state;
+}
+
+function failed() {
+  $('#loading').replaceChildren(h('span', { text: t('load.failed') }), ' ',
+    h('button', { type: 'button', class: 'btn small', onclick: () => { $('#loading').textContent = t('loading'); refresh(); } }, t('load.retry')));
+}
+
+// --- controls -------------------------------------------------------------------
+for (const tab of $$('[role="tab"]')) {
+  tab.addEventListener('click', () => selectTab(tab.dataset.tab));
+  tab.addEventListener('keydown', (e) => {
+    if (e.key !== 'ArrowLeft' && e.key !== 'ArrowRight') return;
+    const other = $$('[role="tab"]').find((x) => x !== tab);
+    selectTab(other.dataset.tab);
+    other.focus();
+  });
+}
+$('#min-slots').addEventListener('change', (e) => {
+  state.minSlots = Number(e.target.value);
+  state.etag = null;
+  state.chosen = null;
+  refresh();
+});
+$$('input[name="brush"]').forEach((r) => r.addEventListener('change', () => painter.setBrush(Number(r.value))));
+$('#not-me').addEventListener('click', async () => {
+  if (painter.queue.length) {
+    const ok = await confirmDialog({
+      title: t('me.leaveTitle'), text: t('me.leaveText'), confirm: t('me.leaveYes'), cancel: t('confirm.cancel'),
+    });
+    if (!ok) return;
+  }
+  signOut();
+  $('#name').focus();
+});
+$('#unfix').addEventListener('click', () => admin.unfix());
+$('#share-box').addEventListener('toggle', () => { if ($('#share-box').open) $('#share .share')?.loadQr?.(); });
+// Let the QR block be printed even when the details element is closed.
+addEventListener('beforeprint', () => { $('#share-box').open = true; $('#share .share')?.loadQr?.(); });
+
+addEventListener('hashchange', () => {
+  if (!takeAdminToken()) return;
+  admin.token = store.admin(id);
+  render();
+});
+
+onLangChange(() => {
+  if (state.gone) { gone(state.deleted); return; }
+  if (!state.view) return;
+  layout();
+  render();
+  painter.renderStatus();
+});
+
+if (!/^[A-Za-z0-9_-]{1,64}$/.test(id)) gone(false);
+else refresh();

@@ -1,0 +1,190 @@
+// "Everyone": the heatmap of counts, the who-can panel for a cell or a
+// range, and the participants list (tap a name to see only their times).
+import { t } from './i18n.js';
+import { Grid } from './grid.js';
+import { cellName, hhmm, levelsOf } from './time.js';
+import { h, icon } from './ui.js';
+
+export class Heatmap {
+  constructor(root, { detail, legend, people, note, onFix, onRemove }) {
+    this.detailEl = detail;
+    this.legendEl = legend;
+    this.peopleEl = people;
+    this.noteEl = note;
+    this.onFix = onFix;
+    this.onRemove = onRemove;
+    this.sel = [];
+    this.hovered = null;
+    this.filter = null;
+    this.admin = false;
+    this.grid = new Grid(root, {
+      kind: 'heat',
+      column: true,
+      touchDrag: false,
+      selectFollowsFocus: true,
+      label: () => t('grid.heat'),
+      cell: (s) => this.cell(s),
+      previewClass: () => 'pv-sel',
+      onCommit: (slots) => this.select(slots),
+      onTap: (s) => this.tap(s),
+      // Hovering previews a cell only while nothing is selected.
+      onHover: (s) => { this.hovered = s; if (!this.sel.length) this.renderDetail(); },
+    });
+  }
+
+  setLayout(L) {
+    this.L = L;
+    this.sel = this.sel.filter((s) => s < L.n);
+    this.grid.setLayout(L);
+  }
+
+  setView(view, admin) {
+    this.view = view;
+    this.admin = admin;
+    const n = view.slots.length;
+    this.levels = new Map(view.participants.map((p) => [p.id, levelsOf(p, n)]));
+    if (this.filter && !this.levels.has(this.filter)) this.filter = null;
+    this.render();
+  }
+
+  render() {
+    this.grid.mark(this.sel);
+    this.renderDetail();
+    this.renderLegend();
+    this.renderPeople();
+  }
+
+  cell(s) {
+    const v = this.view;
+    if (!v) return { cls: '', text: '', label: '' };
+    const name = cellName(this.L, s);
+    if (this.filter) {
+      const lv = this.levels.get(this.filter)[s];
+      return { cls: `lv${lv}`, text: '', label: `${name}: ${t(`lv.${['none', 'available', 'if_needed'][lv]}`)}` };
+    }
+    const a = v.counts.available[s];
+    const f = v.counts.if_needed[s];
+    const total = v.participants.length;
+    const step = a === 0 ? 0 : Math.max(1, Math.round((a / total) * 5));
+    let cls = `h${step}`;
+    if (f) cls += ' ifn';
+    if (a && a === total) cls += ' all';
+    return {
+      cls,
+      text: a || f ? (f ? `${a}+${f}` : String(a)) : '',
+      label: `${name}: ${t('heat.cell', { a, f, n: total })}`,
+    };
+  }
+
+  tap(s) {
+    const one = this.sel.length === 1 ? this.sel[0] : null;
+    if (one === s) this.select([]);
+    else if (one != null && this.L.colOf[one] === this.L.colOf[s]) {
+      this.select(this.grid.rectSlots(this.grid.pos(one), this.grid.pos(s)));
+    } else this.select([s]);
+  }
+
+  select(slots) {
+    const next = [...slots].sort((a, b) => a - b);
+    // Clicking the one selected cell again clears the selection.
+    const same = next.length === 1 && this.sel.length === 1 && next[0] === this.sel[0];
+    this.sel = same && this.grid.pointerType === 'mouse' ? [] : next;
+    this.render();
+  }
+
+  /** Selects a range of slot indices (a best time) and shows it. */
+  showRange(start, end) {
+    const slots = [];
+    for (let i = start; i < end; i++) slots.push(i);
+    this.grid.reveal(start);
+    this.select(slots);
+  }
+
+  setFilter(pid) {
+    this.filter = this.filter === pid ? null : pid;
+    this.grid.refresh();
+    this.render();
+  }
+
+  renderDetail() {
+    const el = this.detailEl;
+    const preview = !this.sel.length && this.hovered != null;
+    const slots = preview ? [this.hovered] : this.sel;
+    if (!this.view || !slots.length) {
+      el.replaceChildren(h('p', { class: 'muted', text: t('detail.hint') }));
+      return;
+    }
+    const L = this.L;
+    const first = slots[0];
+    const last = slots[slots.length - 1];
+    const title = `${L.cols[L.colOf[first]].medium} ${hhmm(L.wall[first].min)}–${hhmm(L.wall[last].min + L.step)}`;
+    const groups = { available: [], if_needed: [], none: [] };
+    for (const p of this.view.participants) {
+      const lv = this.levels.get(p.id);
+      let min = 2;
+      let all = true;
+      for (const s of slots) {
+        if (lv[s] === 0) { min = 0; break; }
+        if (lv[s] === 2) all = false;
+      }
+      groups[min === 0 ? 'none' : all ? 'available' : 'if_needed'].push(p.name);
+    }
+    const list = (key) => h('div', { class: `who who-${key}` },
+      h('h4', { text: t(`detail.${key}`, { n: groups[key].length }) }),
+      groups[key].length ? h('ul', { class: 'names' }, groups[key].map((n) => h('li', { text: n }))) : null);
+    const parts = [h('h3', { text: title }), list('available'), list('if_needed'), list('none')];
+    if (this.admin && !preview) {
+      const ok = last - first + 1 === slots.length && slots.every((s) => L.appDay[s] === L.appDay[first]);
+      parts.push(ok
+        ? h('button', { type: 'button', class: 'btn primary', onclick: () => this.onFix({ start: first, end: last + 1 }) }, t('detail.fix'))
+        : h('p', { class: 'muted', text: t('detail.fixInvalid') }));
+    }
+    el.replaceChildren(...parts);
+  }
+
+  renderLegend() {
+    const total = this.view.participants.length;
+    if (this.filter) {
+      this.legendEl.replaceChildren(
+        h('span', { class: 'key' }, h('i', { class: 'sw lv1' }), t('lv.available')),
+        h('span', { class: 'key' }, h('i', { class: 'sw lv2' }), t('lv.if_needed')));
+    } else {
+      this.legendEl.replaceChildren(
+        h('span', { class: 'key' }, t('legend.zero'),
+          ...[0, 1, 2, 3, 4, 5].map((i) => h('i', { class: `sw h${i}` })), t('legend.all', { n: total })),
+        h('span', { class: 'key' }, h('i', { class: 'sw h0 ifn' }), t('legend.ifn')));
+    }
+    const p = this.filter && this.view.participants.find((x) => x.id === this.filter);
+    this.noteEl.hidden = !p;
+    if (p) {
+      this.noteEl.replaceChildren(h('span', { text: t('filter.note', { name: p.name }) }),
+        h('button', { type: 'button', class: 'btn small', onclick: () => this.setFilter(null) }, t('filter.clear')));
+    }
+  }
+
+  renderPeople() {
+    const ps = this.view.participants;
+    const n = this.view.slots.length;
+    this.peopleEl.replaceChildren(...ps.map((p) => {
+      const lv = this.levels.get(p.id);
+      let count = 0;
+      for (let i = 0; i < n; i++) if (lv[i]) count++;
+      const chip = h('button', {
+        type: 'button', class: 'chip', 'aria-pressed': String(this.filter === p.id),
+        onclick: () => this.setFilter(p.id),
+      }, h('span', { class: 'name', text: p.name }),
+      p.protected ? h('span', { class: 'lock', title: t('people.protected') },
+        icon('lock'), h('span', { class: 'sr', text: t('people.protected') })) : null,
+      h('span', { class: 'count', text: count ? t('people.count', { n: count }) : t('people.nothing') }));
+      const li = h('li', {}, chip);
+      if (this.admin) {
+        li.append(h('button', {
+          type: 'button', class: 'btn small ghost', 'aria-label': t('people.remove', { name: p.name }),
+          onclick: () => this.onRemove(p),
+        }, '✕'));
+      }
+      return li;
+    }));
+    if (!ps.length) this.peopleEl.replaceChildren(h('li', { class: 'muted', text: t('people.empty') }));
+  }
+}

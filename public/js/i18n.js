@@ -1,0 +1,78 @@
+// Words on screen, in Korean (default) and English (when the browser
+// prefers it, or when chosen; the choice is remembered). Static text in the
+// HTML carries data-i18n="key" (textContent), data-i18n-aria (aria-label)
+// and data-i18n-ph (placeholder).
+import { store } from './store.js';
+import { ko, en } from './strings.js';
+
+const dicts = { ko, en };
+let lang = 'ko';
+const listeners = [];
+
+/** The UI language: the remembered choice, else the browser's preference. */
+function detect() {
+  const saved = store.lang();
+  if (saved in dicts) return saved;
+  for (const l of navigator.languages ?? [navigator.language]) {
+    const base = String(l).toLowerCase().slice(0, 2);
+    if (base === 'ko' || base === 'en') return base;
+  }
+  return 'ko';
+}
+
+export const getLang = () => lang;
+export const has = (key) => key in dicts[lang];
+
+/** The text for `key`, with {name} placeholders filled in (as plain text). */
+export function t(key, params = {}) {
+  const d = dicts[lang];
+  let s = (params.n === 1 && d[`${key}.one`]) || d[key] || ko[key] || key;
+  for (const [k, v] of Object.entries(params)) s = s.replaceAll(`{${k}}`, String(v));
+  return s;
+}
+
+export function onLangChange(f) {
+  listeners.push(f);
+}
+
+export function applyStatic(root = document) {
+  for (const el of root.querySelectorAll('[data-i18n]')) el.textContent = t(el.dataset.i18n);
+  for (const el of root.querySelectorAll('[data-i18n-aria]')) el.setAttribute('aria-label', t(el.dataset.i18nAria));
+  for (const el of root.querySelectorAll('[data-i18n-ph]')) el.setAttribute('placeholder', t(el.dataset.i18nPh));
+  const btn = document.getElementById('lang');
+  if (btn) {
+    btn.textContent = t('lang.other');
+    btn.lang = lang === 'ko' ? 'en' : 'ko';
+  }
+}
+
+export function setLang(l) {
+  lang = l;
+  store.setLang(l);
+  document.documentElement.lang = l;
+  applyStatic();
+  for (const f of listeners) f();
+}
+
+/** Detects the language, translates the static page, wires the switch. */
+export function initI18n() {
+  lang = detect();
+  document.documentElement.lang = lang;
+  applyStatic();
+  document.getElementById('lang')?.addEventListener('click', () => setLang(lang === 'ko' ? 'en' : 'ko'));
+}
+
+/** An API error (ApiError) in words the user can act on, in their language. */
+export function errorText(err, { field } = {}) {
+  if (err.status === 0) return t('err.network');
+  if (err.status === 429) return t('err.rate', { s: err.retryAfter || 30 });
+  if (err.status === 413) return t('err.tooBig');
+  if (has(`err.code.${err.code}`)) return t(`err.code.${err.code}`);
+  const f = err.field ?? field;
+  if (err.status === 400 && f && has(`err.field.${f}`)) return t(`err.field.${f}`);
+  if (err.status >= 500) return t('err.server');
+  if (err.status === 404) return t('err.notFound');
+  if (err.status === 401 || err.status === 403) return t('err.auth');
+  if (lang === 'en' && err.message) return err.message;
+  return t('err.generic', { msg: err.message || err.code });
+}

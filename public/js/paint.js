@@ -1,0 +1,167 @@
+// "My times": the participant's own availability. A gesture on the grid
+// becomes one change (a level on one index range per day column), shown at
+// once and sent as one PATCH; failed sends stay queued (also across
+// reloads) and are retried until they go through.
+import { api } from './api.js';
+import { store } from './store.js';
+import { t, errorText } from './i18n.js';
+import { Grid } from './grid.js';
+import { toRanges, levelsOf, cellName } from './time.js';
+import { h } from './ui.js';
+
+export const LEVELS = ['none', 'available', 'if_needed'];
+
+export class Painter {
+  constructor(root, statusEl, { onSaved, onLost }) {
+    this.statusEl = statusEl;
+    this.onSaved = onSaved;
+    this.onLost = onLost;
+    this.brush = 1;
+    this.base = new Uint8Array(0);
+    this.levels = this.base;
+    this.queue = [];
+    this.version = 0;
+    this.delay = 0;
+    this.state = 'idle';
+    this.grid = new Grid(root, {
+      kind: 'paint',
+      touchDrag: true,
+      label: () => t('grid.paint'),
+      cell: (s) => {
+        const lv = this.levels[s] ?? 0;
+        return { cls: `lv${lv}`, text: '', label: `${cellName(this.L, s)}: ${t(`lv.${LEVELS[lv]}`)}` };
+      },
+      previewClass: (s) => (this.levels[s] === this.brush ? 'pv-off' : `pv-on pv${this.brush}`),
+      onCommit: (slots, anchor) => this.paint(slots, anchor),
+    });
+    addEventListener('online', () => this.flush(true));
+  }
+
+  /** Signs a participant in (or out with null); reloads their queued changes. */
+  setSession(id, me) {
+    this.id = id;
+    this.me = me;
+    this.queue = me ? store.queue(id, me.pid) : [];
+    this.version = 0;
+    this.failing = this.queue.length > 0;
+    clearTimeout(this.timer);
+    this.setState(this.queue.length ? 'pending' : 'idle');
+    if (this.queue.length) this.flush(true);
+  }
+
+  setLayout(L) {
+    this.L = L;
+    this.grid.setLayout(L);
+  }
+
+  /** Takes the participant's saved levels from a fresh view. */
+  setView(view) {
+    if (!this.me) return;
+    const p = view.participants.find((x) => x.id === this.me.pid);
+    if (p && view.version >= this.version) this.base = levelsOf(p, view.slots.length);
+    else if (this.base.length !== view.slots.length) this.base = new Uint8Array(view.slots.length);
+    this.recompute();
+  }
+
+  recompute() {
+    const lv = this.base.slice();
+    for (const item of this.queue) apply(lv, item.changes);
+    this.levels = lv;
+    this.grid.refresh();
+  }
+
+  setBrush(level) {
+    this.brush = level;
+  }
+
+  paint(slots, anchor) {
+    if (!this.me || !slots.length) return;
+    const level = this.levels[anchor] === this.brush ? 0 : this.brush;
+    if (slots.every((s) => this.levels[s] === level)) return;
+    const changes = [{ level: LEVELS[level], slots: toRanges(slots) }];
+    this.queue.push({ changes });
+    store.setQueue(this.id, this.me.pid, this.queue);
+    this.recompute();
+    this.flush(true);
+  }
+
+  async flush(now) {
+    if (now) {
+      clearTimeout(this.timer);
+      this.timer = null;
+      this.delay = 0;
+    }
+    if (this.busy || !this.me || !this.queue.length || this.timer) return;
+    this.busy = true;
+    const { id, me } = this;
+    const item = this.queue[0];
+    // After a failure, retries keep showing "waiting to save" until one works.
+    this.setState(this.failing ? 'pending' : 'saving');
+    try {
+      const r = await api.paint(id, me.pid, me.token, item.changes);
+      if (this.me !== me) return;
+      this.queue.shift();
+      apply(this.base, item.changes);
+      const p = r.data?.participant;
+      if (p?.available && !this.queue.length) this.base = levelsOf(p, this.base.length);
+      this.version = Math.max(this.version, r.data?.version ?? 0);
+      this.delay = 0;
+      this.failing = false;
+      store.setQueue(id, me.pid, this.queue);
+      this.recompute();
+      this.setState(this.queue.length ? 'saving' : 'saved');
+      this.onSaved?.();
+    } catch (err) {
+      if (this.me !== me) return;
+      if (err.transient) {
+        this.failing = true;
+        this.delay = Math.min(30000, Math.max(2000, this.delay * 2, err.retryAfter * 1000));
+        this.timer = setTimeout(() => { this.timer = null; this.flush(); }, this.delay);
+        this.setState('pending');
+      } else if (err.status === 401 || err.status === 403 || err.status === 404) {
+        this.queue = [];
+        this.failing = false;
+        store.setQueue(id, me.pid, null);
+        this.onLost?.(err);
+      } else {
+        // The server refused this change (it will never pass): drop it.
+        this.queue.shift();
+        this.failing = false;
+        store.setQueue(id, me.pid, this.queue);
+        this.recompute();
+        this.setState('rejected', errorText(err));
+      }
+    } finally {
+      this.busy = false;
+    }
+    if (this.me === me && this.queue.length && !this.timer) this.flush();
+  }
+
+  setState(state, detail) {
+    this.state = state;
+    this.detail = detail;
+    this.renderStatus();
+  }
+
+  renderStatus() {
+    const el = this.statusEl;
+    el.dataset.state = this.state;
+    const n = this.queue.length;
+    const parts = {
+      idle: [t('save.idle')],
+      saving: [t('save.saving')],
+      saved: [t('save.saved')],
+      pending: [t('save.pending', { n }),
+        h('button', { type: 'button', class: 'btn small', onclick: () => this.flush(true) }, t('save.retry'))],
+      rejected: [t('save.rejected', { msg: this.detail ?? '' })],
+    }[this.state];
+    el.replaceChildren(...parts.map((p, i) => (i === 0 ? h('span', { text: p }) : p)));
+  }
+}
+
+function apply(levels, changes) {
+  for (const c of changes) {
+    const v = LEVELS.indexOf(c.level);
+    for (const [a, b] of c.slots) levels.fill(v, a, b);
+  }
+}

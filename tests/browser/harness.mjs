@@ -1,0 +1,247 @@
+// Shared set-up for the browser tests: a real `wrangler dev` (own persist
+// dir, own port, own process group) per test file, Debian's Chromium driven
+// by playwright-core, and helpers for the things every test checks — that
+// no request leaves the app's origin, and that no dialog ever fires.
+//
+// EB_BASE_URL=http://host:port runs the tests against a server that is
+// already running instead of starting one.
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm, mkdir, access } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import net from 'node:net';
+import path from 'node:path';
+import assert from 'node:assert/strict';
+import { chromium } from 'playwright-core';
+
+export const ROOT = path.resolve(import.meta.dirname, '../..');
+export const SCREENSHOTS = path.join(ROOT, 'target/screenshots');
+export const AXE = path.join(ROOT, 'node_modules/axe-core/axe.min.js');
+const BIN = path.join(ROOT, 'node_modules/.bin');
+const ENV = {
+  ...process.env,
+  PATH: `${BIN}:${process.env.PATH}`,
+  SKIP_WORKER_BUILD: '1',
+  WRANGLER_SEND_METRICS: 'false',
+  NO_COLOR: '1',
+  CI: '1',
+};
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+function run(cmd, args) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { cwd: ROOT, env: ENV, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d) => { out += d; });
+    child.stderr.on('data', (d) => { out += d; });
+    child.on('error', reject);
+    child.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`${cmd} ${args.join(' ')} failed (${code}):\n${out}`))));
+  });
+}
+
+/** Starts `wrangler dev` on a fresh database; resolves {base, stop}. */
+export async function startServer() {
+  if (process.env.EB_BASE_URL) return { base: process.env.EB_BASE_URL.replace(/\/$/, ''), stop: async () => {}, log: () => '' };
+  try {
+    await access(path.join(ROOT, 'build/worker/shim.mjs'));
+  } catch {
+    throw new Error('build/worker/shim.mjs is missing: run `sh scripts/build-worker.sh` (make browser does) first');
+  }
+  const dir = await mkdtemp(path.join(tmpdir(), 'eb-browser-'));
+  await run('wrangler', ['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', dir]);
+  const port = await freePort();
+  const child = spawn('wrangler', ['dev', '--local', '--ip', '127.0.0.1', '--port', String(port),
+    '--persist-to', dir, '--show-interactive-dev-session=false', '--inspector-port', '0'],
+  { cwd: ROOT, env: ENV, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', (d) => { output += d; });
+  child.stderr.on('data', (d) => { output += d; });
+  let exited = false;
+  const gone = new Promise((resolve) => child.on('exit', () => { exited = true; resolve(); }));
+  const stop = async () => {
+    if (!exited) {
+      try { process.kill(-child.pid, 'SIGTERM'); } catch { /* already gone */ }
+      await Promise.race([gone, new Promise((r) => setTimeout(r, 5000))]);
+      if (!exited) try { process.kill(-child.pid, 'SIGKILL'); } catch { /* gone */ }
+    }
+    await rm(dir, { recursive: true, force: true });
+  };
+  const base = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 60000;
+  for (;;) {
+    if (exited) { await stop(); throw new Error(`wrangler dev exited early:\n${output}`); }
+    try {
+      const r = await fetch(`${base}/api/health`);
+      if (r.status === 200) break;
+    } catch { /* not up yet */ }
+    if (Date.now() > deadline) { await stop(); throw new Error(`wrangler dev did not answer /api/health in 60 s:\n${output}`); }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return { base, stop, log: () => output };
+}
+
+export function launch() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+}
+
+export const PHONE = { viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true, deviceScaleFactor: 2 };
+export const DESKTOP = { viewport: { width: 1280, height: 900 } };
+const LOCALES = { ko: 'ko-KR', en: 'en-US' };
+
+/**
+ * A browser context that records every request (and WebSocket) its pages
+ * make, and every dialog and CSP violation they raise.
+ */
+export async function newContext(browser, { device = PHONE, lang = 'ko', zone = 'Asia/Seoul', ...rest } = {}) {
+  const ctx = await browser.newContext({ ...device, locale: LOCALES[lang], timezoneId: zone, ...rest });
+  ctx.requests = [];
+  ctx.dialogs = [];
+  ctx.errors = [];
+  ctx.on('request', (r) => ctx.requests.push(r.url()));
+  ctx.on('page', (page) => {
+    page.on('websocket', (ws) => ctx.requests.push(ws.url()));
+    page.on('dialog', (d) => { ctx.dialogs.push(d.message()); d.dismiss().catch(() => {}); });
+    page.on('pageerror', (e) => ctx.errors.push(String(e)));
+    page.on('console', (m) => { if (/Content Security Policy/i.test(m.text())) ctx.errors.push(m.text()); });
+  });
+  return ctx;
+}
+
+/** Every request any of the contexts made went to `base`'s origin. */
+export function assertOwnOrigin(base, ...contexts) {
+  const own = new URL(base);
+  const ok = (u) => {
+    const x = new URL(u);
+    if (x.protocol === 'data:' || x.protocol === 'blob:') return true;
+    return x.hostname === own.hostname && x.port === own.port && ['http:', 'ws:'].includes(x.protocol);
+  };
+  const all = contexts.flatMap((c) => c.requests);
+  assert.ok(all.length > 0, 'requests were recorded');
+  assert.deepEqual(all.filter((u) => !ok(u)), [], 'every request goes to the app’s own origin');
+}
+
+/** No dialog fired and no page error or CSP violation in any context. */
+export function assertQuiet(...contexts) {
+  for (const c of contexts) {
+    assert.deepEqual(c.dialogs, [], 'no dialog fired');
+    assert.deepEqual(c.errors, [], 'no page errors or CSP violations');
+  }
+}
+
+export async function screenshot(page, name) {
+  await mkdir(SCREENSHOTS, { recursive: true });
+  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
+}
+
+// --- API shortcuts (for setting the scene quickly) ---------------------------
+
+async function json(res) {
+  const text = await res.text();
+  assert.ok(res.ok, `${res.status} ${text}`);
+  return text ? JSON.parse(text) : null;
+}
+
+/** A date `n` days from today in Seoul, 'YYYY-MM-DD'. */
+export function seoulDate(n = 1) {
+  const d = new Date(Date.now() + 9 * 3600e3 + n * 86400e3);
+  return d.toISOString().slice(0, 10);
+}
+
+export async function createAppointment(base, body = {}) {
+  return json(await fetch(`${base}/api/appointments`, {
+    method: 'POST', headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({
+      title: '동아리 회의', timezone: 'Asia/Seoul', dates: [seoulDate(1), seoulDate(2), seoulDate(3)],
+      start: '09:00', end: '18:00', slot_minutes: 30, ...body,
+    }),
+  }));
+}
+
+export async function join(base, id, name, password) {
+  return json(await fetch(`${base}/api/appointments/${id}/participants`, {
+    method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ name, password }),
+  }));
+}
+
+export async function paint(base, id, who, changes) {
+  return json(await fetch(`${base}/api/appointments/${id}/participants/${who.participant.id}/availability`, {
+    method: 'PATCH', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${who.token}` },
+    body: JSON.stringify({ changes }),
+  }));
+}
+
+export async function getView(base, id) {
+  return json(await fetch(`${base}/api/appointments/${id}`));
+}
+
+/** Signs a context in as a participant (what the page remembers after joining). */
+export async function signIn(ctx, base, id, who) {
+  await ctx.addInitScript(([key, value]) => {
+    try {
+      if (!localStorage.getItem(key)) localStorage.setItem(key, value);
+    } catch { /* about:blank has no storage */ }
+  }, [`eb:p:${id}`, JSON.stringify({ pid: who.participant.id, token: who.token, name: who.participant.name })]);
+}
+
+// --- input -------------------------------------------------------------------
+
+/** Centre of the grid cell for slot `s` inside `gridSel`. */
+export async function cellCenter(page, gridSel, s) {
+  const el = page.locator(`${gridSel} .cell[data-s="${s}"]`);
+  await el.scrollIntoViewIfNeeded();
+  const box = await el.boundingBox();
+  assert.ok(box, `cell ${s} is visible`);
+  return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+}
+
+/** A genuine touch drag (CDP touch events → pointer events of type touch). */
+export async function touchDrag(page, from, to, steps = 8) {
+  const cdp = await page.context().newCDPSession(page);
+  const point = (x, y) => [{ x: Math.round(x), y: Math.round(y), id: 1, radiusX: 4, radiusY: 4, force: 1 }];
+  await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: point(from.x, from.y) });
+  for (let i = 1; i <= steps; i++) {
+    const x = from.x + ((to.x - from.x) * i) / steps;
+    const y = from.y + ((to.y - from.y) * i) / steps;
+    await cdp.send('Input.dispatchTouchEvent', { type: 'touchMove', touchPoints: point(x, y) });
+  }
+  await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
+  await cdp.detach();
+  // A tap right after would count as the second half of a double tap (no click).
+  await new Promise((r) => setTimeout(r, 400));
+}
+
+/** Runs axe-core in the page; returns its serious and critical violations. */
+export async function axe(page) {
+  await page.addScriptTag({ path: AXE });
+  const result = await page.evaluate(async () => window.axe.run(document, { resultTypes: ['violations'] }));
+  return result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id} (${v.impact}): ${v.help}\n  ${v.nodes.slice(0, 5).map((n) => n.target.join(' ')).join('\n  ')}`);
+}
+
+/** Polls `fn` until it returns truthy or `ms` pass. */
+export async function eventually(fn, ms = 5000, what = 'condition') {
+  const end = Date.now() + ms;
+  let last;
+  for (;;) {
+    try {
+      last = await fn();
+      if (last) return last;
+    } catch (e) { last = e; }
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what} (last: ${last})`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}

@@ -1,0 +1,79 @@
+// Live updates: a change in one browser shows in another within seconds,
+// without a reload — over the WebSocket, and by polling when the socket
+// cannot open.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  startServer, launch, newContext, PHONE, DESKTOP, createAppointment, join, paint, signIn, cellCenter,
+  assertOwnOrigin, assertQuiet, eventually,
+} from './harness.mjs';
+
+let server;
+let browser;
+before(async () => {
+  server = await startServer();
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+test('a change in one browser shows in another within a few seconds, without reload', async () => {
+  const { base } = server;
+  const appt = await createAppointment(base);
+  const ana = await join(base, appt.id, 'Ana');
+
+  const paintCtx = await newContext(browser, { device: DESKTOP, lang: 'en' });
+  await signIn(paintCtx, base, appt.id, ana);
+  const painter = await paintCtx.newPage();
+  await painter.goto(`${base}/a/${appt.id}`);
+  await painter.waitForSelector('#paint-grid .cell[data-s]');
+
+  const watchCtx = await newContext(browser, { device: PHONE, lang: 'ko' });
+  const watcher = await watchCtx.newPage();
+  let loads = 0;
+  watcher.on('load', () => { loads++; });
+  await watcher.goto(`${base}/a/${appt.id}`);
+  await watcher.tap('#tab-group');
+  await watcher.waitForSelector('#live[data-state="live"]');
+  assert.match(await watcher.textContent('#live'), /실시간/);
+  assert.equal(await watcher.textContent('#heat-grid .cell[data-s="0"] [aria-hidden]'), '');
+
+  // Ana paints two cells with the mouse; the watcher's heatmap and best times follow.
+  const a = await cellCenter(painter, '#paint-grid', 0);
+  const b = await cellCenter(painter, '#paint-grid', 1);
+  await painter.mouse.move(a.x, a.y);
+  await painter.mouse.down();
+  await painter.mouse.move(b.x, b.y, { steps: 3 });
+  await painter.mouse.up();
+  const t0 = Date.now();
+  await eventually(async () => (await watcher.textContent('#heat-grid .cell[data-s="1"] [aria-hidden]')) === '1', 5000, 'count on the watcher');
+  assert.ok(Date.now() - t0 < 5000);
+  await eventually(async () => /09:00–10:00/.test(await watcher.textContent('#best-list')), 5000, 'best time on the watcher');
+  // A newcomer appears in the list as well.
+  await join(base, appt.id, 'Bo');
+  await eventually(async () => (await watcher.locator('#people .chip').count()) === 2, 5000, 'new participant');
+  assert.equal(loads, 1, 'the page never reloaded');
+  assertOwnOrigin(base, paintCtx, watchCtx);
+  assertQuiet(paintCtx, watchCtx);
+  await paintCtx.close();
+  await watchCtx.close();
+});
+
+test('when the socket cannot open, the page polls and still updates', async () => {
+  const { base } = server;
+  const appt = await createAppointment(base);
+  const ctx = await newContext(browser, { device: PHONE, lang: 'en' });
+  const page = await ctx.newPage();
+  await page.routeWebSocket(/\/live$/, (ws) => ws.close({ code: 1011, reason: 'blocked by a proxy' }));
+  await page.goto(`${base}/a/${appt.id}`);
+  await page.waitForSelector('#live[data-state="polling"]', { timeout: 8000 });
+  assert.match(await page.textContent('#live'), /Auto-refresh/);
+  await page.tap('#tab-group');
+  const bo = await join(base, appt.id, 'Bo');
+  await paint(base, appt.id, bo, [{ level: 'if_needed', slots: [[3, 4]] }]);
+  await eventually(async () => (await page.textContent('#heat-grid .cell[data-s="3"] [aria-hidden]')) === '0+1', 10000, 'polled update');
+  assertQuiet(ctx);
+  await ctx.close();
+});

@@ -1,0 +1,116 @@
+// User text is only ever text: a name or a title full of markup shows as
+// typed, runs nothing and loads nothing. Every page keeps to its own origin
+// and carries the CSP; an unknown appointment gets a real 404 page.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  startServer, launch, newContext, PHONE, DESKTOP, createAppointment, join, paint,
+  assertOwnOrigin, assertQuiet, eventually,
+} from './harness.mjs';
+
+let server;
+let browser;
+before(async () => {
+  server = await startServer();
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+const EVIL = '<img src=x onerror=alert(1)>';
+const EVIL_TITLE = '<script>alert(2)</script><b>bold</b>';
+
+test('a name and a title made of markup are shown as text, and no dialog fires', async () => {
+  const { base } = server;
+  const appt = await createAppointment(base, { title: EVIL_TITLE });
+  const other = await join(base, appt.id, '친구');
+  await paint(base, appt.id, other, [{ level: 'available', slots: [[0, 2]] }]);
+
+  const ctx = await newContext(browser, { device: PHONE, lang: 'ko' });
+  const page = await ctx.newPage();
+  await page.goto(`${base}/a/${appt.id}`);
+  await page.waitForSelector('#join:not([hidden])');
+  assert.equal(await page.textContent('#title'), EVIL_TITLE);
+  assert.equal(await page.title(), `${EVIL_TITLE} · 언제볼까?`);
+  await page.fill('#name', EVIL);
+  await page.tap('#join button[type="submit"]');
+  await page.waitForSelector('#me:not([hidden])');
+  assert.match(await page.textContent('#whoami'), /<img src=x onerror=alert\(1\)>/);
+  await page.tap('.cell[data-s="0"]'); // paint one cell so the name is in a best time
+  await page.waitForSelector('#save-status[data-state="saved"]');
+
+  await page.tap('#tab-group');
+  await eventually(async () => (await page.locator('#people .chip .name').allTextContents()).includes(EVIL), 5000, 'name chip');
+  await eventually(async () => (await page.textContent('#best-list')).includes(EVIL), 5000, 'name in best times');
+  await page.tap('#heat-grid .cell[data-s="0"]');
+  assert.match(await page.textContent('#detail'), /<img src=x onerror=alert\(1\)>/);
+
+  // The organiser's view (remove buttons carry the name in their label) as well.
+  const org = await newContext(browser, { device: DESKTOP, lang: 'en' });
+  const op = await org.newPage();
+  await op.goto(`${base}/a/${appt.id}#admin=${appt.admin_token}`);
+  await op.waitForSelector('#admin:not([hidden])');
+  await op.waitForSelector(`#people button[aria-label="Remove ${EVIL}"]`);
+  assert.equal(await op.inputValue('#new-title'), EVIL_TITLE);
+
+  for (const p of [page, op]) {
+    assert.equal(await p.locator('img[src="x"], script:not([src]), #main b').count(), 0, 'no markup was made from user text');
+  }
+  assert.ok(!ctx.requests.some((u) => new URL(u).pathname.endsWith('/x')), 'no image was requested from user text');
+  assertOwnOrigin(base, ctx, org);
+  assertQuiet(ctx, org);
+  await ctx.close();
+  await org.close();
+});
+
+test('pages carry the security headers and an unknown appointment is a 404 page', async () => {
+  const { base } = server;
+  const appt = await createAppointment(base);
+  for (const path of ['/', `/a/${appt.id}`, '/style.css', '/js/app.js']) {
+    const r = await fetch(`${base}${path}`);
+    assert.equal(r.status, 200, path);
+    const csp = r.headers.get('content-security-policy') ?? '';
+    assert.match(csp, /default-src 'self'/, `${path} has the CSP`);
+    assert.match(csp, /script-src 'self'/, path);
+    assert.doesNotMatch(csp, /unsafe-inline/, path);
+  }
+  const ctx = await newContext(browser, { device: PHONE, lang: 'en' });
+  const page = await ctx.newPage();
+  const res = await page.goto(`${base}/a/no-such-appointment`);
+  assert.equal(res.status(), 404);
+  assert.match(await page.textContent('h1'), /Appointment not found/);
+  await page.click('#lang');
+  assert.match(await page.textContent('h1'), /약속을 찾을 수 없어요/);
+  assertOwnOrigin(base, ctx);
+  assertQuiet(ctx);
+  await ctx.close();
+});
+
+test('no page asks any origin but the app’s own, whatever the user does', async () => {
+  const { base } = server;
+  const ctx = await newContext(browser, { device: PHONE, lang: 'ko' });
+  const page = await ctx.newPage();
+  await page.goto(`${base}/`);
+  await page.fill('#title', '점심');
+  await page.click('input[name="mode"][value="weekdays"]');
+  await page.click('#weekdays label:nth-child(1)');
+  await page.click('#weekdays label:nth-child(3)');
+  await page.click('#submit');
+  await page.waitForSelector('#done:not([hidden])');
+  await page.click('#open');
+  await page.waitForSelector('#appt:not([hidden])');
+  await page.click('#share-box summary');
+  await page.waitForFunction(() => document.querySelector('#share img.qr-img')?.naturalWidth > 0);
+  await page.click('#lang');
+  await page.click('#tab-me');
+  await page.fill('#name', 'Solo');
+  await page.click('#join button[type="submit"]');
+  await page.waitForSelector('#me:not([hidden])');
+  await page.waitForSelector('#live[data-state="live"]');
+  assertOwnOrigin(base, ctx);
+  assert.ok(ctx.requests.some((u) => u.startsWith('ws://')), 'the live socket was recorded too');
+  assertQuiet(ctx);
+  await ctx.close();
+});
