@@ -1,0 +1,142 @@
+//! Where the CPU time went during a load: the server (wrangler and
+//! workerd, one process group), this client, and everything else on the
+//! machine. On a shared two-core machine this tells a slow server from a
+//! busy neighbour, and gives the server's CPU time per request.
+
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
+use std::time::Instant;
+
+/// The server's process group, once it runs.
+pub static SERVER_GROUP: OnceLock<u32> = OnceLock::new();
+
+/// Linux's clock ticks per second for `/proc` times (`USER_HZ`).
+const TICKS: f64 = 100.0;
+
+#[derive(Clone)]
+pub struct Snapshot {
+    at: Instant,
+    busy: f64,
+    server: f64,
+    /// The server's CPU seconds by process name (node, workerd, …).
+    by_name: BTreeMap<String, f64>,
+    client: f64,
+}
+
+/// CPU seconds used between two snapshots, and the wall time.
+#[derive(Clone, Default, Debug)]
+pub struct Usage {
+    pub seconds: f64,
+    pub server: f64,
+    pub server_by_name: BTreeMap<String, f64>,
+    pub client: f64,
+    /// Busy time of the whole machine that was neither server nor client.
+    pub other: f64,
+}
+
+impl Usage {
+    pub fn to_json(&self) -> serde_json::Value {
+        serde_json::json!({
+            "wall_seconds": self.seconds,
+            "server_cpu_seconds": self.server,
+            "server_cpu_seconds_by_process": self.server_by_name,
+            "client_cpu_seconds": self.client,
+            "other_cpu_seconds": self.other,
+        })
+    }
+}
+
+pub fn snapshot() -> Snapshot {
+    let group = SERVER_GROUP.get().copied();
+    let mut by_name = BTreeMap::new();
+    if let (Some(group), Ok(entries)) = (group, std::fs::read_dir("/proc")) {
+        for entry in entries.flatten() {
+            if let Some((name, f)) = stat_fields(&entry.path().join("stat")) {
+                if f.get(2).and_then(|g| g.parse::<u32>().ok()) == Some(group) {
+                    *by_name.entry(name).or_insert(0.0) += times(&f);
+                }
+            }
+        }
+    }
+    let client =
+        stat_fields(std::path::Path::new("/proc/self/stat")).map_or(0.0, |(_, f)| times(&f));
+    Snapshot {
+        at: Instant::now(),
+        busy: machine_busy(),
+        server: by_name.values().sum(),
+        by_name,
+        client,
+    }
+}
+
+impl Snapshot {
+    pub fn since(&self, earlier: &Snapshot) -> Usage {
+        let server = self.server - earlier.server;
+        let client = self.client - earlier.client;
+        let server_by_name = self
+            .by_name
+            .iter()
+            .map(|(name, t)| (name.clone(), t - earlier.by_name.get(name).unwrap_or(&0.0)))
+            .collect();
+        Usage {
+            seconds: (self.at - earlier.at).as_secs_f64(),
+            server,
+            server_by_name,
+            client,
+            other: (self.busy - earlier.busy - server - client).max(0.0),
+        }
+    }
+}
+
+/// The process name and the fields after it of a `/proc/<pid>/stat`
+/// (`pid (comm) state ppid pgrp …`: state is field 0).
+fn stat_fields(path: &std::path::Path) -> Option<(String, Vec<String>)> {
+    let stat = std::fs::read_to_string(path).ok()?;
+    let (open, close) = (stat.find('(')?, stat.rfind(')')?);
+    let rest = &stat[close + 1..];
+    Some((
+        stat[open + 1..close].to_string(),
+        rest.split_whitespace().map(String::from).collect(),
+    ))
+}
+
+impl Usage {
+    /// Adds another interval's figures to these.
+    pub fn add(&mut self, other: &Usage) {
+        self.seconds += other.seconds;
+        self.server += other.server;
+        self.client += other.client;
+        self.other += other.other;
+        for (name, t) in &other.server_by_name {
+            *self.server_by_name.entry(name.clone()).or_insert(0.0) += t;
+        }
+    }
+}
+
+/// utime + stime (fields 14 and 15 of the file, 11 and 12 after comm), in
+/// seconds; a process's own, so threads are included.
+fn times(fields: &[String]) -> f64 {
+    let tick = |i: usize| {
+        fields
+            .get(i)
+            .and_then(|v| v.parse::<f64>().ok())
+            .unwrap_or(0.0)
+    };
+    (tick(11) + tick(12)) / TICKS
+}
+
+/// Busy seconds of all cores since boot (`/proc/stat`, less idle and iowait).
+fn machine_busy() -> f64 {
+    let text = std::fs::read_to_string("/proc/stat").unwrap_or_default();
+    let values: Vec<f64> = text
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .split_whitespace()
+        .skip(1)
+        .take(8)
+        .filter_map(|v| v.parse().ok())
+        .collect();
+    let idle = values.get(3).unwrap_or(&0.0) + values.get(4).unwrap_or(&0.0);
+    (values.iter().sum::<f64>() - idle) / TICKS
+}
