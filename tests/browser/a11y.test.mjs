@@ -1,31 +1,23 @@
 // Automated accessibility check (axe-core) of every screen, in both
 // languages, light and dark: no serious or critical violations.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  startServer, launch, newContext, PHONE, DESKTOP, createAppointment, join, paint, signIn, axe,
+  useServerAndBrowser, newContext, PHONE, DESKTOP, createAppointment, join, paint, signIn, axe,
 } from './harness.mjs';
 
-let server;
-let browser;
 let appt;
 let me;
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-  appt = await createAppointment(server.base);
-  me = await join(server.base, appt.id, '민지', 'secret1');
-  const other = await join(server.base, appt.id, 'Alex');
-  await paint(server.base, appt.id, me, [{ level: 'available', slots: [[0, 6], [20, 26]] }, { level: 'if_needed', slots: [[40, 44]] }]);
-  await paint(server.base, appt.id, other, [{ level: 'available', slots: [[2, 8]] }, { level: 'if_needed', slots: [[22, 24]] }]);
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
+const env = useServerAndBrowser(async () => {
+  appt = await createAppointment(env.server.base);
+  me = await join(env.server.base, appt.id, '민지', 'secret1');
+  const other = await join(env.server.base, appt.id, 'Alex');
+  await paint(env.server.base, appt.id, me, [{ level: 'available', slots: [[0, 6], [20, 26]] }, { level: 'if_needed', slots: [[40, 44]] }]);
+  await paint(env.server.base, appt.id, other, [{ level: 'available', slots: [[2, 8]] }, { level: 'if_needed', slots: [[22, 24]] }]);
 });
 
 // axe is injected as a script tag, which the pages' CSP would (rightly) refuse.
-const open = (o) => newContext(browser, { bypassCSP: true, ...o });
+const open = (o) => newContext(env.browser, { bypassCSP: true, ...o });
 
 async function check(page, what) {
   const violations = await axe(page);
@@ -38,7 +30,7 @@ for (const [device, lang, scheme] of [[PHONE, 'ko', 'light'], [DESKTOP, 'en', 'd
   test(`create page, its errors and the share screen (${name})`, async () => {
     const ctx = await open({ device, lang, colorScheme: scheme });
     const page = await ctx.newPage();
-    await page.goto(`${server.base}/`);
+    await page.goto(`${env.server.base}/`);
     await check(page, 'create');
     await page.click('#submit'); // nothing filled in: errors next to the fields
     await page.waitForSelector('#err-title:not([hidden])');
@@ -55,17 +47,17 @@ for (const [device, lang, scheme] of [[PHONE, 'ko', 'light'], [DESKTOP, 'en', 'd
   test(`appointment page: joining, my times, everyone, organiser (${name})`, async () => {
     const ctx = await open({ device, lang, colorScheme: scheme });
     let page = await ctx.newPage();
-    await page.goto(`${server.base}/a/${appt.id}`);
+    await page.goto(`${env.server.base}/a/${appt.id}`);
     await page.waitForSelector('#join:not([hidden])');
     await page.fill('#name', '민지');
     await page.click('#join button[type="submit"]'); // protected name, no password
     await page.waitForSelector('#err-password:not([hidden])');
     await check(page, 'join form asking for the password');
 
-    await signIn(ctx, server.base, appt.id, me);
+    await signIn(ctx, env.server.base, appt.id, me);
     await page.close();
     page = await ctx.newPage();
-    await page.goto(`${server.base}/a/${appt.id}#admin=${appt.admin_token}`);
+    await page.goto(`${env.server.base}/a/${appt.id}#admin=${appt.admin_token}`);
     await page.waitForSelector('#me:not([hidden]) #paint-grid .cell[data-s]');
     await page.click('#share-box summary');
     await check(page, 'my times, signed in, organiser');
@@ -82,7 +74,7 @@ for (const [device, lang, scheme] of [[PHONE, 'ko', 'light'], [DESKTOP, 'en', 'd
 test('the not-found page', async () => {
   const ctx = await open({ device: PHONE, lang: 'ko' });
   const page = await ctx.newPage();
-  await page.goto(`${server.base}/a/nope`);
+  await page.goto(`${env.server.base}/a/nope`);
   await check(page, '404');
   await ctx.close();
 });

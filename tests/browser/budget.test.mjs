@@ -1,31 +1,22 @@
 // The weight of a first visit to /a/{id} on a phone (empty cache): every
 // response the page needs, gzipped, must stay under 60 KB.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { gzipSync } from 'node:zlib';
-import { startServer, launch, newContext, PHONE, createAppointment, join, paint, assertOwnOrigin } from './harness.mjs';
+import { useServerAndBrowser, newContext, PHONE, createAppointment, join, paint, assertOwnOrigin } from './harness.mjs';
 
-let server;
-let browser;
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const env = useServerAndBrowser();
 
 const BUDGET = 60 * 1024;
 
 test('the first load of /a/{id} is under 60 KB gzipped', async () => {
-  const { base } = server;
+  const { base } = env.server;
   const appt = await createAppointment(base);
   for (const name of ['민지', 'Alex', '하윤']) {
     const p = await join(base, appt.id, name);
     await paint(base, appt.id, p, [{ level: 'available', slots: [[2, 10], [20, 30]] }]);
   }
-  const ctx = await newContext(browser, { device: PHONE, lang: 'ko' });
+  const ctx = await newContext(env.browser, { device: PHONE, lang: 'ko' });
   const page = await ctx.newPage();
   const bodies = [];
   page.on('response', async (r) => {

@@ -1,29 +1,20 @@
 // The create page: mistakes are explained next to the field (caught before
 // sending, or the API's own answer translated), weekdays and slot sizes
 // work, and the language follows the browser and the switch.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, newContext, PHONE, DESKTOP, getView, assertOwnOrigin, assertQuiet } from './harness.mjs';
+import { useServerAndBrowser, newContext, PHONE, DESKTOP, getView, assertOwnOrigin, assertQuiet } from './harness.mjs';
 
-let server;
-let browser;
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const env = useServerAndBrowser();
 
 const visibleError = (page, field) => page.textContent(`#err-${field}:not([hidden])`);
 
 test('mistakes are shown next to their field, in words, before anything is sent', async () => {
-  const ctx = await newContext(browser, { device: PHONE, lang: 'ko' });
+  const ctx = await newContext(env.browser, { device: PHONE, lang: 'ko' });
   const page = await ctx.newPage();
   const posts = [];
   page.on('request', (r) => { if (r.method() === 'POST') posts.push(r.url()); });
-  await page.goto(`${server.base}/`);
+  await page.goto(`${env.server.base}/`);
   await page.selectOption('#start', '18:00');
   await page.selectOption('#end', '09:00');
   await page.click('#submit');
@@ -39,9 +30,9 @@ test('mistakes are shown next to their field, in words, before anything is sent'
 });
 
 test('an error from the API is translated and shown next to the field it names', async () => {
-  const ctx = await newContext(browser, { device: DESKTOP, lang: 'en' });
+  const ctx = await newContext(env.browser, { device: DESKTOP, lang: 'en' });
   const page = await ctx.newPage();
-  await page.goto(`${server.base}/`);
+  await page.goto(`${env.server.base}/`);
   // A zone this browser offers but the server does not know: the API answers 400, field "timezone".
   await page.route('**/api/appointments', (route) => route.continue({
     postData: JSON.stringify({ ...route.request().postDataJSON(), timezone: 'Mars/Olympus_Mons' }),
@@ -62,9 +53,9 @@ test('an error from the API is translated and shown next to the field it names',
 });
 
 test('a weekly appointment with 15-minute slots, created in English, then switched to Korean', async () => {
-  const ctx = await newContext(browser, { device: DESKTOP, lang: 'en', zone: 'Europe/Berlin' });
+  const ctx = await newContext(env.browser, { device: DESKTOP, lang: 'en', zone: 'Europe/Berlin' });
   const page = await ctx.newPage();
-  await page.goto(`${server.base}/`);
+  await page.goto(`${env.server.base}/`);
   assert.equal(await page.getAttribute('html', 'lang'), 'en', 'English because the browser prefers it');
   assert.match(await page.textContent('h1'), /Find a time to meet/);
   assert.equal(await page.inputValue('#tz'), 'Europe/Berlin', 'the browser’s zone by default');
@@ -79,7 +70,7 @@ test('a weekly appointment with 15-minute slots, created in English, then switch
   await page.waitForSelector('#done:not([hidden])');
   const link = await page.inputValue('#done .share input');
   const id = link.split('/a/')[1];
-  const view = await getView(server.base, id);
+  const view = await getView(env.server.base, id);
   assert.equal(view.title, 'Weekly sync');
   assert.deepEqual(view.weekdays, ['mon', 'wed']);
   assert.equal(view.timezone, 'Europe/Berlin');
@@ -97,7 +88,7 @@ test('a weekly appointment with 15-minute slots, created in English, then switch
   assert.match(await page.textContent('#zone-line'), /Europe\/Berlin/);
   assert.deepEqual(await page.locator('#paint-grid .colh .wd').allTextContents(), ['월', '수']);
   assert.equal(await page.locator('#paint-grid .rowh').first().textContent(), '08:15');
-  assertOwnOrigin(server.base, ctx);
+  assertOwnOrigin(env.server.base, ctx);
   assertQuiet(ctx);
   await ctx.close();
 });

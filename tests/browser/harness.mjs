@@ -5,6 +5,7 @@
 //
 // EB_BASE_URL=http://host:port runs the tests against a server that is
 // already running instead of starting one.
+import { before, after } from 'node:test';
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm, mkdir, access } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -244,4 +245,23 @@ export async function eventually(fn, ms = 5000, what = 'condition') {
     if (Date.now() > end) throw new Error(`timed out waiting for ${what} (last: ${last})`);
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/**
+ * Starts a fresh server and a browser before this file's tests (then runs
+ * `setup`, if given, for data the tests share) and stops both after them;
+ * read them as `env.server` and `env.browser`.
+ */
+export function useServerAndBrowser(setup) {
+  const env = {};
+  before(async () => {
+    env.server = await startServer();
+    env.browser = await launch();
+    await setup?.();
+  });
+  after(async () => {
+    await env.browser?.close();
+    await env.server?.stop();
+  });
+  return env;
 }

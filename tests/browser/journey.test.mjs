@@ -2,22 +2,13 @@
 // screen (QR and link) → a second person opens the link, joins and paints a
 // block with a finger → the organiser sees the counts and the best time,
 // fixes it, and the calendar file works.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  startServer, launch, newContext, PHONE, assertOwnOrigin, assertQuiet, cellCenter, touchDrag, getView, eventually,
+  useServerAndBrowser, newContext, PHONE, assertOwnOrigin, assertQuiet, cellCenter, touchDrag, getView, eventually,
 } from './harness.mjs';
 
-let server;
-let browser;
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const env = useServerAndBrowser();
 
 /** The cell element at column c, row r of a grid (visible page). */
 function cellAt(page, gridSel, c, r) {
@@ -28,8 +19,8 @@ function cellAt(page, gridSel, c, r) {
 }
 
 test('create, share, join, paint by touch, see the best time, fix it, add to calendar', async () => {
-  const { base } = server;
-  const orgCtx = await newContext(browser, { device: PHONE, lang: 'ko' });
+  const { base } = env.server;
+  const orgCtx = await newContext(env.browser, { device: PHONE, lang: 'ko' });
   const org = await orgCtx.newPage();
   await org.goto(`${base}/`);
 
@@ -63,7 +54,7 @@ test('create, share, join, paint by touch, see the best time, fix it, add to cal
   assert.match(await org.inputValue('#done .admin-link input'), new RegExp(`/a/${id}#admin=.+`));
 
   // A participant opens the link on their own phone and joins.
-  const youCtx = await newContext(browser, { device: PHONE, lang: 'ko' });
+  const youCtx = await newContext(env.browser, { device: PHONE, lang: 'ko' });
   const you = await youCtx.newPage();
   const patches = [];
   you.on('request', (r) => { if (r.method() === 'PATCH') patches.push(r.postDataJSON()); });

@@ -1,36 +1,27 @@
 // Live updates: a change in one browser shows in another within seconds,
 // without a reload — over the WebSocket, and by polling when the socket
 // cannot open.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  startServer, launch, newContext, PHONE, DESKTOP, createAppointment, join, paint, signIn, cellCenter,
+  useServerAndBrowser, newContext, PHONE, DESKTOP, createAppointment, join, paint, signIn, cellCenter,
   assertOwnOrigin, assertQuiet, eventually,
 } from './harness.mjs';
 
-let server;
-let browser;
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const env = useServerAndBrowser();
 
 test('a change in one browser shows in another within a few seconds, without reload', async () => {
-  const { base } = server;
+  const { base } = env.server;
   const appt = await createAppointment(base);
   const ana = await join(base, appt.id, 'Ana');
 
-  const paintCtx = await newContext(browser, { device: DESKTOP, lang: 'en' });
+  const paintCtx = await newContext(env.browser, { device: DESKTOP, lang: 'en' });
   await signIn(paintCtx, base, appt.id, ana);
   const painter = await paintCtx.newPage();
   await painter.goto(`${base}/a/${appt.id}`);
   await painter.waitForSelector('#paint-grid .cell[data-s]');
 
-  const watchCtx = await newContext(browser, { device: PHONE, lang: 'ko' });
+  const watchCtx = await newContext(env.browser, { device: PHONE, lang: 'ko' });
   const watcher = await watchCtx.newPage();
   let loads = 0;
   watcher.on('load', () => { loads++; });
@@ -62,9 +53,9 @@ test('a change in one browser shows in another within a few seconds, without rel
 });
 
 test('when the socket cannot open, the page polls and still updates', async () => {
-  const { base } = server;
+  const { base } = env.server;
   const appt = await createAppointment(base);
-  const ctx = await newContext(browser, { device: PHONE, lang: 'en' });
+  const ctx = await newContext(env.browser, { device: PHONE, lang: 'en' });
   const page = await ctx.newPage();
   await page.routeWebSocket(/\/live$/, (ws) => ws.close({ code: 1011, reason: 'blocked by a proxy' }));
   await page.goto(`${base}/a/${appt.id}`);

@@ -1,29 +1,20 @@
 // Painting availability with a mouse and with the keyboard on a desktop, and
 // what happens when a save fails: the change stays and is retried.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  startServer, launch, newContext, DESKTOP, createAppointment, join, signIn, getView, cellCenter,
+  useServerAndBrowser, newContext, DESKTOP, createAppointment, join, signIn, getView, cellCenter,
   assertOwnOrigin, assertQuiet, eventually,
 } from './harness.mjs';
 
-let server;
-let browser;
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const env = useServerAndBrowser();
 
 /** A desktop page signed in as a fresh participant; records its PATCH bodies. */
 async function painter(name) {
-  const { base } = server;
+  const { base } = env.server;
   const appt = await createAppointment(base);
   const me = await join(base, appt.id, name);
-  const ctx = await newContext(browser, { device: DESKTOP, lang: 'en' });
+  const ctx = await newContext(env.browser, { device: DESKTOP, lang: 'en' });
   await signIn(ctx, base, appt.id, me);
   const page = await ctx.newPage();
   const patches = [];
@@ -73,7 +64,7 @@ test('a mouse drag paints a rectangle in one PATCH; starting on a painted cell e
 
   // The heatmap next to it follows.
   await eventually(async () => (await page.textContent('#heat-grid .cell[data-s="40"] [aria-hidden]')) === '0+1', 5000, 'heatmap 0+1');
-  assertOwnOrigin(server.base, ctx);
+  assertOwnOrigin(env.server.base, ctx);
   assertQuiet(ctx);
   await ctx.close();
 });
@@ -129,7 +120,7 @@ test('a change made offline is kept, shown as pending, and saved once back onlin
   await page.close();
   await ctx.setOffline(false);
   const next = await ctx.newPage();
-  await next.goto(`${server.base}/a/${appt.id}`);
+  await next.goto(`${env.server.base}/a/${appt.id}`);
   await next.waitForSelector('#save-status[data-state="saved"]', { timeout: 15000 });
   assert.deepEqual((await mine()).available, [[5, 8], [10, 12]]);
   assertQuiet(ctx);

@@ -1,28 +1,19 @@
 // Who is who: a returning visitor stays signed in, "not you?" switches, a
 // protected name asks for its password; the organiser's tools; and times
 // shown in the viewer's own time zone.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  startServer, launch, newContext, PHONE, DESKTOP, createAppointment, join, paint, signIn, getView,
+  useServerAndBrowser, newContext, PHONE, DESKTOP, createAppointment, join, paint, signIn, getView,
   assertOwnOrigin, assertQuiet, eventually, seoulDate,
 } from './harness.mjs';
 
-let server;
-let browser;
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const env = useServerAndBrowser();
 
 test('a returning visitor is signed in, "not you?" switches, a protected name needs its password', async () => {
-  const { base } = server;
+  const { base } = env.server;
   const appt = await createAppointment(base);
-  const ctx = await newContext(browser, { device: PHONE, lang: 'ko' });
+  const ctx = await newContext(env.browser, { device: PHONE, lang: 'ko' });
   const page = await ctx.newPage();
   await page.goto(`${base}/a/${appt.id}`);
   await page.fill('#name', '서연');
@@ -57,16 +48,16 @@ test('a returning visitor is signed in, "not you?" switches, a protected name ne
 });
 
 test('the organiser renames, fixes and unfixes a range, removes someone and deletes; everyone sees it', async () => {
-  const { base } = server;
+  const { base } = env.server;
   const appt = await createAppointment(base);
   const bo = await join(base, appt.id, 'Bo');
   await paint(base, appt.id, bo, [{ level: 'available', slots: [[0, 6]] }]);
 
-  const org = await newContext(browser, { device: DESKTOP, lang: 'ko' });
+  const org = await newContext(env.browser, { device: DESKTOP, lang: 'ko' });
   const op = await org.newPage();
   await op.goto(`${base}/a/${appt.id}#admin=${appt.admin_token}`);
   await op.waitForSelector('#admin:not([hidden])');
-  const guest = await newContext(browser, { device: PHONE, lang: 'ko' });
+  const guest = await newContext(env.browser, { device: PHONE, lang: 'ko' });
   await signIn(guest, base, appt.id, bo);
   const gp = await guest.newPage();
   await gp.goto(`${base}/a/${appt.id}`);
@@ -123,13 +114,13 @@ test('the organiser renames, fixes and unfixes a range, removes someone and dele
 });
 
 test('times show in the viewer’s zone, say which zone, and can switch to the appointment’s', async () => {
-  const { base } = server;
+  const { base } = env.server;
   const appt = await createAppointment(base, { dates: [seoulDate(3)], start: '09:00', end: '12:00' });
   const view = await getView(base, appt.id);
   const ny = (iso) => new Intl.DateTimeFormat('en-US', {
     timeZone: 'America/New_York', hour: '2-digit', minute: '2-digit', hourCycle: 'h23',
   }).format(Date.parse(iso));
-  const ctx = await newContext(browser, { device: DESKTOP, lang: 'en', zone: 'America/New_York' });
+  const ctx = await newContext(env.browser, { device: DESKTOP, lang: 'en', zone: 'America/New_York' });
   const page = await ctx.newPage();
   await page.goto(`${base}/a/${appt.id}`);
   await page.waitForSelector('#paint-grid .rowh', { state: 'attached' });
@@ -143,13 +134,13 @@ test('times show in the viewer’s zone, say which zone, and can switch to the a
 });
 
 test('best times can be limited to a minimum length, and a name shows only that person’s times', async () => {
-  const { base } = server;
+  const { base } = env.server;
   const appt = await createAppointment(base);
   const ana = await join(base, appt.id, 'Ana');
   const bo = await join(base, appt.id, 'Bo');
   await paint(base, appt.id, ana, [{ level: 'available', slots: [[0, 1], [18, 24]] }]);
   await paint(base, appt.id, bo, [{ level: 'available', slots: [[0, 1]] }, { level: 'if_needed', slots: [[20, 22]] }]);
-  const ctx = await newContext(browser, { device: PHONE, lang: 'en' });
+  const ctx = await newContext(env.browser, { device: PHONE, lang: 'en' });
   const page = await ctx.newPage();
   await page.goto(`${base}/a/${appt.id}`);
   await page.tap('#tab-group');

@@ -1,22 +1,18 @@
 // Screenshots of the create page, the share screen and the group view, on a
 // phone and a desktop, in Korean and English (and two in dark mode), written
 // to target/screenshots/ for people to look at.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  startServer, launch, newContext, PHONE, DESKTOP, createAppointment, join, paint, signIn, screenshot,
+  useServerAndBrowser, newContext, PHONE, DESKTOP, createAppointment, join, paint, signIn, screenshot,
   seoulDate, assertOwnOrigin, assertQuiet,
 } from './harness.mjs';
 
-let server;
-let browser;
 let appt;
 let me;
-before(async () => {
-  server = await startServer();
-  browser = await launch();
+const env = useServerAndBrowser(async () => {
   // A week of dates and five people with a realistic spread of answers.
-  appt = await createAppointment(server.base, {
+  appt = await createAppointment(env.server.base, {
     title: '동아리 정기 모임 · Club meeting',
     dates: [1, 2, 3, 4, 5, 6, 7].map(seoulDate),
   });
@@ -29,16 +25,12 @@ before(async () => {
     'Dana Kim': [[[3, 8], [2 * day + 5, 2 * day + 11]], [[6 * day, 6 * day + 8]]],
   };
   for (const [name, [avail, ifn]] of Object.entries(answers)) {
-    const p = await join(server.base, appt.id, name, name === '민지' ? 'secret1' : undefined);
+    const p = await join(env.server.base, appt.id, name, name === '민지' ? 'secret1' : undefined);
     if (name === '민지') me = p;
     const changes = [{ level: 'available', slots: avail }];
     if (ifn.length) changes.push({ level: 'if_needed', slots: ifn });
-    await paint(server.base, appt.id, p, changes);
+    await paint(env.server.base, appt.id, p, changes);
   }
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
 });
 
 const top = (page) => page.evaluate(() => scrollTo(0, 0));
@@ -46,9 +38,9 @@ const top = (page) => page.evaluate(() => scrollTo(0, 0));
 for (const [device, dev] of [[PHONE, 'phone'], [DESKTOP, 'desktop']]) {
   for (const lang of ['ko', 'en']) {
     test(`create, share and group view on a ${dev} in ${lang}`, async () => {
-      const ctx = await newContext(browser, { device, lang });
+      const ctx = await newContext(env.browser, { device, lang });
       const page = await ctx.newPage();
-      await page.goto(`${server.base}/`);
+      await page.goto(`${env.server.base}/`);
       await page.fill('#title', lang === 'ko' ? '동아리 정기 모임' : 'Club meeting');
       const days = page.locator('.cal-day:not([disabled])');
       if (await days.count() < 6) await page.click('.cal-head .btn:last-child');
@@ -63,16 +55,16 @@ for (const [device, dev] of [[PHONE, 'phone'], [DESKTOP, 'desktop']]) {
       await top(page);
       await screenshot(page, `share-${dev}-${lang}`);
 
-      await signIn(ctx, server.base, appt.id, me);
+      await signIn(ctx, env.server.base, appt.id, me);
       const group = await ctx.newPage();
-      await group.goto(`${server.base}/a/${appt.id}#admin=${appt.admin_token}`);
+      await group.goto(`${env.server.base}/a/${appt.id}#admin=${appt.admin_token}`);
       await group.waitForSelector('#heat-grid .cell[data-s]', { state: 'attached' });
       if (dev === 'phone') await group.click('#tab-group');
       await group.click('#best-list .best-pick');
       await group.locator('#best-list').focus().catch(() => {});
       await top(group);
       await screenshot(group, `group-${dev}-${lang}`);
-      assertOwnOrigin(server.base, ctx);
+      assertOwnOrigin(env.server.base, ctx);
       assertQuiet(ctx);
       await ctx.close();
     });
@@ -80,10 +72,10 @@ for (const [device, dev] of [[PHONE, 'phone'], [DESKTOP, 'desktop']]) {
 }
 
 test('dark mode: the group view on a phone and the create page on a desktop', async () => {
-  const phone = await newContext(browser, { device: PHONE, lang: 'ko', colorScheme: 'dark' });
-  await signIn(phone, server.base, appt.id, me);
+  const phone = await newContext(env.browser, { device: PHONE, lang: 'ko', colorScheme: 'dark' });
+  await signIn(phone, env.server.base, appt.id, me);
   const page = await phone.newPage();
-  await page.goto(`${server.base}/a/${appt.id}`);
+  await page.goto(`${env.server.base}/a/${appt.id}`);
   await page.waitForSelector('#paint-grid .cell[data-s]');
   await top(page);
   await screenshot(page, 'mine-phone-ko-dark');
@@ -91,9 +83,9 @@ test('dark mode: the group view on a phone and the create page on a desktop', as
   await page.click('#heat-grid .cell[data-s="4"]');
   await top(page);
   await screenshot(page, 'group-phone-ko-dark');
-  const desk = await newContext(browser, { device: DESKTOP, lang: 'en', colorScheme: 'dark' });
+  const desk = await newContext(env.browser, { device: DESKTOP, lang: 'en', colorScheme: 'dark' });
   const dp = await desk.newPage();
-  await dp.goto(`${server.base}/`);
+  await dp.goto(`${env.server.base}/`);
   await screenshot(dp, 'create-desktop-en-dark');
   assert.equal(await dp.evaluate(() => matchMedia('(prefers-color-scheme: dark)').matches), true);
   assertQuiet(phone, desk);
@@ -103,18 +95,18 @@ test('dark mode: the group view on a phone and the create page on a desktop', as
 
 test('nothing is wider than a 360 px phone, in either language', async () => {
   for (const lang of ['ko', 'en']) {
-    const ctx = await newContext(browser, { device: { ...PHONE, viewport: { width: 360, height: 740 } }, lang });
-    await signIn(ctx, server.base, appt.id, me);
+    const ctx = await newContext(env.browser, { device: { ...PHONE, viewport: { width: 360, height: 740 } }, lang });
+    await signIn(ctx, env.server.base, appt.id, me);
     const page = await ctx.newPage();
     const fits = async (what) => {
       const w = await page.evaluate(() => document.documentElement.scrollWidth);
       assert.ok(w <= 360, `${what} (${lang}) is ${w}px wide`);
     };
-    await page.goto(`${server.base}/`);
+    await page.goto(`${env.server.base}/`);
     await fits('create page');
     await page.click('input[name="mode"][value="weekdays"]');
     await fits('create page, weekdays');
-    await page.goto(`${server.base}/a/${appt.id}#admin=${appt.admin_token}`);
+    await page.goto(`${env.server.base}/a/${appt.id}#admin=${appt.admin_token}`);
     await page.waitForSelector('#paint-grid .cell[data-s]');
     assert.equal(await page.locator('#paint-grid .colh').count(), 7, 'a week fits without paging');
     await page.click('#share-box summary');

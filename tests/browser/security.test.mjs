@@ -1,34 +1,25 @@
 // User text is only ever text: a name or a title full of markup shows as
 // typed, runs nothing and loads nothing. Every page keeps to its own origin
 // and carries the CSP; an unknown appointment gets a real 404 page.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  startServer, launch, newContext, PHONE, DESKTOP, createAppointment, join, paint,
+  useServerAndBrowser, newContext, PHONE, DESKTOP, createAppointment, join, paint,
   assertOwnOrigin, assertQuiet, eventually,
 } from './harness.mjs';
 
-let server;
-let browser;
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const env = useServerAndBrowser();
 
 const EVIL = '<img src=x onerror=alert(1)>';
 const EVIL_TITLE = '<script>alert(2)</script><b>bold</b>';
 
 test('a name and a title made of markup are shown as text, and no dialog fires', async () => {
-  const { base } = server;
+  const { base } = env.server;
   const appt = await createAppointment(base, { title: EVIL_TITLE });
   const other = await join(base, appt.id, '친구');
   await paint(base, appt.id, other, [{ level: 'available', slots: [[0, 2]] }]);
 
-  const ctx = await newContext(browser, { device: PHONE, lang: 'ko' });
+  const ctx = await newContext(env.browser, { device: PHONE, lang: 'ko' });
   const page = await ctx.newPage();
   await page.goto(`${base}/a/${appt.id}`);
   await page.waitForSelector('#join:not([hidden])');
@@ -48,7 +39,7 @@ test('a name and a title made of markup are shown as text, and no dialog fires',
   assert.match(await page.textContent('#detail'), /<img src=x onerror=alert\(1\)>/);
 
   // The organiser's view (remove buttons carry the name in their label) as well.
-  const org = await newContext(browser, { device: DESKTOP, lang: 'en' });
+  const org = await newContext(env.browser, { device: DESKTOP, lang: 'en' });
   const op = await org.newPage();
   await op.goto(`${base}/a/${appt.id}#admin=${appt.admin_token}`);
   await op.waitForSelector('#admin:not([hidden])');
@@ -66,7 +57,7 @@ test('a name and a title made of markup are shown as text, and no dialog fires',
 });
 
 test('pages carry the security headers and an unknown appointment is a 404 page', async () => {
-  const { base } = server;
+  const { base } = env.server;
   const appt = await createAppointment(base);
   for (const path of ['/', `/a/${appt.id}`, '/style.css', '/js/app.js']) {
     const r = await fetch(`${base}${path}`);
@@ -76,7 +67,7 @@ test('pages carry the security headers and an unknown appointment is a 404 page'
     assert.match(csp, /script-src 'self'/, path);
     assert.doesNotMatch(csp, /unsafe-inline/, path);
   }
-  const ctx = await newContext(browser, { device: PHONE, lang: 'en' });
+  const ctx = await newContext(env.browser, { device: PHONE, lang: 'en' });
   const page = await ctx.newPage();
   const res = await page.goto(`${base}/a/no-such-appointment`);
   assert.equal(res.status(), 404);
@@ -89,8 +80,8 @@ test('pages carry the security headers and an unknown appointment is a 404 page'
 });
 
 test('no page asks any origin but the app’s own, whatever the user does', async () => {
-  const { base } = server;
-  const ctx = await newContext(browser, { device: PHONE, lang: 'ko' });
+  const { base } = env.server;
+  const ctx = await newContext(env.browser, { device: PHONE, lang: 'ko' });
   const page = await ctx.newPage();
   await page.goto(`${base}/`);
   await page.fill('#title', '점심');
