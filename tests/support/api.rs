@@ -114,6 +114,63 @@ pub fn patch_appointment(server: &Server, id: &str, token: Option<&str>, body: V
     server.send_json("PATCH", &format!("/api/appointments/{id}"), token, &body)
 }
 
+/// `GET /api/stats` with the operator's token, asserting 200; the figures.
+#[track_caller]
+pub fn stats(server: &Server, token: &str) -> Value {
+    let resp = server.req("GET", "/api/stats").token(Some(token)).send();
+    resp.expect(200);
+    resp.json.clone()
+}
+
+/// Polls `GET /api/stats` until its `key` is `want`; panics after `within`,
+/// saying `why` it should have been.
+#[track_caller]
+pub fn wait_for_stats(
+    server: &Server,
+    token: &str,
+    key: &str,
+    want: u64,
+    within: std::time::Duration,
+    why: &str,
+) {
+    let deadline = std::time::Instant::now() + within;
+    loop {
+        let s = stats(server, token);
+        if s[key] == want {
+            return;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "{why}: `{key}` should be {want} within {within:?}, still {s}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(250));
+    }
+}
+
+/// Every way to reach appointment `id` answers 404: its view, QR code,
+/// calendar, joining, editing and deleting it with its admin token, its
+/// page and its live socket.
+#[track_caller]
+pub fn assert_gone(server: &Server, id: &str, admin_token: &str) {
+    let base = format!("/api/appointments/{id}");
+    for path in [
+        base.clone(),
+        format!("{base}/qr.svg"),
+        format!("{base}/calendar.ics"),
+    ] {
+        server.get(&path).expect_error(404, "not_found");
+    }
+    join_raw(server, id, "Late", None).expect_error(404, "not_found");
+    patch_appointment(server, id, Some(admin_token), json!({"title": "again"}))
+        .expect_error(404, "not_found");
+    server
+        .delete(&base, Some(admin_token))
+        .expect_error(404, "not_found");
+    server.get(&format!("/a/{id}")).expect(404);
+    let live = super::live::Live::refused_status(server, id);
+    assert_eq!(live, Some(404), "no live socket for {id}");
+}
+
 pub fn tz(name: &str) -> Tz {
     name.parse().expect("a known zone")
 }

@@ -90,6 +90,15 @@ impl Req<'_> {
     /// Like [`Req::send`], but leaves a 5xx to the caller (for tables of
     /// cases that report every failure at the end).
     pub fn try_send(self) -> Resp {
+        let described = self.describe();
+        self.send_unless_cut_off()
+            .unwrap_or_else(|t| panic!("{described}\n→ transport error: {t}"))
+    }
+
+    /// Like [`Req::try_send`], but a transport error (the server died, the
+    /// connection was cut) is returned instead of panicking: for tests that
+    /// kill the server under load.
+    pub fn send_unless_cut_off(self) -> Result<Resp, String> {
         let url = format!("{}{}", self.server.base(), self.path);
         let known: Vec<String> = self.server.secrets.lock().unwrap().clone();
         let mut request = self.server.agent.request(&self.method, &url);
@@ -104,7 +113,7 @@ impl Req<'_> {
         let response = match result {
             Ok(r) => r,
             Err(ureq::Error::Status(_, r)) => r,
-            Err(ureq::Error::Transport(t)) => panic!("{described}\n→ transport error: {t}"),
+            Err(ureq::Error::Transport(t)) => return Err(t.to_string()),
         };
         let status = response.status();
         let headers: Vec<(String, String)> = response
@@ -116,11 +125,9 @@ impl Req<'_> {
             })
             .collect();
         let mut raw = Vec::new();
-        response
-            .into_reader()
-            .take(16 << 20)
-            .read_to_end(&mut raw)
-            .unwrap_or_else(|e| panic!("{described}\n→ reading the body failed: {e}"));
+        if let Err(e) = response.into_reader().take(16 << 20).read_to_end(&mut raw) {
+            return Err(format!("reading the body failed: {e}"));
+        }
         let body = String::from_utf8_lossy(&raw).into_owned();
         let json = serde_json::from_str(&body).unwrap_or(Value::Null);
         let resp = Resp {
@@ -149,7 +156,7 @@ impl Req<'_> {
                 self.server.remember_secret(t);
             }
         }
-        resp
+        Ok(resp)
     }
 
     fn describe(&self) -> String {

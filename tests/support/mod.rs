@@ -12,6 +12,8 @@
 pub mod api;
 pub mod http;
 pub mod ics;
+pub mod live;
+pub mod logs;
 pub mod model;
 
 pub use http::Resp;
@@ -60,6 +62,7 @@ pub struct Server {
     root: PathBuf,
     port: u16,
     vars: Vec<(String, String)>,
+    flags: Vec<String>,
     child: Option<Child>,
     agent: ureq::Agent,
     secrets: Mutex<Vec<String>>,
@@ -73,6 +76,12 @@ impl Server {
 
     /// A fresh server with `--var NAME:VALUE` for each pair.
     pub fn start_with_vars(vars: &[(&str, &str)]) -> Server {
+        Server::start_with(vars, &[])
+    }
+
+    /// A fresh server with `--var NAME:VALUE` for each pair and these
+    /// further `wrangler dev` flags (e.g. `--test-scheduled`).
+    pub fn start_with(vars: &[(&str, &str)], flags: &[&str]) -> Server {
         static COUNTER: AtomicUsize = AtomicUsize::new(0);
         let nanos = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
@@ -91,6 +100,7 @@ impl Server {
                 .iter()
                 .map(|(k, v)| (k.to_string(), v.to_string()))
                 .collect(),
+            flags: flags.iter().map(|f| f.to_string()).collect(),
             child: None,
             agent: ureq::AgentBuilder::new()
                 .timeout(Duration::from_secs(60))
@@ -165,6 +175,7 @@ impl Server {
         for (name, value) in &self.vars {
             cmd.arg("--var").arg(format!("{name}:{value}"));
         }
+        cmd.args(&self.flags);
         cmd.current_dir(repo())
             .env("PATH", tool_path())
             .env("SKIP_WORKER_BUILD", "1")
@@ -247,6 +258,37 @@ impl Server {
             }
         }
         let _ = child.wait();
+    }
+
+    /// Kills the whole process group at once with SIGKILL, as a crash or a
+    /// pulled plug would: nothing gets to shut down or flush. Other threads
+    /// may be sending requests meanwhile; [`Server::restart`] starts the
+    /// server again on the same storage.
+    pub fn kill_hard(&self) {
+        // The leader is not reaped until `stop`, so the group id stays ours.
+        let Some(pgid) = self.child.as_ref().map(Child::id) else {
+            return;
+        };
+        signal_group(pgid, "KILL");
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while group_alive(pgid) && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        assert!(!group_alive(pgid), "wrangler survived SIGKILL");
+    }
+
+    /// Runs the Worker's scheduled handler now, as the cron `cron` would
+    /// (the server must have been started with `--test-scheduled`).
+    pub fn run_scheduled(&self, cron: &str) {
+        let r = self
+            .get(&format!("/__scheduled?cron={}", cron.replace(' ', "+")))
+            .expect(200)
+            .body
+            .clone();
+        assert!(
+            r.contains("Ran scheduled event"),
+            "the scheduled handler ran: {r}"
+        );
     }
 
     /// Remembers a secret that no later response may contain. Tokens are

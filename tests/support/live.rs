@@ -1,0 +1,153 @@
+//! A client of an appointment's live socket that reads with a deadline, so
+//! a push that never comes fails the test instead of hanging it.
+
+use super::Server;
+use serde_json::Value;
+use std::net::TcpStream;
+use std::time::{Duration, Instant};
+use tungstenite::protocol::frame::coding::CloseCode;
+use tungstenite::stream::MaybeTlsStream;
+use tungstenite::{Message, WebSocket};
+
+/// How long any one expected message may take to arrive.
+const WAIT: Duration = Duration::from_secs(10);
+
+/// One open `GET /api/appointments/{id}/live` WebSocket.
+pub struct Live {
+    socket: WebSocket<MaybeTlsStream<TcpStream>>,
+    name: String,
+}
+
+/// What the socket delivered next.
+#[derive(Debug)]
+pub enum Event {
+    /// A text message.
+    Text(String),
+    /// A close frame with its code (`None` when it carried none).
+    Closed(Option<u16>),
+}
+
+impl Live {
+    /// Opens the live socket of appointment `id`; panics unless the
+    /// handshake succeeds. `name` labels failure messages.
+    #[track_caller]
+    pub fn connect(server: &Server, id: &str, name: &str) -> Live {
+        let url = format!(
+            "ws://127.0.0.1:{}/api/appointments/{id}/live",
+            server.port()
+        );
+        let (mut socket, _) = tungstenite::connect(&url)
+            .unwrap_or_else(|e| panic!("the live socket {name} of {id} opens: {e}"));
+        if let MaybeTlsStream::Plain(tcp) = socket.get_mut() {
+            tcp.set_read_timeout(Some(Duration::from_millis(250)))
+                .expect("set a read timeout");
+        }
+        Live {
+            socket,
+            name: name.to_string(),
+        }
+    }
+
+    /// The status with which the handshake for appointment `id` is refused,
+    /// or `None` when a socket opens.
+    pub fn refused_status(server: &Server, id: &str) -> Option<u16> {
+        let url = format!(
+            "ws://127.0.0.1:{}/api/appointments/{id}/live",
+            server.port()
+        );
+        match tungstenite::connect(&url) {
+            Err(tungstenite::Error::Http(resp)) => Some(resp.status().as_u16()),
+            Err(e) => panic!("the handshake for {id} neither opened nor was refused: {e}"),
+            Ok(_) => None,
+        }
+    }
+
+    /// The next text message or close frame; pings, pongs and binary
+    /// frames are skipped. Panics after [`WAIT`] or when the connection ends
+    /// without a close frame.
+    #[track_caller]
+    pub fn next_event(&mut self) -> Event {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            match self.socket.read() {
+                Ok(Message::Text(text)) => return Event::Text(text),
+                Ok(Message::Close(frame)) => {
+                    return Event::Closed(frame.map(|f| u16::from(f.code)));
+                }
+                Ok(_) => {}
+                Err(tungstenite::Error::Io(e))
+                    if matches!(
+                        e.kind(),
+                        std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                    ) => {}
+                Err(e) => panic!("socket {}: the connection ended: {e}", self.name),
+            }
+            assert!(
+                Instant::now() < deadline,
+                "socket {}: nothing arrived within {WAIT:?}",
+                self.name
+            );
+        }
+    }
+
+    /// The next message, which must be a JSON text.
+    #[track_caller]
+    pub fn next_json(&mut self) -> Value {
+        match self.next_event() {
+            Event::Text(text) => serde_json::from_str(&text)
+                .unwrap_or_else(|e| panic!("socket {}: {text:?} is not JSON: {e}", self.name)),
+            Event::Closed(code) => panic!(
+                "socket {}: closed ({code:?}) while a message was expected",
+                self.name
+            ),
+        }
+    }
+
+    /// The next message, which must be `{"type":"update","version":version,…}`.
+    #[track_caller]
+    pub fn expect_update(&mut self, version: i64) -> Value {
+        let message = self.next_json();
+        assert_eq!(
+            (&message["type"], &message["version"]),
+            (&Value::from("update"), &Value::from(version)),
+            "socket {}: the next push is the update to version {version}: {message}",
+            self.name
+        );
+        message
+    }
+
+    /// Sends "ping" and expects "pong" back as the next message.
+    #[track_caller]
+    pub fn ping(&mut self) {
+        self.socket
+            .send(Message::Text("ping".into()))
+            .unwrap_or_else(|e| panic!("socket {}: sending ping failed: {e}", self.name));
+        match self.next_event() {
+            Event::Text(t) if t == "pong" => {}
+            other => panic!("socket {}: ping got {other:?}, not pong", self.name),
+        }
+    }
+
+    /// Expects `{"type":"deleted"}` and then a normal close (1000).
+    #[track_caller]
+    pub fn expect_deleted_and_closed(&mut self) {
+        let message = self.next_json();
+        assert_eq!(
+            message["type"], "deleted",
+            "socket {}: the next push says the appointment is gone: {message}",
+            self.name
+        );
+        match self.next_event() {
+            Event::Closed(code) => assert_eq!(
+                code,
+                Some(u16::from(CloseCode::Normal)),
+                "socket {}: closed normally",
+                self.name
+            ),
+            Event::Text(t) => panic!(
+                "socket {}: a message after \"deleted\" instead of the close: {t}",
+                self.name
+            ),
+        }
+    }
+}
