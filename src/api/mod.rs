@@ -39,6 +39,11 @@ pub async fn handle(req: Request, env: Env) -> worker::Result<Response> {
         Err(e) => e.to_response(),
     };
     let status = response.status_code();
+    // A new appointment's id is known only from the answer.
+    let appointment = appointment.or_else(|| {
+        let location = response.headers().get("location").ok().flatten()?;
+        location.rsplit('/').next().map(str::to_string)
+    });
     // A WebSocket upgrade's headers are the runtime's to keep.
     let response = if status == 101 {
         response
