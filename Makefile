@@ -39,3 +39,7 @@ deploy-check: build
 	SKIP_WORKER_BUILD=1 wrangler deploy --dry-run --env production --outdir target/deploy
 
 test: check unit api browser deploy-check
+
+# Not a test: prints a table and writes target/bench/results.json.
+bench: build
+	cargo run --release -p api-tests --example bench

@@ -57,6 +57,8 @@ pub struct Report {
     pub figures: Vec<Figure>,
     /// Everything measured, in detail, for the JSON file.
     pub details: serde_json::Map<String, Value>,
+    /// What a reader of the figures must know (a busy machine, …).
+    pub warnings: Vec<String>,
 }
 
 impl Report {
@@ -155,6 +157,9 @@ impl Report {
         }
         let (met, all) = self.goals();
         println!("\ngoals met: {met} of {all}");
+        for w in &self.warnings {
+            println!("WARNING: {w}");
+        }
     }
 
     pub fn to_json(&self, started_at: &str) -> Value {
@@ -182,6 +187,7 @@ impl Report {
             "goals_met": met,
             "goals": all,
             "figures": figures,
+            "warnings": self.warnings,
             "details": self.details,
         })
     }

@@ -109,8 +109,8 @@ pub struct Painter {
     pub uncertain: bool,
 }
 
-/// Joins an appointment (with a password when given); the new participant.
-/// The answer's latency goes to `recorder` when there is one.
+/// Joins an appointment (with a password when given); the new participant
+/// and the answer (for its latency).
 pub fn join(
     bench: &Bench,
     agent: &ureq::Agent,

@@ -11,6 +11,9 @@ const DO: &str = "DO round trip";
 const DO_P99: &str = "DO round trip p99";
 const DO_50: &str = "DO @50";
 const DO_50_P: &str = "DO @50 same pct";
+/// Above this much CPU of other processes, the run is too noisy to trust
+/// its wall-clock figures.
+const NOISY_CORES: f64 = 0.25;
 const DO_CPU: &str = "DO @50 server CPU";
 
 pub fn report(seq: &Sequential, fair: &Fair, many: &Many) -> Report {
@@ -103,6 +106,13 @@ pub fn report(seq: &Sequential, fair: &Fair, many: &Many) -> Report {
         per_core(usage.server),
         per_core(usage.client)
     ));
+    if per_core(usage.other) > NOISY_CORES {
+        r.warnings.push(format!(
+            "other processes used {:.2} cores on average during the run: wall-clock figures \
+             (req/s, latencies) are unreliable; the server CPU per request is not. Rerun on a quiet machine.",
+            per_core(usage.other)
+        ));
+    }
     let baseline_errors =
         seq.errors + fair.object_before.errors + fair.object_after.errors + fair.worker.errors;
     r.add(
