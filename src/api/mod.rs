@@ -9,7 +9,7 @@ use serde_json::json;
 use wasm_bindgen::JsValue;
 use worker::{Env, Headers, Method, Request, RequestInit, Response};
 
-use crate::appointment::{Op, ID_HEADER, ORIGIN_HEADER};
+use crate::appointment::{Op, ID_HEADER, ORIGIN_HEADER, REQUEST_ID_HEADER};
 use crate::error::{ApiError, ApiResult, MAX_BODY_BYTES};
 use crate::secrets;
 pub use routes::Route;
@@ -32,7 +32,7 @@ pub async fn handle(req: Request, env: Env) -> worker::Result<Response> {
         _ => None,
     };
     let response = match route {
-        Ok(route) => match dispatch(req, &env, route).await {
+        Ok(route) => match dispatch(req, &env, route, &request_id).await {
             Ok(r) => r,
             Err(e) => e.to_response(),
         },
@@ -45,10 +45,11 @@ pub async fn handle(req: Request, env: Env) -> worker::Result<Response> {
         location.rsplit('/').next().map(str::to_string)
     });
     // A WebSocket upgrade's headers are the runtime's to keep.
-    let response = if status == 101 {
+    let tagged = response.headers().get(REQUEST_ID_HEADER).ok().flatten();
+    let response = if status == 101 || tagged.as_deref() == Some(request_id.as_str()) {
         response
     } else {
-        with_header(response, "x-request-id", &request_id)
+        with_header(response, REQUEST_ID_HEADER, &request_id)
     };
     let line = json!({
         "request_id": request_id,
@@ -62,7 +63,12 @@ pub async fn handle(req: Request, env: Env) -> worker::Result<Response> {
     Ok(response)
 }
 
-async fn dispatch(mut req: Request, env: &Env, route: Route) -> ApiResult<Response> {
+async fn dispatch(
+    mut req: Request,
+    env: &Env,
+    route: Route,
+    request_id: &str,
+) -> ApiResult<Response> {
     let body = if route.has_body() {
         Some(read_json_body(&mut req).await?)
     } else {
@@ -76,7 +82,7 @@ async fn dispatch(mut req: Request, env: &Env, route: Route) -> ApiResult<Respon
             Ok(Response::from_bytes(OPENAPI.as_bytes().to_vec())?.with_headers(headers))
         }
         Route::Stats => stats(&req, env).await,
-        Route::Create => create(&req, env, body.unwrap_or_default()).await,
+        Route::Create => create(&req, env, body.unwrap_or_default(), request_id).await,
         Route::Appointment { id, op } => {
             if !secrets::is_valid_id(&id) {
                 return Err(ApiError::NotFound);
@@ -89,9 +95,9 @@ async fn dispatch(mut req: Request, env: &Env, route: Route) -> ApiResult<Respon
             if op == Op::Live {
                 return Ok(stub(env, &id)?.fetch_with_request(req).await?);
             }
-            forward(&req, env, &id, &op, body).await
+            forward(&req, env, &id, &op, body, request_id).await
         }
-        Route::Page { id } => page(&req, env, &id).await,
+        Route::Page { id } => page(&req, env, &id, request_id).await,
         Route::Asset => Ok(env.assets("ASSETS")?.fetch_request(req).await?),
     }
 }
@@ -169,6 +175,7 @@ async fn forward(
     id: &str,
     op: &Op,
     body: Option<Vec<u8>>,
+    request_id: &str,
 ) -> ApiResult<Response> {
     let headers = Headers::new();
     for name in ["authorization", "if-none-match"] {
@@ -177,6 +184,8 @@ async fn forward(
         }
     }
     headers.set(ID_HEADER, id)?;
+    // The object puts it on its answer, which then needs no rebuilding here.
+    headers.set(REQUEST_ID_HEADER, request_id)?;
     headers.set(ORIGIN_HEADER, &public_origin(req, env))?;
     let mut init = RequestInit::new();
     init.with_headers(headers).with_method(if body.is_some() {
@@ -201,12 +210,12 @@ async fn forward(
 /// Creates an appointment under a fresh id (a new one if, improbably, the
 /// id is taken). Only a valid request counts against the client's
 /// allowance of creations.
-async fn create(req: &Request, env: &Env, body: Vec<u8>) -> ApiResult<Response> {
+async fn create(req: &Request, env: &Env, body: Vec<u8>, request_id: &str) -> ApiResult<Response> {
     crate::appointment::parse_new_appointment(&body, crate::appointment::now_ms())?;
     take_creation_allowance(req, env).await?;
     for _ in 0..3 {
         let id = secrets::new_appointment_id().map_err(ApiError::Internal)?;
-        let response = forward(req, env, &id, &Op::Create, Some(body.clone())).await?;
+        let response = forward(req, env, &id, &Op::Create, Some(body.clone()), request_id).await?;
         if response.status_code() != 409 {
             return Ok(response);
         }
@@ -280,9 +289,9 @@ pub async fn sweep_one(env: &Env, id: &str) -> ApiResult<u16> {
 }
 
 /// `/a/{id}`: the app page, or a page saying there is no such appointment.
-async fn page(req: &Request, env: &Env, id: &str) -> ApiResult<Response> {
+async fn page(req: &Request, env: &Env, id: &str, request_id: &str) -> ApiResult<Response> {
     let exists = secrets::is_valid_id(id)
-        && forward(req, env, id, &Op::Exists, None)
+        && forward(req, env, id, &Op::Exists, None, request_id)
             .await?
             .status_code()
             == 200;

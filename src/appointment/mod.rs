@@ -29,6 +29,8 @@ use store::Meta;
 
 /// Header carrying the appointment id from the Worker to the object.
 pub const ID_HEADER: &str = "x-appointment-id";
+/// Header carrying the request's id, which the object puts on its answer.
+pub const REQUEST_ID_HEADER: &str = "x-request-id";
 /// Header carrying the origin that public links and QR codes use.
 pub const ORIGIN_HEADER: &str = "x-public-origin";
 
@@ -120,10 +122,17 @@ impl DurableObject for Appointment {
     }
 
     async fn fetch(&self, req: Request) -> worker::Result<Response> {
-        Ok(match self.dispatch(req).await {
+        let request_id = req.headers().get(REQUEST_ID_HEADER).ok().flatten();
+        let mut response = match self.dispatch(req).await {
             Ok(response) => response,
             Err(e) => e.to_response(),
-        })
+        };
+        if let Some(id) = request_id {
+            if response.status_code() != 101 {
+                let _ = response.headers_mut().set(REQUEST_ID_HEADER, &id);
+            }
+        }
+        Ok(response)
     }
 
     async fn alarm(&self) -> worker::Result<Response> {

@@ -290,6 +290,32 @@ pub fn participant(sql: &SqlStorage, id: &str) -> ApiResult<Option<ParticipantRo
         .transpose()
 }
 
+/// One participant by id, with the participant a token (by hash) was issued
+/// to, read in one statement.
+pub fn participant_and_token_owner(
+    sql: &SqlStorage,
+    id: &str,
+    token_hash: Option<&[u8]>,
+) -> ApiResult<Option<(ParticipantRow, Option<String>)>> {
+    let hash = token_hash.map_or(V::Null, |h| V::Blob(h.to_vec()));
+    let cursor = sql.exec(
+        &format!(
+            "SELECT {PARTICIPANT_COLUMNS},
+                    (SELECT participant_id FROM tokens WHERE hash = ?) AS owner
+             FROM participants WHERE id = ?"
+        ),
+        vec![hash, id.into()],
+    )?;
+    let Some(r) = rows(cursor)?.into_iter().next() else {
+        return Ok(None);
+    };
+    let owner = match &r[4] {
+        V::Null => None,
+        v => Some(text(v)?),
+    };
+    Ok(Some((participant_from(&r)?, owner)))
+}
+
 /// One participant by the normalised key of their name.
 pub fn participant_by_name(sql: &SqlStorage, name_key: &str) -> ApiResult<Option<ParticipantRow>> {
     let cursor = sql.exec(
