@@ -9,9 +9,11 @@ use crate::http::{self, Stats};
 use crate::setup::{self, Bench, Shape};
 use std::time::{Duration, Instant};
 
-/// One full-grid size and what its updates measured.
+/// One grid size, how many of its slots each update repaints (all of them,
+/// or one for the smallest update), and what the updates measured.
 pub struct FullGrid {
     pub slots: usize,
+    pub painted: usize,
     pub latencies: Vec<Duration>,
     /// `x-rows-written` of every update.
     pub rows_written: Vec<u64>,
@@ -45,13 +47,15 @@ struct Repainter {
 /// a full-grid update.
 pub fn run(bench: &Bench, rounds: usize, cap: Duration) -> Sequential {
     let agent = http::agent();
+    // (title, days, whether each update repaints one slot instead of all)
     let shapes = [
-        ("7 days × 24 h × 10 min", 7),
-        ("31 days × 24 h × 10 min", 31),
+        ("7 days × 24 h × 10 min", 7, false),
+        ("31 days × 24 h × 10 min", 31, false),
+        ("31 days × 24 h × 10 min, one slot", 31, true),
     ];
     let mut grids: Vec<Repainter> = shapes
         .iter()
-        .map(|(title, days)| {
+        .map(|(title, days, one_slot)| {
             let shape = Shape {
                 days: *days,
                 start: "00:00",
@@ -62,16 +66,18 @@ pub fn run(bench: &Bench, rounds: usize, cap: Duration) -> Sequential {
             let (p, _) = setup::join(bench, &agent, &id, "전체", None, shape.slots(), 1)
                 .unwrap_or_else(|e| panic!("{e}"));
             let slots = shape.slots();
+            let painted = if *one_slot { 1 } else { slots };
             Repainter {
                 head_url: bench.url(&format!("/api/appointments/{id}")),
                 patch_url: p.url,
                 token: p.token,
                 bodies: [
-                    grid::body(&grid::full_grid(grid::AVAILABLE, slots)),
-                    grid::body(&grid::full_grid(grid::IF_NEEDED, slots)),
+                    grid::body(&grid::full_grid(grid::AVAILABLE, painted)),
+                    grid::body(&grid::full_grid(grid::IF_NEEDED, painted)),
                 ],
                 result: FullGrid {
                     slots,
+                    painted,
                     latencies: Vec::new(),
                     rows_written: Vec::new(),
                 },
@@ -156,6 +162,7 @@ impl Sequential {
             .map(|g| {
                 serde_json::json!({
                     "slots": g.slots,
+                    "painted": g.painted,
                     "latency": Stats::of(&g.latencies).to_json(),
                     "rows_written_min": g.rows_written.iter().min(),
                     "rows_written_max": g.rows_written.iter().max(),
