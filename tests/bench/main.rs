@@ -2,8 +2,8 @@
 //! with its own empty state, measures, in one run, the baselines (a
 //! Worker-only request and the do-nothing Durable Object round trip), the
 //! full-grid update, the campus-fair load with its lost-update check, the
-//! appointment view with 200 participants and the load spread over many
-//! appointments, then prints a table (every figure with its ratio to the
+//! appointment view with 200 participants, the load spread over many
+//! appointments and how soon a change is pushed to a live socket, then prints a table (every figure with its ratio to the
 //! baseline of the same run, and the goals) and writes it as JSON to
 //! `target/bench/results.json` plus a copy named after the start time.
 //! Where the CPU went (server, this client, other processes) is measured
@@ -20,6 +20,7 @@ mod cpu;
 mod fair;
 mod grid;
 mod http;
+mod live;
 mod load;
 mod many;
 mod report;
@@ -62,10 +63,15 @@ fn main() {
         clock.elapsed().as_secs_f64()
     );
     let many = many::run(&bench, Duration::from_secs(40));
+    eprintln!(
+        "bench: live pushes ({:.0} s) …",
+        clock.elapsed().as_secs_f64()
+    );
+    let live = live::run(&bench, 100, Duration::from_secs(20));
     eprintln!("bench: done in {:.0} s", clock.elapsed().as_secs_f64());
     drop(server);
 
-    let mut report = summary::report(&seq, &fair, &many);
+    let mut report = summary::report(&seq, &fair, &many, &live);
     report.detail("seconds", serde_json::json!(clock.elapsed().as_secs_f64()));
     report.detail("wrangler_log_level", serde_json::json!(log_level));
     report.detail("server_dir", serde_json::json!(server::server_dir()));

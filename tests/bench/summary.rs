@@ -3,6 +3,7 @@
 
 use crate::fair::Fair;
 use crate::http::Stats;
+use crate::live::Live;
 use crate::many::Many;
 use crate::report::{Report, Unit};
 use crate::sequential::Sequential;
@@ -16,7 +17,7 @@ const DO_50_P: &str = "DO @50 same pct";
 const NOISY_CORES: f64 = 0.25;
 const DO_CPU: &str = "DO @50 server CPU";
 
-pub fn report(seq: &Sequential, fair: &Fair, many: &Many) -> Report {
+pub fn report(seq: &Sequential, fair: &Fair, many: &Many, live: &Live) -> Report {
     let mut r = Report::default();
     let object = seq.object_stats();
     let worker = seq.worker_stats();
@@ -281,10 +282,28 @@ pub fn report(seq: &Sequential, fair: &Fair, many: &Many) -> Report {
         Unit::Times,
     );
 
+    let pushed = live.stats();
+    r.add(
+        "live",
+        "HTTP update → WebSocket push, median",
+        pushed.p50,
+        Unit::Ms,
+    )
+    .ratio(object.p50, DO)
+    .note(format!("n={}, errors {}", pushed.n, live.errors));
+    r.add(
+        "live",
+        "HTTP update → WebSocket push, p99",
+        pushed.p99,
+        Unit::Ms,
+    )
+    .ratio(object.p99, DO_P99);
+
     r.detail("cpu_whole_run", usage.to_json());
     r.detail("sequential", seq.to_json());
     r.detail("campus_fair", fair.to_json());
     r.detail("many_appointments", many.to_json());
+    r.detail("live", live.to_json());
     r
 }
 
