@@ -33,6 +33,37 @@ fn wait_for_count(server: &Server, want: u64, within: Duration, why: &str) {
     wait_for_stats(server, STATS, "appointments", want, within, why);
 }
 
+/// Opens two live sockets, has `who` paint slots 0–2 at `level` over HTTP,
+/// and checks that the update answers with `version` and both sockets hear
+/// it; the sockets, still open.
+fn both_hear_an_update(
+    server: &Server,
+    id: &str,
+    who: &Joined,
+    names: [&str; 2],
+    level: &str,
+    version: i64,
+) -> [Live; 2] {
+    let mut sockets = names.map(|name| Live::connect(server, id, name));
+    for s in &mut sockets {
+        s.ping();
+    }
+    let r = update(
+        server,
+        id,
+        &who.pid,
+        Some(&who.token),
+        json!([{"level": level, "slots": [[0, 3]]}]),
+    );
+    assert_eq!(r.expect(200).json["version"], version);
+    for s in &mut sockets {
+        let pushed = s.expect_update(version);
+        assert_eq!(pushed["participant"]["id"], json!(who.pid), "{pushed}");
+        assert_eq!(pushed["participant"][level], json!([[0, 3]]), "{pushed}");
+    }
+    sockets
+}
+
 #[test]
 fn live_sockets_hear_every_change_across_a_restart_and_the_deletion() {
     let mut server = Server::start();
@@ -40,26 +71,7 @@ fn live_sockets_hear_every_change_across_a_restart_and_the_deletion() {
     let id = c.id.as_str();
     let ann = join(&server, id, "Ann", None);
 
-    let mut sockets = [
-        Live::connect(&server, id, "A"),
-        Live::connect(&server, id, "B"),
-    ];
-    for s in &mut sockets {
-        s.ping();
-    }
-    let r = update(
-        &server,
-        id,
-        &ann.pid,
-        Some(&ann.token),
-        json!([{"level": "available", "slots": [[0, 3]]}]),
-    );
-    assert_eq!(r.expect(200).json["version"], 3);
-    for s in &mut sockets {
-        let pushed = s.expect_update(3);
-        assert_eq!(pushed["participant"]["id"], json!(ann.pid), "{pushed}");
-        assert_eq!(pushed["participant"]["available"], json!([[0, 3]]));
-    }
+    let mut sockets = both_hear_an_update(&server, id, &ann, ["A", "B"], "available", 3);
     // Joins push the newcomer, leaving pushes who left.
     let bob = join(&server, id, "Bob", None);
     for s in &mut sockets {
@@ -75,25 +87,7 @@ fn live_sockets_hear_every_change_across_a_restart_and_the_deletion() {
     server.restart();
 
     // After a restart on the same storage, new sockets hear changes again.
-    let mut sockets = [
-        Live::connect(&server, id, "C"),
-        Live::connect(&server, id, "D"),
-    ];
-    for s in &mut sockets {
-        s.ping();
-    }
-    let r = update(
-        &server,
-        id,
-        &ann.pid,
-        Some(&ann.token),
-        json!([{"level": "if_needed", "slots": [[3, 5]]}]),
-    );
-    assert_eq!(r.expect(200).json["version"], 6);
-    for s in &mut sockets {
-        let pushed = s.expect_update(6);
-        assert_eq!(pushed["participant"]["if_needed"], json!([[3, 5]]));
-    }
+    let mut sockets = both_hear_an_update(&server, id, &ann, ["C", "D"], "if_needed", 6);
     patch_appointment(&server, id, Some(&c.admin_token), json!({"title": "moved"})).expect(200);
     for s in &mut sockets {
         s.expect_update(7);
