@@ -171,5 +171,16 @@ impl From<worker::Error> for ApiError {
     }
 }
 
+/// A JSON answer with the given status, never cached: what every API
+/// handler, in the Worker and in the appointment object, sends.
+pub fn json_response(value: &serde_json::Value, status: u16) -> ApiResult<Response> {
+    let headers = Headers::new();
+    headers.set("content-type", "application/json; charset=utf-8")?;
+    headers.set("cache-control", "no-store")?;
+    Ok(Response::from_bytes(value.to_string().into_bytes())?
+        .with_status(status)
+        .with_headers(headers))
+}
+
 /// The result of a handler: a response, or an error that becomes one.
 pub type ApiResult<T> = std::result::Result<T, ApiError>;

@@ -10,7 +10,7 @@ use wasm_bindgen::JsValue;
 use worker::{Env, Headers, Method, Request, RequestInit, Response};
 
 use crate::appointment::{Op, ID_HEADER, ORIGIN_HEADER, REQUEST_ID_HEADER};
-use crate::error::{ApiError, ApiResult, MAX_BODY_BYTES};
+use crate::error::{json_response, ApiError, ApiResult, MAX_BODY_BYTES};
 use crate::secrets;
 pub use routes::Route;
 
@@ -75,7 +75,7 @@ async fn dispatch(
         None
     };
     match route {
-        Route::Health => json_ok(&json!({ "status": "ok" })),
+        Route::Health => json_response(&json!({ "status": "ok" }), 200),
         Route::OpenApi => {
             let headers = Headers::new();
             headers.set("content-type", "application/json; charset=utf-8")?;
@@ -138,13 +138,6 @@ fn with_header(response: Response, name: &str, value: &str) -> Response {
         Ok(r) => r.with_status(status).with_headers(headers),
         Err(e) => ApiError::Internal(e.to_string()).to_response(),
     }
-}
-
-fn json_ok(value: &serde_json::Value) -> ApiResult<Response> {
-    let headers = Headers::new();
-    headers.set("content-type", "application/json; charset=utf-8")?;
-    headers.set("cache-control", "no-store")?;
-    Ok(Response::from_bytes(value.to_string().into_bytes())?.with_headers(headers))
 }
 
 /// The origin that links and QR codes carry: `PUBLIC_ORIGIN`, else the
@@ -276,7 +269,7 @@ async fn stats(req: &Request, env: &Env) -> ApiResult<Response> {
         return Err(ApiError::UNAUTHORIZED);
     }
     let stats = crate::index::stats(&env.d1("DB")?, crate::appointment::now_ms()).await?;
-    json_ok(&json!(stats))
+    json_response(&json!(stats), 200)
 }
 
 /// Asks an appointment's object to delete itself if it has expired; the

@@ -10,7 +10,7 @@ use super::{tx, view, Appointment, Caller};
 use crate::domain::{
     Availability, DomainError, FinalTime, ParticipantName, Password, Schedule, Title, Update,
 };
-use crate::error::{ApiError, ApiResult};
+use crate::error::{json_response, ApiError, ApiResult};
 use crate::{api::render, secrets};
 
 /// The most participants one appointment takes.
@@ -22,16 +22,6 @@ fn json_body(body: &[u8]) -> ApiResult<Value> {
         return Err(ApiError::InvalidJson("the body is empty".into()));
     }
     serde_json::from_slice(body).map_err(|e| ApiError::InvalidJson(e.to_string()))
-}
-
-/// A JSON response with the given status.
-fn json_response(value: &Value, status: u16) -> ApiResult<Response> {
-    let headers = Headers::new();
-    headers.set("content-type", "application/json; charset=utf-8")?;
-    headers.set("cache-control", "no-store")?;
-    Ok(Response::from_bytes(value.to_string().into_bytes())?
-        .with_status(status)
-        .with_headers(headers))
 }
 
 fn internal(e: impl std::fmt::Display) -> ApiError {
