@@ -179,7 +179,7 @@ impl Appointment {
         };
         let expires_at = self.expires_at(&fixed.schedule, now);
         let (sql2, row2) = (sql.clone(), row.clone());
-        tx::transaction(&self.state.storage(), move || {
+        let version = tx::transaction(&self.state.storage(), move || {
             // Hashing the password awaited; someone may have taken the name since.
             if store::participant_by_name(&sql2, &key)?.is_some() {
                 return Err(ApiError::Conflict {
@@ -189,10 +189,8 @@ impl Appointment {
             }
             store::insert_participant(&sql2, &row2, &key)?;
             store::insert_token(&sql2, &token_hash, &row2.id)?;
-            store::bump_version(&sql2, now, expires_at, false)?;
-            Ok(())
+            Ok(store::bump_version(&sql2, now, expires_at, false)?.version)
         })?;
-        let version = meta.version + 1;
         let participant = view::participant(&row, &Availability::empty(fixed.grid.len()));
         self.broadcast(
             &json!({ "type": "update", "version": version, "participant": participant }),
@@ -277,22 +275,22 @@ impl Appointment {
         let mut availability = Availability::from_bytes(&row.availability, fixed.grid.len());
         let mut version = meta.version;
         let mut rows_written = 0;
-        if availability.apply(&update) {
+        let changed = availability.apply(&update);
+        let participant = view::participant(&row, &availability);
+        if changed {
             let bytes = availability.as_bytes().to_vec();
             let expires_at = self.expires_at(&fixed.schedule, now);
             let (sql2, pid2) = (sql.clone(), pid.to_string());
-            rows_written = tx::transaction(&self.state.storage(), move || {
-                Ok(store::set_availability(&sql2, &pid2, &bytes)?
-                    + store::bump_version(&sql2, now, expires_at, true)?)
+            let (set, bumped) = tx::transaction(&self.state.storage(), move || {
+                let set = store::set_availability(&sql2, &pid2, &bytes)?;
+                Ok((set, store::bump_version(&sql2, now, expires_at, true)?))
             })?;
-            version += 1;
-            self.schedule_flush(now).await?;
-        }
-        let participant = view::participant(&row, &availability);
-        if version != meta.version {
+            (version, rows_written) = (bumped.version, set + bumped.rows_written);
+            // Told before the next await, so pushes go out in version order.
             self.broadcast(
                 &json!({ "type": "update", "version": version, "participant": participant }),
             );
+            self.schedule_flush(now).await?;
         }
         let r = json_response(
             &json!({ "participant": participant, "version": version }),
@@ -320,12 +318,11 @@ impl Appointment {
         let fixed = self.fixed(meta)?;
         let expires_at = self.expires_at(&fixed.schedule, now);
         let (sql2, pid2) = (sql.clone(), pid.to_string());
-        tx::transaction(&self.state.storage(), move || {
+        let version = tx::transaction(&self.state.storage(), move || {
             store::delete_participant(&sql2, &pid2)?;
-            store::bump_version(&sql2, now, expires_at, false)?;
-            Ok(())
+            Ok(store::bump_version(&sql2, now, expires_at, false)?.version)
         })?;
-        self.broadcast(&json!({ "type": "update", "version": meta.version + 1, "left": pid }));
+        self.broadcast(&json!({ "type": "update", "version": version, "left": pid }));
         self.reindex(now).await;
         Ok(Response::empty()?.with_status(204))
     }

@@ -177,20 +177,39 @@ pub fn insert_meta(sql: &SqlStorage, m: &Meta) -> ApiResult<()> {
     Ok(())
 }
 
+/// What recording a change wrote: the new version, and how many rows.
+#[derive(Debug, Clone, Copy)]
+pub struct Bumped {
+    pub version: i64,
+    pub rows_written: usize,
+}
+
 /// Records a change: the version grows by one, and an availability update
-/// is counted for the statistics. Returns the rows written.
+/// is counted for the statistics. The new version comes from the row itself,
+/// so it is right even when other requests ran since the caller read it.
 pub fn bump_version(
     sql: &SqlStorage,
     now: i64,
     expires_at: i64,
     is_update: bool,
-) -> ApiResult<usize> {
+) -> ApiResult<Bumped> {
     let c = sql.exec(
         "UPDATE meta SET version = version + 1, changed_at = ?, expires_at = ?,
-                         unflushed_updates = unflushed_updates + ? WHERE one = 1",
+                         unflushed_updates = unflushed_updates + ? WHERE one = 1
+         RETURNING version",
         vec![now.into(), expires_at.into(), i64::from(is_update).into()],
     )?;
-    Ok(c.rows_written())
+    let version = c
+        .raw()
+        .next()
+        .transpose()?
+        .and_then(|r| r.first().map(int))
+        .transpose()?
+        .ok_or_else(|| ApiError::Internal("the appointment row is missing".into()))?;
+    Ok(Bumped {
+        version,
+        rows_written: c.rows_written(),
+    })
 }
 
 /// Marks `n` updates as counted in the index.
