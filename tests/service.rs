@@ -159,3 +159,44 @@ fn public_origin_sets_the_shared_link_and_the_qr_code() {
     let qr = server.get(&format!("/api/appointments/{}/qr.svg", c.id));
     assert!(qr.expect(200).body.contains("<svg"), "{qr}");
 }
+
+#[test]
+fn availability_updates_reach_the_index_only_in_the_alarms_batch() {
+    // A batch window long enough for every update below to be answered
+    // before it closes, short enough to wait for.
+    let server = Server::start_with_vars(&[("STATS_TOKEN", STATS), ("STATS_FLUSH_SECONDS", "8")]);
+    server.remember_secret(STATS);
+    let day = today_in("Asia/Seoul") + Days::new(2);
+    let c = create(
+        &server,
+        &json!({"title": "b", "timezone": "Asia/Seoul", "dates": [iso(day)],
+                "start": "09:00", "end": "12:00", "slot_minutes": 10}),
+    );
+    let p = join(&server, &c.id, "Batch", None);
+    let started = std::time::Instant::now();
+    const UPDATES: u64 = 20;
+    for i in 0..UPDATES {
+        let level = if i % 2 == 0 { "available" } else { "if_needed" };
+        update(
+            &server,
+            &c.id,
+            &p.pid,
+            Some(&p.token),
+            json!([{"level": level, "slots": [[0, 18]]}]),
+        )
+        .expect(200);
+    }
+    let s = stats(&server, STATS);
+    if started.elapsed() < std::time::Duration::from_secs(7) {
+        // Answered before the batch was due: nothing of them is in D1 yet.
+        assert_eq!(s["updates_24h"], 0, "an update wrote to D1 itself:\n{s}");
+    }
+    wait_for_stats(
+        &server,
+        STATS,
+        "updates_24h",
+        UPDATES,
+        std::time::Duration::from_secs(30),
+        "the alarm counts every update in the index",
+    );
+}
