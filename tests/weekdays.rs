@@ -99,6 +99,9 @@ fn weekday_appointments_order_slots_by_weekday_and_repeat_weekly() {
         "{cal}"
     );
     let lines = ics::lines(&cal.body);
+    // A TZID needs its VTIMEZONE; Seoul's clocks say +09:00 all year.
+    let zone = ics::zone(&lines, ZONE).expect("a VTIMEZONE for the event's TZID");
+    assert!(zone.iter().any(|l| l == "TZOFFSETTO:+0900"), "{}", cal.body);
     let rrule = ics::value(ics::prop(&lines, "RRULE").expect("an RRULE"));
     assert!(
         rrule.split(';').any(|p| p == "FREQ=WEEKLY"),

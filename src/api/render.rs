@@ -5,7 +5,11 @@ use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, TimeZone, Utc, 
 use qrcode::render::svg;
 use qrcode::{EcLevel, QrCode};
 
-use crate::domain::{FinalWhen, Zone};
+use crate::domain::{FinalWhen, Observance, Zone};
+
+/// How far ahead a weekly event's time-zone description lists the zone's
+/// clock changes; later occurrences keep the last observance listed.
+const ZONE_YEARS_AHEAD: i64 = 5;
 
 /// The QR code of `url` as an SVG image, with a quiet zone, sized to print.
 pub fn qr_svg(url: &str) -> Result<String, qrcode::types::QrError> {
@@ -71,6 +75,58 @@ fn next_weekday(from: NaiveDate, weekday: Weekday) -> NaiveDate {
     from + Duration::days(ahead as i64)
 }
 
+/// `+0900`, `-0430`, or `+052030` when the offset has seconds.
+fn utc_offset(seconds: i32) -> String {
+    let sign = if seconds < 0 { '-' } else { '+' };
+    let s = seconds.unsigned_abs();
+    let (h, m, sec) = (s / 3600, s / 60 % 60, s % 60);
+    if sec == 0 {
+        format!("{sign}{h:02}{m:02}")
+    } else {
+        format!("{sign}{h:02}{m:02}{sec:02}")
+    }
+}
+
+/// One observance of a VTIMEZONE: from `onset` (UTC), the clocks say
+/// `after`, having said `before`.
+fn observance(onset: DateTime<Utc>, before: &Observance, after: &Observance) -> Vec<String> {
+    let kind = if after.daylight {
+        "DAYLIGHT"
+    } else {
+        "STANDARD"
+    };
+    // DTSTART is the onset on the clock as it read just before it.
+    let local = onset.naive_utc() + Duration::seconds(before.offset_seconds.into());
+    let mut lines = vec![
+        format!("BEGIN:{kind}"),
+        format!("DTSTART:{}", local.format("%Y%m%dT%H%M%S")),
+        format!("TZOFFSETFROM:{}", utc_offset(before.offset_seconds)),
+        format!("TZOFFSETTO:{}", utc_offset(after.offset_seconds)),
+    ];
+    if let Some(name) = &after.abbreviation {
+        lines.push(format!("TZNAME:{}", escape(name)));
+    }
+    lines.push(format!("END:{kind}"));
+    lines
+}
+
+/// The VTIMEZONE that a TZID needs (RFC 5545 §3.6.5): the observance at
+/// `from`, then every change of the clocks for [`ZONE_YEARS_AHEAD`] years.
+fn vtimezone(zone: Zone, from: DateTime<Utc>) -> Vec<String> {
+    let mut lines = vec![
+        "BEGIN:VTIMEZONE".to_string(),
+        format!("TZID:{}", zone.name()),
+    ];
+    let now = zone.observance_at(from);
+    lines.extend(observance(from, &now, &now));
+    let until = from + Duration::days(366 * ZONE_YEARS_AHEAD);
+    for change in zone.transitions(from, until) {
+        lines.extend(observance(change.at, &change.before, &change.after));
+    }
+    lines.push("END:VTIMEZONE".into());
+    lines
+}
+
 /// Local date-time for `minute` minutes after midnight of `date` (1440 is
 /// the next midnight).
 fn local_stamp(date: NaiveDate, minute: u32) -> String {
@@ -88,15 +144,17 @@ pub fn ics(e: &Event<'_>) -> String {
         "PRODID:-//eonjebolkka//언제볼까//KO".into(),
         "CALSCALE:GREGORIAN".into(),
         "METHOD:PUBLISH".into(),
-        "BEGIN:VEVENT".into(),
+    ];
+    let mut event = vec![
+        "BEGIN:VEVENT".to_string(),
         // One UID per appointment: a changed final time updates the event.
         format!("UID:{}@eonjebolkka", e.id),
         format!("DTSTAMP:{}", utc_stamp(e.now)),
     ];
     match e.when {
         FinalWhen::Once { start, end } => {
-            lines.push(format!("DTSTART:{}", utc_stamp(start)));
-            lines.push(format!("DTEND:{}", utc_stamp(end)));
+            event.push(format!("DTSTART:{}", utc_stamp(start)));
+            event.push(format!("DTEND:{}", utc_stamp(end)));
         }
         FinalWhen::Weekly {
             weekday,
@@ -116,21 +174,28 @@ pub fn ics(e: &Event<'_>) -> String {
             }
             let tzid = e.zone.name();
             lines.push(format!("X-WR-TIMEZONE:{tzid}"));
-            lines.push(format!(
+            let first = e
+                .zone
+                .earliest_instant(date.and_time(NaiveTime::MIN))
+                .unwrap_or(e.now)
+                .min(e.now);
+            lines.extend(vtimezone(e.zone, first));
+            event.push(format!(
                 "DTSTART;TZID={tzid}:{}",
                 local_stamp(date, start_minute)
             ));
-            lines.push(format!(
+            event.push(format!(
                 "DTEND;TZID={tzid}:{}",
                 local_stamp(date, end_minute)
             ));
-            lines.push("RRULE:FREQ=WEEKLY".into());
+            event.push("RRULE:FREQ=WEEKLY".into());
         }
     }
-    lines.push(format!("SUMMARY:{}", escape(e.title)));
-    lines.push(format!("URL:{}", e.url));
-    lines.push(format!("DESCRIPTION:{}", escape(e.url)));
-    lines.push("END:VEVENT".into());
+    event.push(format!("SUMMARY:{}", escape(e.title)));
+    event.push(format!("URL:{}", e.url));
+    event.push(format!("DESCRIPTION:{}", escape(e.url)));
+    event.push("END:VEVENT".into());
+    lines.extend(event);
     lines.push("END:VCALENDAR".into());
     let mut out = String::new();
     for line in &lines {
@@ -162,6 +227,79 @@ mod tests {
             out.replace("\r\n ", ""),
             format!("SUMMARY:{}\r\n", "가".repeat(40))
         );
+    }
+
+    #[test]
+    fn offsets_are_written_as_the_format_wants() {
+        assert_eq!(utc_offset(9 * 3600), "+0900");
+        assert_eq!(utc_offset(-(4 * 3600 + 30 * 60)), "-0430");
+        assert_eq!(utc_offset(0), "+0000");
+        assert_eq!(utc_offset(5 * 3600 + 20 * 60 + 30), "+052030");
+    }
+
+    #[test]
+    fn a_weekly_event_describes_its_zone_and_each_clock_change() {
+        let ny = Zone::parse("America/New_York").unwrap();
+        let now = DateTime::parse_from_rfc3339("2026-12-01T12:00:00Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        let event = Event {
+            id: "abc",
+            title: "Weekly",
+            url: "https://example.com/a/abc",
+            zone: ny,
+            when: FinalWhen::Weekly {
+                weekday: Weekday::Fri,
+                start_minute: 9 * 60,
+                end_minute: 10 * 60,
+            },
+            now,
+        };
+        let text = ics(&event);
+        let lines: Vec<&str> = text.split("\r\n").collect();
+        let zone_at = lines.iter().position(|l| *l == "BEGIN:VTIMEZONE").unwrap();
+        let event_at = lines.iter().position(|l| *l == "BEGIN:VEVENT").unwrap();
+        assert!(zone_at < event_at, "the zone comes before the event");
+        assert_eq!(lines[zone_at + 1], "TZID:America/New_York");
+        // Spring forward: 02:00 EST becomes 03:00 EDT.
+        assert!(text.contains(
+            "BEGIN:DAYLIGHT\r\nDTSTART:20270314T020000\r\nTZOFFSETFROM:-0500\r\nTZOFFSETTO:-0400\r\nTZNAME:EDT\r\nEND:DAYLIGHT"
+        ), "{text}");
+        // Fall back: 02:00 EDT becomes 01:00 EST.
+        assert!(text.contains(
+            "BEGIN:STANDARD\r\nDTSTART:20271107T020000\r\nTZOFFSETFROM:-0400\r\nTZOFFSETTO:-0500\r\nTZNAME:EST\r\nEND:STANDARD"
+        ), "{text}");
+        // Two changes a year for five years, plus the observance at the start.
+        let observances = lines
+            .iter()
+            .filter(|l| l.starts_with("TZOFFSETTO:"))
+            .count();
+        assert_eq!(observances, 11, "{text}");
+        assert!(
+            text.contains("DTSTART;TZID=America/New_York:20261204T090000"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn a_one_off_event_needs_no_zone_description() {
+        let now = DateTime::parse_from_rfc3339("2026-12-01T12:00:00Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        let event = Event {
+            id: "abc",
+            title: "Once",
+            url: "https://example.com/a/abc",
+            zone: Zone::parse("Asia/Seoul").unwrap(),
+            when: FinalWhen::Once {
+                start: now,
+                end: now + Duration::hours(1),
+            },
+            now,
+        };
+        let text = ics(&event);
+        assert!(!text.contains("VTIMEZONE"), "{text}");
+        assert!(text.contains("DTSTART:20261201T120000Z"), "{text}");
     }
 
     #[test]

@@ -25,6 +25,7 @@ pub use grid::{Grid, Slot};
 pub use results::{best, counts, Counts, Window};
 pub use schedule::{Days, Schedule, SlotMinutes, Zone};
 pub use text::{ParticipantName, Password, Title};
+pub use zone::{Observance, Transition};
 
 /// Why an input was refused. `Display` is a message a person can act on;
 /// [`DomainError::code`] and [`DomainError::field`] let the HTTP layer and

@@ -3,10 +3,27 @@
 //! where some wall times never happen) or fall back (folds, where some
 //! happen twice).
 
-use chrono::{DateTime, LocalResult, NaiveDateTime, TimeZone, Utc};
-use chrono_tz::Tz;
+use chrono::{DateTime, LocalResult, NaiveDateTime, Offset, TimeDelta, TimeZone, Utc};
+use chrono_tz::{OffsetComponents, OffsetName, Tz};
 
 use super::DomainError;
+
+/// What a zone's clocks say at some instant: the offset from UTC, whether
+/// it is daylight-saving time, and the abbreviation (`KST`), if it has one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Observance {
+    pub offset_seconds: i32,
+    pub daylight: bool,
+    pub abbreviation: Option<String>,
+}
+
+/// A moment the zone's clocks change, and what they say before and after.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Transition {
+    pub at: DateTime<Utc>,
+    pub before: Observance,
+    pub after: Observance,
+}
 
 /// An IANA time zone such as `Asia/Seoul`, spelled exactly as in the tz
 /// database.
@@ -69,6 +86,51 @@ impl Zone {
         }
         local(hi).map_or(wall.and_utc(), |(t, _)| t)
     }
+
+    /// What the clocks say at `t`.
+    pub fn observance_at(&self, t: DateTime<Utc>) -> Observance {
+        let offset = self.0.offset_from_utc_datetime(&t.naive_utc());
+        Observance {
+            offset_seconds: offset.fix().local_minus_utc(),
+            daylight: offset.dst_offset() != TimeDelta::zero(),
+            abbreviation: offset.abbreviation().map(str::to_string),
+        }
+    }
+
+    /// Every change of the clocks after `from` and up to `until`, in order.
+    /// Zones change at most a few times a year and never twice in a day, so
+    /// a day-by-day walk finds each change and a bisection its exact second.
+    pub fn transitions(&self, from: DateTime<Utc>, until: DateTime<Utc>) -> Vec<Transition> {
+        let mut out = Vec::new();
+        let mut at = from;
+        let mut seen = self.observance_at(at);
+        while at < until {
+            let next = (at + TimeDelta::days(1)).min(until);
+            let now = self.observance_at(next);
+            if now != seen {
+                // The change lies in (at, next]: find its first second.
+                let (mut lo, mut hi) = (at.timestamp(), next.timestamp());
+                while hi - lo > 1 {
+                    let mid = lo + (hi - lo) / 2;
+                    let t = DateTime::from_timestamp(mid, 0).unwrap_or(next);
+                    if self.observance_at(t) == seen {
+                        lo = mid;
+                    } else {
+                        hi = mid;
+                    }
+                }
+                let at = DateTime::from_timestamp(hi, 0).unwrap_or(next);
+                out.push(Transition {
+                    at,
+                    before: seen,
+                    after: now.clone(),
+                });
+                seen = now;
+            }
+            at = next;
+        }
+        out
+    }
 }
 
 #[cfg(test)]
@@ -85,6 +147,35 @@ mod tests {
 
     fn utc(s: &str) -> DateTime<Utc> {
         DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
+    }
+
+    #[test]
+    fn new_york_changes_its_clocks_twice_a_year_at_two_in_the_morning() {
+        let ny = Zone::parse("America/New_York").unwrap();
+        let changes = ny.transitions(utc("2026-01-01T00:00:00Z"), utc("2027-01-01T00:00:00Z"));
+        let at: Vec<_> = changes.iter().map(|c| c.at).collect();
+        assert_eq!(
+            at,
+            [utc("2026-03-08T07:00:00Z"), utc("2026-11-01T06:00:00Z")]
+        );
+        let spring = &changes[0];
+        assert_eq!(spring.before.offset_seconds, -5 * 3600);
+        assert_eq!(spring.after.offset_seconds, -4 * 3600);
+        assert!(!spring.before.daylight && spring.after.daylight);
+        assert_eq!(spring.after.abbreviation.as_deref(), Some("EDT"));
+        assert_eq!(changes[1].after, spring.before);
+    }
+
+    #[test]
+    fn seoul_keeps_one_offset_all_year() {
+        let seoul = Zone::parse("Asia/Seoul").unwrap();
+        let t = utc("2026-06-01T00:00:00Z");
+        assert!(seoul
+            .transitions(t, t + TimeDelta::days(3 * 365))
+            .is_empty());
+        let o = seoul.observance_at(t);
+        assert_eq!((o.offset_seconds, o.daylight), (9 * 3600, false));
+        assert_eq!(o.abbreviation.as_deref(), Some("KST"));
     }
 
     #[test]

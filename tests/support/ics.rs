@@ -26,15 +26,44 @@ pub fn lines(text: &str) -> Vec<String> {
     out
 }
 
-/// The first line of property `name` (e.g. `DTSTART;TZID=Asia/Seoul:2026…`).
+/// Whether `line` is property `name`.
+fn is_prop(line: &str, name: &str) -> bool {
+    line.strip_prefix(name)
+        .is_some_and(|rest| rest.starts_with(':') || rest.starts_with(';'))
+}
+
+/// The first line of property `name` (e.g. `DTSTART;TZID=Asia/Seoul:2026…`)
+/// of the calendar or its event, not of a time-zone description.
 pub fn prop<'a>(lines: &'a [String], name: &str) -> Option<&'a str> {
-    lines
-        .iter()
-        .find(|l| {
-            l.strip_prefix(name)
-                .is_some_and(|rest| rest.starts_with(':') || rest.starts_with(';'))
-        })
-        .map(String::as_str)
+    let mut in_zone = false;
+    for line in lines {
+        match line.as_str() {
+            "BEGIN:VTIMEZONE" => in_zone = true,
+            "END:VTIMEZONE" => in_zone = false,
+            l if !in_zone && is_prop(l, name) => return Some(l),
+            _ => {}
+        }
+    }
+    None
+}
+
+/// The lines of the VTIMEZONE whose TZID is `tzid`, without its BEGIN and
+/// END lines; `None` when the calendar does not describe that zone.
+pub fn zone<'a>(lines: &'a [String], tzid: &str) -> Option<&'a [String]> {
+    let mut start = None;
+    for (i, line) in lines.iter().enumerate() {
+        match line.as_str() {
+            "BEGIN:VTIMEZONE" => start = Some(i + 1),
+            "END:VTIMEZONE" => {
+                let body = &lines[start.take()?..i];
+                if body.iter().any(|l| l == &format!("TZID:{tzid}")) {
+                    return Some(body);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
 }
 
 /// The value of a property line (after the first `:` outside quotes).
