@@ -237,29 +237,42 @@ mod tests {
         assert_eq!(utc_offset(5 * 3600 + 20 * 60 + 30), "+052030");
     }
 
+    /// An event at `now` (RFC 3339) whose other fields each test sets.
+    fn event_at(now: &str) -> Event<'static> {
+        let now = DateTime::parse_from_rfc3339(now)
+            .unwrap()
+            .with_timezone(&Utc);
+        Event {
+            id: "abc",
+            title: "",
+            url: "https://example.com/a/abc",
+            zone: Zone::parse("UTC").unwrap(),
+            when: FinalWhen::Once {
+                start: now,
+                end: now,
+            },
+            now,
+        }
+    }
+
     #[test]
     fn a_weekly_event_describes_its_zone_and_each_clock_change() {
         let ny = Zone::parse("America/New_York").unwrap();
-        let now = DateTime::parse_from_rfc3339("2026-12-01T12:00:00Z")
-            .unwrap()
-            .with_timezone(&Utc);
         let event = Event {
-            id: "abc",
             title: "Weekly",
-            url: "https://example.com/a/abc",
             zone: ny,
             when: FinalWhen::Weekly {
                 weekday: Weekday::Fri,
                 start_minute: 9 * 60,
                 end_minute: 10 * 60,
             },
-            now,
+            ..event_at("2026-12-01T12:00:00Z")
         };
         let text = ics(&event);
         let lines: Vec<&str> = text.split("\r\n").collect();
         let zone_at = lines.iter().position(|l| *l == "BEGIN:VTIMEZONE").unwrap();
-        let event_at = lines.iter().position(|l| *l == "BEGIN:VEVENT").unwrap();
-        assert!(zone_at < event_at, "the zone comes before the event");
+        let vevent_at = lines.iter().position(|l| *l == "BEGIN:VEVENT").unwrap();
+        assert!(zone_at < vevent_at, "the zone comes before the event");
         assert_eq!(lines[zone_at + 1], "TZID:America/New_York");
         // Spring forward: 02:00 EST becomes 03:00 EDT.
         assert!(text.contains(
@@ -283,19 +296,16 @@ mod tests {
 
     #[test]
     fn a_one_off_event_needs_no_zone_description() {
-        let now = DateTime::parse_from_rfc3339("2026-12-01T12:00:00Z")
-            .unwrap()
-            .with_timezone(&Utc);
+        let base = event_at("2026-12-01T12:00:00Z");
+        let now = base.now;
         let event = Event {
-            id: "abc",
             title: "Once",
-            url: "https://example.com/a/abc",
             zone: Zone::parse("Asia/Seoul").unwrap(),
             when: FinalWhen::Once {
                 start: now,
                 end: now + Duration::hours(1),
             },
-            now,
+            ..base
         };
         let text = ics(&event);
         assert!(!text.contains("VTIMEZONE"), "{text}");
