@@ -174,12 +174,9 @@ pub fn ics(e: &Event<'_>) -> String {
             }
             let tzid = e.zone.name();
             lines.push(format!("X-WR-TIMEZONE:{tzid}"));
-            let first = e
-                .zone
-                .earliest_instant(date.and_time(NaiveTime::MIN))
-                .unwrap_or(e.now)
-                .min(e.now);
-            lines.extend(vtimezone(e.zone, first));
+            // The first occurrence never starts before now (a started one
+            // moved a week on above), so the zone described from now covers it.
+            lines.extend(vtimezone(e.zone, e.now));
             event.push(format!(
                 "DTSTART;TZID={tzid}:{}",
                 local_stamp(date, start_minute)
