@@ -23,6 +23,10 @@ mod http;
 mod live;
 mod load;
 mod many;
+// The tests' port chooser; the bench needs only its `free_port`.
+#[allow(dead_code)]
+#[path = "../support/port.rs"]
+mod port;
 mod report;
 mod sequential;
 mod server;

@@ -7,7 +7,6 @@
 //! same two cores as the server, and no server in production does it.
 
 use std::fs::File;
-use std::net::TcpListener;
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -43,10 +42,7 @@ impl Server {
         let root = std::env::temp_dir().join(format!("bench-{}-{stamp}", std::process::id()));
         let state = root.join("state");
         std::fs::create_dir_all(&state).expect("create the persist dir");
-        let port = TcpListener::bind("127.0.0.1:0")
-            .and_then(|l| l.local_addr())
-            .expect("a free port on 127.0.0.1")
-            .port();
+        let port = crate::port::free_port();
         let out = wrangler()
             .args(["d1", "migrations", "apply", "DB", "--local", "--persist-to"])
             .arg(&state)

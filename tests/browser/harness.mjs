@@ -7,7 +7,7 @@
 // already running instead of starting one.
 import { before, after } from 'node:test';
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm, mkdir, access } from 'node:fs/promises';
+import { mkdtemp, rm, mkdir, access, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import net from 'node:net';
 import path from 'node:path';
@@ -27,7 +27,30 @@ const ENV = {
   CI: '1',
 };
 
-function freePort() {
+// A port the kernel hands out for listen(0) is free only until it closes,
+// and wrangler binds ports of that kind itself (inspector, workerd's own
+// sockets): a parallel file's wrangler may take it first. So the port comes
+// from below the ephemeral range, and a start that still loses the race
+// ("Address already in use") is tried again on another port.
+const LOWEST_PORT = 10000;
+
+function canListen(port) {
+  return new Promise((resolve) => {
+    const srv = net.createServer();
+    srv.once('error', () => resolve(false));
+    srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
+  });
+}
+
+async function freePort() {
+  let low = 32768;
+  try {
+    low = Number((await readFile('/proc/sys/net/ipv4/ip_local_port_range', 'utf8')).trim().split(/\s+/)[0]) || low;
+  } catch { /* not Linux: keep the usual range */ }
+  for (let i = 0; i < 500 && low > LOWEST_PORT + 1000; i += 1) {
+    const port = LOWEST_PORT + Math.floor(Math.random() * (low - LOWEST_PORT));
+    if (await canListen(port)) return port;
+  }
   return new Promise((resolve, reject) => {
     const srv = net.createServer();
     srv.once('error', reject);
@@ -59,7 +82,22 @@ export async function startServer() {
   }
   const dir = await mkdtemp(path.join(tmpdir(), 'eb-browser-'));
   await run('wrangler', ['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', dir]);
-  const port = await freePort();
+  for (let attempt = 1; ; attempt += 1) {
+    const server = await startWrangler(dir, await freePort());
+    if (server.ok) return server;
+    if (attempt >= 5 || !server.output.includes('Address already in use')) {
+      await rm(dir, { recursive: true, force: true });
+      throw new Error(`wrangler dev exited early:\n${server.output}`);
+    }
+  }
+}
+
+/**
+ * One start of wrangler on `port`. Resolves {ok: true, base, stop, log}
+ * once this wrangler says it is ready and /api/health answers 200, or
+ * {ok: false, output} when it exited before.
+ */
+async function startWrangler(dir, port) {
   const child = spawn('wrangler', ['dev', '--local', '--ip', '127.0.0.1', '--port', String(port),
     '--persist-to', dir, '--show-interactive-dev-session=false', '--inspector-port', '0'],
   { cwd: ROOT, env: ENV, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -68,26 +106,36 @@ export async function startServer() {
   child.stderr.on('data', (d) => { output += d; });
   let exited = false;
   const gone = new Promise((resolve) => child.on('exit', () => { exited = true; resolve(); }));
-  const stop = async () => {
+  const kill = async () => {
     if (!exited) {
       try { process.kill(-child.pid, 'SIGTERM'); } catch { /* already gone */ }
       await Promise.race([gone, new Promise((r) => setTimeout(r, 5000))]);
       if (!exited) try { process.kill(-child.pid, 'SIGKILL'); } catch { /* gone */ }
     }
+  };
+  const stop = async () => {
+    await kill();
     await rm(dir, { recursive: true, force: true });
   };
   const base = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 60000;
   for (;;) {
-    if (exited) { await stop(); throw new Error(`wrangler dev exited early:\n${output}`); }
-    try {
-      const r = await fetch(`${base}/api/health`);
-      if (r.status === 200) break;
-    } catch { /* not up yet */ }
+    if (exited) {
+      try { process.kill(-child.pid, 'SIGKILL'); } catch { /* the group is gone */ }
+      return { ok: false, output };
+    }
+    // Only this wrangler's own "Ready on" counts: the port may since have
+    // been taken by another process that also answers HTTP.
+    if (output.includes(`Ready on ${base}`)) {
+      try {
+        const r = await fetch(`${base}/api/health`);
+        if (r.status === 200) break;
+      } catch { /* not up yet */ }
+    }
     if (Date.now() > deadline) { await stop(); throw new Error(`wrangler dev did not answer /api/health in 60 s:\n${output}`); }
     await new Promise((r) => setTimeout(r, 250));
   }
-  return { base, stop, log: () => output };
+  return { ok: true, base, stop, log: () => output };
 }
 
 export function launch() {

@@ -15,11 +15,11 @@ pub mod ics;
 pub mod live;
 pub mod logs;
 pub mod model;
+pub mod port;
 
 pub use http::Resp;
 
 use std::fs::File;
-use std::net::TcpListener;
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -43,17 +43,6 @@ fn tool_path() -> String {
         repo.display(),
         std::env::var("PATH").unwrap_or_default()
     )
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("a free port on 127.0.0.1")
-        .port()
-}
-
-fn port_is_free(port: u16) -> bool {
-    TcpListener::bind(("127.0.0.1", port)).is_ok()
 }
 
 /// A running `wrangler dev --local` with its own state, stopped (the whole
@@ -95,7 +84,7 @@ impl Server {
         std::fs::create_dir_all(root.join("state")).expect("create the persist dir");
         let mut server = Server {
             root,
-            port: free_port(),
+            port: port::free_port(),
             vars: vars
                 .iter()
                 .map(|(k, v)| (k.to_string(), v.to_string()))
@@ -156,7 +145,26 @@ impl Server {
         );
     }
 
+    /// Starts wrangler and waits until it is healthy; when another process
+    /// took the port first, starts it again on another one.
     fn spawn(&mut self) {
+        const ATTEMPTS: usize = 5;
+        for attempt in 1..=ATTEMPTS {
+            match self.try_spawn() {
+                Ok(()) => return,
+                Err(output) if attempt < ATTEMPTS && port::was_taken(&output) => {
+                    eprintln!("port {} was taken; starting wrangler on another", self.port);
+                    self.stop();
+                    self.port = port::free_port();
+                }
+                Err(output) => panic!("wrangler dev exited before it was healthy:\n{output}"),
+            }
+        }
+    }
+
+    /// One start of wrangler; `Err` holds its output when it exited before
+    /// it was healthy.
+    fn try_spawn(&mut self) -> Result<(), String> {
         let log = File::options()
             .create(true)
             .append(true)
@@ -187,13 +195,13 @@ impl Server {
         let log_start = std::fs::metadata(self.log_path()).map_or(0, |m| m.len() as usize);
         let child = cmd.spawn().expect("spawn wrangler dev");
         self.child = Some(child);
-        self.wait_healthy(log_start);
+        self.wait_healthy(log_start)
     }
 
     /// Waits for this wrangler's own "Ready on" line (so that a port taken
     /// by someone else in the meantime is never mistaken for ours; wrangler
     /// may also have moved to another port), then for `/api/health` → 200.
-    fn wait_healthy(&mut self, log_start: usize) {
+    fn wait_healthy(&mut self, log_start: usize) -> Result<(), String> {
         let deadline = Instant::now() + Duration::from_secs(60);
         let probe = ureq::AgentBuilder::new()
             .timeout(Duration::from_secs(2))
@@ -201,10 +209,9 @@ impl Server {
         let mut ready = false;
         loop {
             if let Some(Ok(Some(status))) = self.child.as_mut().map(|c| c.try_wait()) {
-                panic!(
-                    "wrangler dev exited with {status} before it was healthy:\n{}",
-                    self.log_tail()
-                );
+                let log = std::fs::read(self.log_path()).unwrap_or_default();
+                let text = String::from_utf8_lossy(log.get(log_start..).unwrap_or_default());
+                return Err(format!("({status})\n{text}"));
             }
             if !ready {
                 let log = std::fs::read(self.log_path()).unwrap_or_default();
@@ -216,7 +223,7 @@ impl Server {
             }
             let url = format!("{}/api/health", self.base());
             if ready && probe.get(&url).call().is_ok_and(|r| r.status() == 200) {
-                return;
+                return Ok(());
             }
             if Instant::now() > deadline {
                 let tail = self.log_tail();
@@ -231,8 +238,8 @@ impl Server {
     /// (and the same port when it is still free).
     pub fn restart(&mut self) {
         self.stop();
-        if !port_is_free(self.port) {
-            self.port = free_port();
+        if !port::is_free(self.port) {
+            self.port = port::free_port();
         }
         self.spawn();
     }
