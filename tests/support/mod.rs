@@ -126,6 +126,12 @@ impl Server {
         lines[lines.len().saturating_sub(80)..].join("\n")
     }
 
+    /// What wrangler printed from byte `start` of its log on.
+    fn log_since(&self, start: usize) -> String {
+        let log = std::fs::read(self.log_path()).unwrap_or_default();
+        String::from_utf8_lossy(log.get(start..).unwrap_or_default()).into_owned()
+    }
+
     fn migrate(&self) {
         let out = Command::new("wrangler")
             .args(["d1", "migrations", "apply", "DB", "--local", "--persist-to"])
@@ -209,14 +215,10 @@ impl Server {
         let mut ready = false;
         loop {
             if let Some(Ok(Some(status))) = self.child.as_mut().map(|c| c.try_wait()) {
-                let log = std::fs::read(self.log_path()).unwrap_or_default();
-                let text = String::from_utf8_lossy(log.get(log_start..).unwrap_or_default());
-                return Err(format!("({status})\n{text}"));
+                return Err(format!("({status})\n{}", self.log_since(log_start)));
             }
             if !ready {
-                let log = std::fs::read(self.log_path()).unwrap_or_default();
-                let text = String::from_utf8_lossy(log.get(log_start..).unwrap_or_default());
-                if let Some(port) = ready_port(&text) {
+                if let Some(port) = ready_port(&self.log_since(log_start)) {
                     self.port = port;
                     ready = true;
                 }
