@@ -106,15 +106,12 @@ async function startWrangler(dir, port) {
   child.stderr.on('data', (d) => { output += d; });
   let exited = false;
   const gone = new Promise((resolve) => child.on('exit', () => { exited = true; resolve(); }));
-  const kill = async () => {
+  const stop = async () => {
     if (!exited) {
       try { process.kill(-child.pid, 'SIGTERM'); } catch { /* already gone */ }
       await Promise.race([gone, new Promise((r) => setTimeout(r, 5000))]);
       if (!exited) try { process.kill(-child.pid, 'SIGKILL'); } catch { /* gone */ }
     }
-  };
-  const stop = async () => {
-    await kill();
     await rm(dir, { recursive: true, force: true });
   };
   const base = `http://127.0.0.1:${port}`;
