@@ -6,6 +6,8 @@ use std::fmt;
 
 use serde::Serialize;
 use unicode_normalization::UnicodeNormalization;
+use unicode_properties::{GeneralCategoryGroup, UnicodeGeneralCategory};
+use unicode_security::skeleton;
 
 use super::DomainError;
 
@@ -63,17 +65,61 @@ impl fmt::Display for Title {
     }
 }
 
+/// Whether `c` is a bidirectional embedding, override or isolate control
+/// (U+202A–U+202E, U+2066–U+2069). They reorder the text around them, so
+/// a name holding one can be made to display as another name.
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Whether `c` (already NFKC-normalised) puts something on screen: it is
+/// a letter, number, punctuation mark or symbol, and so is what UTS #39
+/// says it looks like. The second half is what refuses the default-ignorable
+/// letters — Hangul fillers such as U+3164 have no look at all — and blank
+/// symbols such as U+2800 (braille blank), which looks like a space. Marks
+/// are left out even where their look-alike is a letter (U+3099 looks like
+/// a half-width dakuten), because alone they only draw on a dotted circle.
+fn is_visible(c: char) -> bool {
+    fn lnps(c: char) -> bool {
+        matches!(
+            c.general_category_group(),
+            GeneralCategoryGroup::Letter
+                | GeneralCategoryGroup::Number
+                | GeneralCategoryGroup::Punctuation
+                | GeneralCategoryGroup::Symbol
+        )
+    }
+    let mut buf = [0; 4];
+    lnps(c) && skeleton(c.encode_utf8(&mut buf)).any(lnps)
+}
+
 /// A participant's display name: trimmed, 1–50 code points, no control
-/// characters. Uniqueness within an appointment is decided by [`Self::key`].
+/// characters, no bidirectional controls and at least one visible
+/// character. Uniqueness within an appointment is decided by
+/// [`Self::keys`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ParticipantName(String);
 
 impl ParticipantName {
     /// Parses a name as typed by a participant.
     pub fn parse(raw: &str) -> Result<ParticipantName, DomainError> {
-        clean_line(raw, "name", NAME_MAX)
-            .map(ParticipantName)
-            .map_err(DomainError::InvalidName)
+        let name = clean_line(raw, "name", NAME_MAX).map_err(DomainError::InvalidName)?;
+        if name.chars().any(is_bidi_control) {
+            return Err(DomainError::InvalidName(
+                "name must not contain text-direction controls (U+202A–U+202E, U+2066–U+2069); \
+                 they are invisible and often come along when text is pasted, so type the name \
+                 instead"
+                    .into(),
+            ));
+        }
+        if !name.nfkc().any(is_visible) {
+            return Err(DomainError::InvalidName(
+                "name must contain at least one visible letter, number, punctuation mark or \
+                 symbol; spaces, invisible characters and accents alone do not count"
+                    .into(),
+            ));
+        }
+        Ok(ParticipantName(name))
     }
 
     /// The trimmed name, as the participant typed it.
@@ -204,6 +250,65 @@ mod tests {
             ParticipantName::parse("a\u{1b}b").unwrap_err().code(),
             "invalid_name"
         );
+    }
+
+    #[test]
+    fn name_with_a_bidirectional_control_is_rejected() {
+        for raw in [
+            "Kim\u{202e}",
+            "\u{2066}Kim",
+            "\u{202a}Kim",
+            "K\u{202b}im",
+            "K\u{202c}im",
+            "K\u{202d}im",
+            "Ki\u{2067}m",
+            "Ki\u{2068}m",
+            "Kim\u{2069}",
+        ] {
+            let err = ParticipantName::parse(raw).unwrap_err();
+            assert_eq!(err.code(), "invalid_name", "{raw:?}");
+            assert!(err.to_string().contains("text-direction"), "{raw:?}: {err}");
+        }
+    }
+
+    #[test]
+    fn name_with_no_visible_character_is_rejected() {
+        for raw in [
+            "\u{200b}\u{200b}\u{200b}", // zero-width spaces
+            "\u{200d}\u{feff}\u{2060}", // joiner, BOM, word joiner
+            "\u{301}",                  // a lone combining acute accent
+            "\u{3099}",                 // a lone combining dakuten
+            "\u{3164}",                 // Hangul filler
+            "\u{115f}",                 // Hangul choseong filler
+            "\u{1160}",                 // Hangul jungseong filler
+            "\u{ffa0}",                 // half-width Hangul filler
+            "\u{3164}\u{3164}\u{115f}\u{1160}",
+            "\u{ad}",                   // soft hyphen
+            "\u{fe0f}",                 // variation selector
+            "\u{e0041}\u{e007f}",       // tag characters
+            "\u{2800}",                 // braille blank: a symbol that looks like a space
+            "\u{3000}\u{200b}\u{3000}", // ideographic spaces around a zero-width space
+            "\u{b4}",                   // spacing acute accent: NFKC makes it space + mark
+        ] {
+            let err = ParticipantName::parse(raw).unwrap_err();
+            assert_eq!(err.code(), "invalid_name", "{raw:?}");
+            assert!(err.to_string().contains("visible"), "{raw:?}: {err}");
+        }
+    }
+
+    #[test]
+    fn name_with_one_visible_character_among_invisible_ones_is_accepted() {
+        for raw in [
+            "\u{200b}K\u{200b}",
+            "\u{3164}김",
+            "e\u{301}",
+            ".",
+            "★",
+            "😀",
+            "7",
+        ] {
+            assert!(ParticipantName::parse(raw).is_ok(), "{raw:?}");
+        }
     }
 
     #[test]
