@@ -24,7 +24,7 @@ pub use final_time::{FinalTime, FinalWhen};
 pub use grid::{Grid, Slot};
 pub use results::{best, counts, Counts, Window};
 pub use schedule::{Days, Schedule, SlotMinutes, Zone};
-pub use text::{ParticipantName, Password, Title};
+pub use text::{NameKeys, ParticipantName, Password, Title};
 pub use zone::{Observance, Transition};
 
 /// Why an input was refused. `Display` is a message a person can act on;

@@ -9,6 +9,8 @@ use unicode_normalization::UnicodeNormalization;
 use unicode_properties::{GeneralCategoryGroup, UnicodeGeneralCategory};
 use unicode_security::skeleton;
 
+use caseless::default_case_fold_str;
+
 use super::DomainError;
 
 /// The most code points a title may have.
@@ -127,11 +129,67 @@ impl ParticipantName {
         &self.0
     }
 
-    /// The form two names are compared in: NFC first so that composed and
-    /// decomposed Hangul (or accents) collide, then lower-cased so that
-    /// "Kim" and "kim" do.
+    /// The two forms this name is compared to others in; see [`NameKeys`].
+    pub fn keys(&self) -> NameKeys {
+        NameKeys::of(&self.0)
+    }
+
+    /// The single key the participants table still stores: NFC, then lower
+    /// case. It misses look-alikes (`Кim` with a Cyrillic К, `Ｋｉｍ`, a
+    /// zero-width space), so it stays only until the table stores both
+    /// [`Self::keys`]; nothing new should use it.
     pub fn key(&self) -> String {
         self.0.nfc().collect::<String>().to_lowercase()
+    }
+}
+
+/// The two keys of a participant name. Two names are the same participant
+/// when their keys [meet](Self::meets): any key of one equals any key of
+/// the other.
+///
+/// Both start from the NFKC form, so full-width `Ｋｉｍ` and mathematical
+/// `𝐊𝐢𝐦` become `Kim`, and both take the UTS #39 confusable skeleton, which
+/// maps look-alikes such as Cyrillic `К` to one prototype and drops
+/// default-ignorable code points (zero-width characters, the BOM, the soft
+/// hyphen, LRM, Hangul fillers, variation selectors, tag characters). They
+/// differ in the order of case folding and skeleton, and one order alone is
+/// not enough:
+///
+/// - folding first turns Cyrillic `К` into `к`, whose prototype is `ĸ`
+///   (kra), not `k`: key A of `Кim` is `ĸirn` while that of `Kim` is `kirn`;
+/// - taking the skeleton first maps capital `I` to `l`: key B of `KIM` is
+///   `klm` while that of `Kim` is `kirn`.
+///
+/// Key A catches `KIM`, key B catches `Кim`. Meeting is not transitive:
+/// `KIM` meets both `Kim` and `KlM` (lower-case L), which do not meet each
+/// other, so a look-up may find more than one participant.
+///
+/// The keys depend on the Unicode data of `unicode-security`, `caseless`
+/// and `unicode-normalization`: stored keys must be recomputed from the
+/// stored names whenever those crates are upgraded.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct NameKeys {
+    /// The skeleton of the case fold.
+    pub a: String,
+    /// The case fold of the skeleton, put back into NFD (case folding can
+    /// undo it, e.g. U+0345) so it compares with key A of other names.
+    pub b: String,
+}
+
+impl NameKeys {
+    fn of(name: &str) -> NameKeys {
+        let nfkc: String = name.nfkc().collect();
+        let a = skeleton(&default_case_fold_str(&nfkc)).collect();
+        let b = default_case_fold_str(&skeleton(&nfkc).collect::<String>())
+            .nfd()
+            .collect();
+        NameKeys { a, b }
+    }
+
+    /// Whether any key of `self` equals any key of `other`: the two names
+    /// belong to one participant.
+    pub fn meets(&self, other: &NameKeys) -> bool {
+        self.a == other.a || self.a == other.b || self.b == other.a || self.b == other.b
     }
 }
 
@@ -311,23 +369,129 @@ mod tests {
         }
     }
 
+    fn keys(raw: &str) -> NameKeys {
+        ParticipantName::parse(raw)
+            .unwrap_or_else(|e| panic!("{raw:?} should be a valid name: {e}"))
+            .keys()
+    }
+
+    fn meet(x: &str, y: &str) -> bool {
+        let (kx, ky) = (keys(x), keys(y));
+        assert_eq!(kx.meets(&ky), ky.meets(&kx), "meeting is symmetric");
+        kx.meets(&ky)
+    }
+
     #[test]
-    fn name_keys_ignore_case() {
-        let a = ParticipantName::parse("Kim").unwrap();
-        let b = ParticipantName::parse(" kIM ").unwrap();
-        assert_eq!(a.key(), b.key());
-        assert_eq!(b.as_str(), "kIM");
+    fn name_keys_ignore_case_and_the_name_is_shown_as_typed() {
+        assert!(meet("Kim", " kIM "));
+        assert_eq!(ParticipantName::parse(" kIM ").unwrap().as_str(), "kIM");
     }
 
     #[test]
     fn name_keys_ignore_unicode_composition() {
         // "한" precomposed vs. as three conjoining jamo.
-        let composed = ParticipantName::parse("\u{d55c}").unwrap();
-        let decomposed = ParticipantName::parse("\u{1112}\u{1161}\u{11ab}").unwrap();
-        assert_eq!(composed.key(), decomposed.key());
-        let e_acute = ParticipantName::parse("\u{c9}").unwrap();
-        let e_combining = ParticipantName::parse("e\u{301}").unwrap();
-        assert_eq!(e_acute.key(), e_combining.key());
+        assert!(meet("\u{d55c}", "\u{1112}\u{1161}\u{11ab}"));
+        assert!(meet("\u{c9}", "e\u{301}"));
+    }
+
+    #[test]
+    fn look_alikes_of_an_existing_name_are_that_name() {
+        let look_alikes = [
+            ("Kim", "the name itself"),
+            ("KIM", "upper case"),
+            ("kim", "lower case"),
+            ("kIm", "mixed case"),
+            ("\u{41a}im", "Cyrillic capital Ka"),
+            ("K\u{456}m", "Cyrillic small i"),
+            ("K\u{131}m", "dotless i"),
+            ("\u{212a}im", "Kelvin sign"),
+            ("K\u{2170}m", "small Roman numeral one"),
+            ("\u{ff2b}\u{ff49}\u{ff4d}", "full-width"),
+            ("\u{ff2b}\u{ff29}\u{ff2d}", "full-width upper case"),
+            ("\u{1d40a}\u{1d422}\u{1d426}", "mathematical bold"),
+            ("\u{1d43e}\u{1d456}\u{1d45a}", "mathematical italic"),
+            ("\u{1d542}\u{1d55a}\u{1d55e}", "mathematical double-struck"),
+            ("\u{1d5aa}\u{1d5c2}\u{1d5c6}", "mathematical sans-serif"),
+            ("\u{1d67a}\u{1d692}\u{1d696}", "mathematical monospace"),
+            ("Kirn", "r n drawn close looks like m"),
+            ("Ki\u{200b}m", "zero-width space"),
+            ("K\u{200c}im", "zero-width non-joiner"),
+            ("Ki\u{200d}m", "zero-width joiner"),
+            ("Ki\u{2060}m", "word joiner"),
+            ("\u{feff}Kim", "byte order mark"),
+            ("Ki\u{ad}m", "soft hyphen"),
+            ("K\u{200e}im", "left-to-right mark"),
+            ("Kim\u{fe0f}", "variation selector"),
+            ("Ki\u{e0100}m", "ideographic variation selector"),
+            ("Kim\u{e0041}\u{e007f}", "tag characters"),
+            ("Ki\u{34f}m", "combining grapheme joiner"),
+            ("K\u{180e}im", "Mongolian vowel separator"),
+            ("Ki\u{3164}m", "Hangul filler"),
+            (
+                "\u{41a}\u{200b}\u{456}\u{ad}\u{ff4d}",
+                "Cyrillic, full-width and invisible at once",
+            ),
+        ];
+        assert!(look_alikes.len() >= 25);
+        let missed: Vec<_> = look_alikes
+            .iter()
+            .filter(|(raw, _)| !meet(raw, "Kim"))
+            .collect();
+        assert!(missed.is_empty(), "these should meet Kim: {missed:?}");
+    }
+
+    #[test]
+    fn names_that_look_different_stay_distinct() {
+        for other in [
+            "Kin", "Jim", "Kimberly", "Tim", "Kai", "Ki m", "Kim2", "\u{ae40}",
+        ] {
+            assert!(!meet(other, "Kim"), "{other:?} should not meet Kim");
+        }
+        assert!(!meet("\u{ae40}", "\u{bc15}"), "김 and 박");
+        assert!(
+            !meet("\u{bbfc}\u{c218}", "\u{bbfc}\u{c11c}"),
+            "민수 and 민서"
+        );
+    }
+
+    #[test]
+    fn each_key_alone_misses_a_look_alike_the_other_catches() {
+        let (kim, caps, cyrillic) = (keys("Kim"), keys("KIM"), keys("\u{41a}im"));
+        assert_eq!((kim.a.as_str(), kim.b.as_str()), ("kirn", "kirn"));
+        // Skeleton first: capital I looks like l, so key B of KIM misses.
+        assert_eq!((caps.a.as_str(), caps.b.as_str()), ("kirn", "klm"));
+        // Fold first: Cyrillic к looks like kra, so key A of Кim misses.
+        assert_eq!(
+            (cyrillic.a.as_str(), cyrillic.b.as_str()),
+            ("\u{138}irn", "kirn")
+        );
+    }
+
+    #[test]
+    fn hangul_final_and_initial_consonant_meet_the_double_initial() {
+        // The skeleton works on conjoining jamo and does not see syllable
+        // blocks: 익기 (ik-gi) and 이끼 (i-kki) both become 이ᄀ기.
+        // This follows from the spec's use of UTS #39.
+        assert!(meet("\u{c775}\u{AE30}", "\u{c774}\u{b07c}"));
+    }
+
+    #[test]
+    fn capitals_from_another_script_meet_the_latin_capitals_but_not_the_mixed_case_name() {
+        // Key A folds Cyrillic and Greek capitals to letters whose prototypes
+        // are not Latin (к → ĸ, μ → μ), key B keeps the capital I, which
+        // looks like l. What is left to meet is the all-capitals Latin name.
+        for raw in ["\u{41a}\u{406}M", "\u{39a}\u{399}\u{39c}"] {
+            assert!(meet(raw, "KIM"), "{raw:?} should meet KIM");
+            assert!(!meet(raw, "Kim"), "{raw:?} does not meet Kim");
+        }
+    }
+
+    #[test]
+    fn meeting_is_not_transitive_so_a_look_up_can_find_two_participants() {
+        // Capital I and lower-case L share a prototype; m and "rn" do too.
+        assert!(meet("KIM", "Kim"));
+        assert!(meet("KIM", "KlM"));
+        assert!(!meet("Kim", "KlM"));
     }
 
     #[test]
@@ -367,7 +531,8 @@ mod tests {
             if let Ok(n) = ParticipantName::parse(&raw) {
                 proptest::prop_assert_eq!(n.as_str(), n.as_str().trim());
                 proptest::prop_assert!((1..=NAME_MAX).contains(&n.as_str().chars().count()));
-                let _ = n.key();
+                let k = n.keys();
+                proptest::prop_assert!(k.meets(&k));
             }
             let _ = Password::parse(&raw);
         }
