@@ -521,7 +521,86 @@ mod tests {
         assert_eq!(format!("{p:?}"), "Password(..)");
     }
 
+    /// Zero-width characters a name can carry without showing them.
+    const ZERO_WIDTH: [char; 5] = ['\u{200b}', '\u{200c}', '\u{200d}', '\u{2060}', '\u{feff}'];
+
+    /// `c` as full-width (style 1) or mathematical bold (style 2); ASCII
+    /// letters and digits have both.
+    fn restyle(c: char, style: u8) -> char {
+        let offset = match (style, c) {
+            (1, _) => 0xfee0,
+            (2, 'A'..='Z') => 0x1d400 - 'A' as u32,
+            (2, 'a'..='z') => 0x1d41a - 'a' as u32,
+            (2, '0'..='9') => 0x1d7ce - '0' as u32,
+            _ => 0,
+        };
+        char::from_u32(c as u32 + offset).unwrap()
+    }
+
+    /// Open Hangul syllables (no final consonant) with a single initial.
+    /// The skeleton does not see syllable blocks, so a final consonant
+    /// followed by the same initial meets the double initial (익기, 이끼);
+    /// without finals and double initials every string of these syllables
+    /// has keys of its own.
+    fn open_syllables() -> Vec<char> {
+        const DOUBLE_INITIALS: [u32; 5] = [1, 4, 8, 10, 13];
+        (0..19)
+            .filter(|l| !DOUBLE_INITIALS.contains(l))
+            .flat_map(|l| (0..21).map(move |v| char::from_u32(0xac00 + (l * 21 + v) * 28).unwrap()))
+            .collect()
+    }
+
     proptest::proptest! {
+        #[test]
+        fn zero_width_characters_anywhere_leave_the_keys_unchanged(
+            base in "[A-Za-z0-9가-힣]{1,20}",
+            inserts in proptest::collection::vec((0usize..64, proptest::sample::select(ZERO_WIDTH.to_vec())), 1..20),
+        ) {
+            let mut padded: Vec<char> = base.chars().collect();
+            for (at, zw) in inserts {
+                padded.insert(at % (padded.len() + 1), zw);
+            }
+            let padded: String = padded.into_iter().collect();
+            let (kb, kp) = (keys(&base), keys(&padded));
+            proptest::prop_assert!(kp.meets(&kb));
+            proptest::prop_assert_eq!(kp, kb);
+        }
+
+        #[test]
+        fn full_width_and_bold_letters_and_digits_leave_the_keys_unchanged(
+            letters in proptest::collection::vec(("[A-Za-z0-9]", 0u8..3), 1..20),
+        ) {
+            let plain: String = letters.iter().map(|(c, _)| c.as_str()).collect();
+            let styled: String = letters
+                .iter()
+                .map(|(c, style)| restyle(c.chars().next().unwrap(), *style))
+                .collect();
+            let (kp, ks) = (keys(&plain), keys(&styled));
+            proptest::prop_assert!(ks.meets(&kp));
+            proptest::prop_assert_eq!(ks, kp);
+        }
+
+        #[test]
+        fn different_latin_names_without_look_alike_letters_do_not_meet(
+            x in "[a-ln-z]{3,8}",
+            y in "[a-ln-z]{3,8}",
+        ) {
+            // Lower-case only and no m (which looks like "rn"): the other
+            // letters are their own prototypes.
+            proptest::prop_assume!(x != y);
+            proptest::prop_assert!(!keys(&x).meets(&keys(&y)), "{} meets {}", x, y);
+        }
+
+        #[test]
+        fn different_hangul_names_of_open_syllables_do_not_meet(
+            x in proptest::collection::vec(proptest::sample::select(open_syllables()), 1..6),
+            y in proptest::collection::vec(proptest::sample::select(open_syllables()), 1..6),
+        ) {
+            let (x, y): (String, String) = (x.into_iter().collect(), y.into_iter().collect());
+            proptest::prop_assume!(x != y);
+            proptest::prop_assert!(!keys(&x).meets(&keys(&y)), "{} meets {}", x, y);
+        }
+
         #[test]
         fn text_parsers_never_panic_and_keep_their_promises(raw in "\\PC{0,140}|[\\x00-\\x7f]{0,20}") {
             if let Ok(t) = Title::parse(&raw) {
