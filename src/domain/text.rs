@@ -4,12 +4,11 @@
 
 use std::fmt;
 
+use caseless::default_case_fold_str;
 use serde::Serialize;
 use unicode_normalization::UnicodeNormalization;
 use unicode_properties::{GeneralCategoryGroup, UnicodeGeneralCategory};
 use unicode_security::skeleton;
-
-use caseless::default_case_fold_str;
 
 use super::DomainError;
 
@@ -143,6 +142,12 @@ impl ParticipantName {
     }
 }
 
+impl fmt::Display for ParticipantName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
 /// The two keys of a participant name. Two names are the same participant
 /// when their keys [meet](Self::meets): any key of one equals any key of
 /// the other.
@@ -171,8 +176,7 @@ impl ParticipantName {
 pub struct NameKeys {
     /// The skeleton of the case fold.
     pub a: String,
-    /// The case fold of the skeleton, put back into NFD (case folding can
-    /// undo it, e.g. U+0345) so it compares with key A of other names.
+    /// The case fold of the skeleton.
     pub b: String,
 }
 
@@ -180,9 +184,7 @@ impl NameKeys {
     fn of(name: &str) -> NameKeys {
         let nfkc: String = name.nfkc().collect();
         let a = skeleton(&default_case_fold_str(&nfkc)).collect();
-        let b = default_case_fold_str(&skeleton(&nfkc).collect::<String>())
-            .nfd()
-            .collect();
+        let b = default_case_fold_str(&skeleton(&nfkc).collect::<String>());
         NameKeys { a, b }
     }
 
@@ -190,12 +192,6 @@ impl NameKeys {
     /// belong to one participant.
     pub fn meets(&self, other: &NameKeys) -> bool {
         self.a == other.a || self.a == other.b || self.b == other.a || self.b == other.b
-    }
-}
-
-impl fmt::Display for ParticipantName {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
     }
 }
 
@@ -612,6 +608,10 @@ mod tests {
                 proptest::prop_assert!((1..=NAME_MAX).contains(&n.as_str().chars().count()));
                 let k = n.keys();
                 proptest::prop_assert!(k.meets(&k));
+                // Both keys in one normal form, so key A of one name can
+                // equal key B of another.
+                proptest::prop_assert!(unicode_normalization::is_nfd(&k.a));
+                proptest::prop_assert!(unicode_normalization::is_nfd(&k.b));
             }
             let _ = Password::parse(&raw);
         }
