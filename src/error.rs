@@ -2,12 +2,16 @@
 //! mapped to a status and the spec's JSON body
 //! `{"error": {"code", "message", "field"?}}`.
 //!
-//! A 5xx logs its detail and tells the client nothing internal.
+//! A 5xx keeps its detail for the log (its `Display`) and tells the client
+//! nothing internal.
 
-use serde_json::json;
+use std::fmt;
+
+use serde::Serialize;
 use worker::{Headers, Response};
 
-use crate::domain::DomainError;
+use crate::domain::view::{ErrorBody, ErrorDetail};
+use crate::domain::{DomainError, ErrorCode};
 
 /// Largest request body the API accepts.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
@@ -15,6 +19,8 @@ pub const MAX_BODY_BYTES: usize = 64 * 1024;
 /// Why a request was refused.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ApiError {
+    /// A rule of the domain refused it (400, 401, 403, 409, 429).
+    Refused(DomainError),
     /// 413: the body is larger than [`MAX_BODY_BYTES`].
     PayloadTooLarge,
     /// 415: a request that carries a body did not say it is JSON.
@@ -23,75 +29,37 @@ pub enum ApiError {
     NotFound,
     /// 405: the path exists but not with this method.
     MethodNotAllowed { allow: &'static str },
-    /// 401: no token, an unknown token, or a wrong or missing password.
-    Unauthorized {
-        code: &'static str,
-        message: &'static str,
-    },
-    /// 403: a valid token, but of someone else.
-    Forbidden,
-    /// 400: the body is not JSON at all.
-    InvalidJson(String),
-    /// 400: a query parameter is malformed.
-    InvalidQuery(String),
-    /// 400: the body is JSON but breaks a domain rule.
-    Invalid(DomainError),
-    /// 409: the request conflicts with the appointment's state.
-    Conflict {
-        code: &'static str,
-        message: &'static str,
-    },
     /// 426: a plain request to the WebSocket endpoint.
     UpgradeRequired,
-    /// 429: too many attempts; try again after this many seconds.
-    TooManyAttempts { retry_after: u32 },
+    /// 409: the id of a new appointment is taken (the Worker retries).
+    IdTaken,
     /// 500: a fault of ours. The detail is logged, never sent.
     Internal(String),
 }
 
 impl ApiError {
-    /// 401 for a request that needs a bearer token it does not carry, or
-    /// carries one that is unknown.
-    pub const UNAUTHORIZED: ApiError = ApiError::Unauthorized {
-        code: "unauthorized",
-        message: "send a valid token as 'Authorization: Bearer <token>'",
-    };
+    /// The code of the JSON body, which also fixes the status.
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            ApiError::Refused(e) => e.code(),
+            ApiError::PayloadTooLarge => ErrorCode::PayloadTooLarge,
+            ApiError::UnsupportedMediaType => ErrorCode::UnsupportedMediaType,
+            ApiError::NotFound => ErrorCode::NotFound,
+            ApiError::MethodNotAllowed { .. } => ErrorCode::MethodNotAllowed,
+            ApiError::UpgradeRequired => ErrorCode::UpgradeRequired,
+            ApiError::IdTaken => ErrorCode::IdTaken,
+            ApiError::Internal(_) => ErrorCode::InternalError,
+        }
+    }
 
     pub fn status(&self) -> u16 {
-        match self {
-            ApiError::PayloadTooLarge => 413,
-            ApiError::UnsupportedMediaType => 415,
-            ApiError::NotFound => 404,
-            ApiError::MethodNotAllowed { .. } => 405,
-            ApiError::Unauthorized { .. } => 401,
-            ApiError::Forbidden => 403,
-            ApiError::InvalidJson(_) | ApiError::InvalidQuery(_) | ApiError::Invalid(_) => 400,
-            ApiError::Conflict { .. } => 409,
-            ApiError::UpgradeRequired => 426,
-            ApiError::TooManyAttempts { .. } => 429,
-            ApiError::Internal(_) => 500,
-        }
+        self.code().status()
     }
 
-    pub fn code(&self) -> &'static str {
-        match self {
-            ApiError::PayloadTooLarge => "payload_too_large",
-            ApiError::UnsupportedMediaType => "unsupported_media_type",
-            ApiError::NotFound => "not_found",
-            ApiError::MethodNotAllowed { .. } => "method_not_allowed",
-            ApiError::Unauthorized { code, .. } | ApiError::Conflict { code, .. } => code,
-            ApiError::Forbidden => "forbidden",
-            ApiError::InvalidJson(_) => "invalid_json",
-            ApiError::InvalidQuery(_) => "invalid_query",
-            ApiError::Invalid(e) => e.code(),
-            ApiError::UpgradeRequired => "upgrade_required",
-            ApiError::TooManyAttempts { .. } => "too_many_attempts",
-            ApiError::Internal(_) => "internal_error",
-        }
-    }
-
+    /// What the client is told: never anything internal.
     pub fn message(&self) -> String {
         match self {
+            ApiError::Refused(e) => e.to_string(),
             ApiError::PayloadTooLarge => {
                 format!("the request body is larger than {MAX_BODY_BYTES} bytes")
             }
@@ -103,65 +71,58 @@ impl ApiError {
                     .into()
             }
             ApiError::MethodNotAllowed { allow } => format!("use one of: {allow}"),
-            ApiError::Unauthorized { message, .. } | ApiError::Conflict { message, .. } => {
-                (*message).into()
-            }
-            ApiError::Forbidden => "this token belongs to someone else".into(),
-            ApiError::InvalidJson(detail) => format!("the body is not valid JSON: {detail}"),
-            ApiError::InvalidQuery(detail) => detail.clone(),
-            ApiError::Invalid(e) => e.to_string(),
             ApiError::UpgradeRequired => {
                 "this endpoint speaks WebSocket: send 'Upgrade: websocket'".into()
             }
-            ApiError::TooManyAttempts { retry_after } => {
-                format!("too many attempts; try again in {retry_after} seconds")
-            }
+            ApiError::IdTaken => "this appointment id is taken; try again".into(),
             ApiError::Internal(_) => "something went wrong on our side; please try again".into(),
         }
     }
 
     /// The JSON error response, with the headers its status calls for.
+    /// The caller logs an internal error's detail (see `Display`).
     pub fn to_response(&self) -> Response {
-        let mut error = json!({ "code": self.code(), "message": self.message() });
-        if let ApiError::Invalid(e) = self {
-            if let Some(field) = e.field() {
-                error["field"] = field.into();
-            }
-        }
-        if let ApiError::Internal(detail) = self {
-            worker::console_error!("internal error: {detail}");
-        }
-        let headers = Headers::new();
-        let _ = headers.set("content-type", "application/json; charset=utf-8");
-        let _ = headers.set("cache-control", "no-store");
+        let body = ErrorBody {
+            error: ErrorDetail {
+                code: self.code(),
+                message: self.message(),
+                field: match self {
+                    ApiError::Refused(e) => e.field(),
+                    _ => None,
+                },
+            },
+        };
+        let headers = json_headers();
         match self {
             ApiError::MethodNotAllowed { allow } => {
                 let _ = headers.set("allow", allow);
             }
-            ApiError::TooManyAttempts { retry_after } => {
+            ApiError::Refused(DomainError::TooManyAttempts { retry_after }) => {
                 let _ = headers.set("retry-after", &retry_after.to_string());
             }
             _ => {}
         }
-        let body = json!({ "error": error }).to_string();
-        match Response::from_bytes(body.into_bytes()) {
+        let bytes = serde_json::to_vec(&body).unwrap_or_default();
+        match Response::from_bytes(bytes) {
             Ok(r) => r.with_status(self.status()).with_headers(headers),
-            Err(_) => Response::empty()
-                .map(|r| r.with_status(500))
-                .unwrap_or_else(|_| unreachable_response()),
+            Err(_) => Response::builder().with_status(500).empty(),
         }
     }
 }
 
-/// Building an empty response cannot fail in practice; this keeps the
-/// error path free of panics all the same.
-fn unreachable_response() -> Response {
-    Response::builder().with_status(500).empty()
+/// For logs: the whole story, internal detail included.
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ApiError::Internal(detail) => write!(f, "internal error: {detail}"),
+            other => write!(f, "{}: {}", other.code(), other.message()),
+        }
+    }
 }
 
 impl From<DomainError> for ApiError {
     fn from(e: DomainError) -> Self {
-        ApiError::Invalid(e)
+        ApiError::Refused(e)
     }
 }
 
@@ -171,15 +132,20 @@ impl From<worker::Error> for ApiError {
     }
 }
 
+fn json_headers() -> Headers {
+    let headers = Headers::new();
+    let _ = headers.set("content-type", "application/json; charset=utf-8");
+    let _ = headers.set("cache-control", "no-store");
+    headers
+}
+
 /// A JSON answer with the given status, never cached: what every API
 /// handler, in the Worker and in the appointment object, sends.
-pub fn json_response(value: &serde_json::Value, status: u16) -> ApiResult<Response> {
-    let headers = Headers::new();
-    headers.set("content-type", "application/json; charset=utf-8")?;
-    headers.set("cache-control", "no-store")?;
-    Ok(Response::from_bytes(value.to_string().into_bytes())?
+pub fn json_response(value: &impl Serialize, status: u16) -> ApiResult<Response> {
+    let bytes = serde_json::to_vec(value).map_err(|e| ApiError::Internal(e.to_string()))?;
+    Ok(Response::from_bytes(bytes)?
         .with_status(status)
-        .with_headers(headers))
+        .with_headers(json_headers()))
 }
 
 /// The result of a handler: a response, or an error that becomes one.

@@ -76,7 +76,7 @@ pub async fn record(db: &D1Database, e: &Entry<'_>, now: i64, updates: i64) -> w
 }
 
 /// The operator's figures.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
 pub struct Stats {
     pub appointments: i64,
     pub active_appointments_7d: i64,

@@ -7,10 +7,13 @@
 
 pub mod api;
 pub mod appointment;
+pub mod clock;
 pub mod domain;
 pub mod error;
 pub mod index;
 pub mod limiter;
+pub mod protocol;
+pub mod render;
 pub mod secrets;
 pub mod sweep;
 
@@ -29,6 +32,6 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> worker::Result<Response
 #[event(scheduled)]
 async fn scheduled(_event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
     if let Err(e) = sweep::run(&env).await {
-        worker::console_error!("sweep failed: {e}");
+        worker::console_error!("cron sweep failed: {e}");
     }
 }

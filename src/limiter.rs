@@ -1,14 +1,19 @@
 //! A sliding-window counter per client, as a small Durable Object: the
 //! allowance of appointment creations per client address.
 //!
-//! `POST /take?limit=N&window=MS` records one use and answers 200, or answers
-//! 429 with `Retry-After` when `N` uses already fall within the last `MS`
-//! milliseconds. The Worker asks only for requests that passed validation,
-//! so rejected requests never use up an allowance.
+//! The Worker posts a [`TakeRequest`]; the limiter records one use and
+//! answers an empty [`TakeReply`], or answers with the seconds to wait when
+//! the window is full (the arithmetic is the domain's [`SlidingWindow`]).
+//! The Worker asks only for requests that passed validation, so rejected
+//! requests never use up an allowance.
 
+use serde::Deserialize;
 use worker::{durable_object, DurableObject, Env, Request, Response, State};
 
-use crate::error::{ApiError, ApiResult};
+use crate::domain::limits::SlidingWindow;
+use crate::domain::DomainError;
+use crate::error::{json_response, ApiError, ApiResult};
+use crate::protocol::{TakeReply, TakeRequest};
 
 #[durable_object]
 pub struct Limiter {
@@ -27,48 +32,47 @@ impl DurableObject for Limiter {
         Self { state }
     }
 
-    async fn fetch(&self, req: Request) -> worker::Result<Response> {
-        Ok(match self.take(&req) {
-            Ok(()) => Response::empty()?.with_status(200),
-            Err(e) => e.to_response(),
-        })
+    async fn fetch(&self, mut req: Request) -> worker::Result<Response> {
+        let answer = match req.json::<TakeRequest>().await {
+            Ok(ask) => self.take(ask),
+            Err(e) => Err(ApiError::Internal(format!("unreadable limiter call: {e}"))),
+        };
+        Ok(answer.unwrap_or_else(|e| {
+            worker::console_error!("limiter failed: {e}");
+            e.to_response()
+        }))
     }
 }
 
+/// How many uses the window holds, and when the oldest was.
+#[derive(Deserialize)]
+struct Uses {
+    n: i64,
+    oldest: Option<i64>,
+}
+
 impl Limiter {
-    fn take(&self, req: &Request) -> ApiResult<()> {
-        let url = req.url()?;
-        let param = |name: &str| {
-            url.query_pairs()
-                .find(|(k, _)| k == name)
-                .and_then(|(_, v)| v.parse::<i64>().ok())
-                .unwrap_or(1)
-                .max(1)
-        };
-        let (limit, window) = (param("limit"), param("window"));
-        let now = crate::appointment::now_ms();
+    fn take(&self, ask: TakeRequest) -> ApiResult<Response> {
+        let window = SlidingWindow::new(ask.limit, ask.window_ms);
+        let now = crate::clock::now_ms();
         let sql = self.state.storage().sql();
         sql.exec(
             "DELETE FROM uses WHERE at <= ?",
-            vec![(now - window).into()],
+            vec![window.forget_before(now).into()],
         )?;
-        let oldest: Vec<Vec<worker::SqlStorageValue>> = sql
-            .exec("SELECT count(*), min(at) FROM uses", None)?
-            .raw()
-            .collect::<Result<_, _>>()?;
-        let (count, oldest) = match oldest.first().map(|r| (&r[0], &r[1])) {
-            Some((worker::SqlStorageValue::Integer(c), worker::SqlStorageValue::Integer(o))) => {
-                (*c, *o)
+        let uses: Uses = sql
+            .exec("SELECT count(*) AS n, min(at) AS oldest FROM uses", None)?
+            .one()?;
+        let reply = match window.check(uses.n.max(0) as usize, uses.oldest, now) {
+            Ok(()) => {
+                sql.exec("INSERT INTO uses (at) VALUES (?)", vec![now.into()])?;
+                TakeReply { retry_after: None }
             }
-            _ => (0, now),
+            Err(DomainError::TooManyAttempts { retry_after }) => TakeReply {
+                retry_after: Some(retry_after),
+            },
+            Err(other) => return Err(other.into()),
         };
-        if count >= limit {
-            let wait = (oldest + window - now).max(0) as u64;
-            return Err(ApiError::TooManyAttempts {
-                retry_after: wait.div_ceil(1000).max(1) as u32,
-            });
-        }
-        sql.exec("INSERT INTO uses (at) VALUES (?)", vec![now.into()])?;
-        Ok(())
+        json_response(&reply, 200)
     }
 }

@@ -55,6 +55,11 @@ pub fn new_participant_id() -> Result<String, String> {
     random_id(PARTICIPANT_ID_LEN)
 }
 
+/// A fresh id for one request, for logs and the `x-request-id` header.
+pub fn new_request_id() -> Result<String, String> {
+    random_id(PARTICIPANT_ID_LEN)
+}
+
 /// Whether `s` has the shape of an id we could have issued: URL-safe and at
 /// most 32 characters. Anything else is answered 404 without a lookup.
 pub fn is_valid_id(s: &str) -> bool {

@@ -1,59 +1,72 @@
 //! The HTTP edge: parse the request, check what can be checked without the
-//! appointment (size 413, media type 415, id shape 404), hand the rest to the
-//! appointment's Durable Object, and log one JSON line per request.
+//! appointment (size 413, media type 415, id shape 404), send the rest to
+//! the appointment's Durable Object as a typed [`protocol::Call`], and log
+//! one JSON line per request.
 
-pub mod render;
+pub mod openapi;
 mod routes;
 
 use serde_json::json;
 use wasm_bindgen::JsValue;
 use worker::{Env, Headers, Method, Request, RequestInit, Response};
 
-use crate::appointment::{Op, ID_HEADER, ORIGIN_HEADER, REQUEST_ID_HEADER};
+use crate::domain::requests::{self, NewAppointment};
+use crate::domain::view::Health;
 use crate::error::{json_response, ApiError, ApiResult, MAX_BODY_BYTES};
-use crate::secrets;
+use crate::protocol::{self, Call, Command, Summary, TakeReply, TakeRequest};
+use crate::{clock, secrets};
 pub use routes::Route;
 
 /// The Content-Security-Policy of every page: only our own origin.
 pub const CSP: &str = "default-src 'self'; img-src 'self' data:; style-src 'self'; \
 script-src 'self'; connect-src 'self'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
 
-const OPENAPI: &str = include_str!("openapi.json");
+/// The header that carries a request's id back to the client.
+const REQUEST_ID_HEADER: &str = "x-request-id";
+
+/// What every handler knows of the request it serves.
+struct Ctx<'a> {
+    env: &'a Env,
+    request_id: &'a str,
+    /// The origin links and QR codes carry.
+    origin: String,
+    /// The bearer token, if the request carried one.
+    token: Option<String>,
+}
 
 /// Answers one request to the Worker.
 pub async fn handle(req: Request, env: Env) -> worker::Result<Response> {
     let started = worker::Date::now().as_millis();
-    let request_id = secrets::new_participant_id().unwrap_or_default();
-    let method = req.method();
+    let request_id = secrets::new_request_id().unwrap_or_default();
+    // The method exactly as sent: `worker::Method` reads unknown ones as GET.
+    let method = req.inner().method();
     let route = Route::parse(&method, &req.path());
     let pattern = route.as_ref().map(Route::pattern).unwrap_or("unmatched");
-    let appointment = match &route {
-        Ok(Route::Appointment { id, .. } | Route::Page { id }) => Some(id.clone()),
-        _ => None,
-    };
+    let mut appointment = route
+        .as_ref()
+        .ok()
+        .and_then(Route::appointment)
+        .map(str::to_string);
     let response = match route {
         Ok(route) => match dispatch(req, &env, route, &request_id).await {
-            Ok(r) => r,
-            Err(e) => e.to_response(),
+            Ok((response, created)) => {
+                appointment = appointment.or(created);
+                response
+            }
+            Err(e) => {
+                if let ApiError::Internal(_) = e {
+                    worker::console_error!("request {request_id} failed: {e}");
+                }
+                e.to_response()
+            }
         },
         Err(e) => e.to_response(),
     };
     let status = response.status_code();
-    // A new appointment's id is known only from the answer.
-    let appointment = appointment.or_else(|| {
-        let location = response.headers().get("location").ok().flatten()?;
-        location.rsplit('/').next().map(str::to_string)
-    });
-    // A WebSocket upgrade's headers are the runtime's to keep.
-    let tagged = response.headers().get(REQUEST_ID_HEADER).ok().flatten();
-    let response = if status == 101 || tagged.as_deref() == Some(request_id.as_str()) {
-        response
-    } else {
-        with_header(response, REQUEST_ID_HEADER, &request_id)
-    };
+    let response = finish(response, &request_id, method == "HEAD");
     let line = json!({
         "request_id": request_id,
-        "method": method.to_string(),
+        "method": method,
         "route": pattern,
         "status": status,
         "duration_ms": worker::Date::now().as_millis().saturating_sub(started),
@@ -63,43 +76,104 @@ pub async fn handle(req: Request, env: Env) -> worker::Result<Response> {
     Ok(response)
 }
 
+/// The response as it leaves: tagged with the request id (unless the
+/// appointment object already did), and without a body for `HEAD`. A
+/// WebSocket upgrade's headers are the runtime's to keep.
+fn finish(response: Response, request_id: &str, head: bool) -> Response {
+    if response.status_code() == 101 {
+        return response;
+    }
+    let tagged = response.headers().get(REQUEST_ID_HEADER).ok().flatten();
+    if tagged.as_deref() == Some(request_id) && !head {
+        return response;
+    }
+    // Headers of a response from an object or the assets are immutable.
+    let status = response.status_code();
+    let headers = Headers::new();
+    for (k, v) in response.headers().entries() {
+        let _ = headers.append(&k, &v);
+    }
+    let _ = headers.set(REQUEST_ID_HEADER, request_id);
+    let rebuilt = if head {
+        Response::empty()
+    } else {
+        Response::from_body(response.into_parts().1)
+    };
+    match rebuilt {
+        Ok(r) => r.with_status(status).with_headers(headers),
+        Err(e) => ApiError::Internal(e.to_string()).to_response(),
+    }
+}
+
+/// Serves a parsed route; a create also says which appointment it made.
 async fn dispatch(
     mut req: Request,
     env: &Env,
     route: Route,
     request_id: &str,
-) -> ApiResult<Response> {
+) -> ApiResult<(Response, Option<String>)> {
     let body = if route.has_body() {
-        Some(read_json_body(&mut req).await?)
+        read_json_body(&mut req).await?
     } else {
-        None
+        Vec::new()
     };
-    match route {
-        Route::Health => json_response(&json!({ "status": "ok" }), 200),
+    let ctx = Ctx {
+        env,
+        request_id,
+        origin: public_origin(&req, env),
+        token: secrets::bearer(req.headers().get("authorization")?.as_deref()).map(str::to_string),
+    };
+    let response = match route {
+        Route::Health => json_response(&Health { status: "ok" }, 200)?,
         Route::OpenApi => {
             let headers = Headers::new();
             headers.set("content-type", "application/json; charset=utf-8")?;
-            Ok(Response::from_bytes(OPENAPI.as_bytes().to_vec())?.with_headers(headers))
+            Response::from_bytes(openapi::document().into_bytes())?.with_headers(headers)
         }
-        Route::Stats => stats(&req, env).await,
-        Route::Create => create(&req, env, body.unwrap_or_default(), request_id).await,
-        Route::Appointment { id, op } => {
-            if !secrets::is_valid_id(&id) {
-                return Err(ApiError::NotFound);
-            }
-            if let Op::Availability(pid) | Op::Leave(pid) = &op {
-                if !secrets::is_valid_id(pid) {
-                    return Err(ApiError::NotFound);
-                }
-            }
-            if op == Op::Live {
-                return Ok(stub(env, &id)?.fetch_with_request(req).await?);
-            }
-            forward(&req, env, &id, &op, body, request_id).await
+        Route::Stats => stats(&req, env).await?,
+        Route::Create => return create(&req, &ctx, &body).await.map(|(r, id)| (r, Some(id))),
+        Route::Appointment { id, command } => {
+            known_ids(&id, &command)?;
+            let command = match command {
+                Command::View { .. } => view_command(&req)?,
+                other => other,
+            };
+            call(&ctx, &id, command, &body).await?
         }
-        Route::Page { id } => page(&req, env, &id, request_id).await,
-        Route::Asset => Ok(env.assets("ASSETS")?.fetch_request(req).await?),
+        Route::Live { id } => {
+            known_ids(&id, &Command::Summary)?;
+            live(&req, env, &id).await?
+        }
+        Route::Page { id } => page(&ctx, &id).await?,
+        Route::Asset => env.assets("ASSETS")?.fetch_request(req).await?,
+    };
+    Ok((response, None))
+}
+
+/// 404 for ids we could never have issued, without waking an object.
+fn known_ids(id: &str, command: &Command) -> ApiResult<()> {
+    let participant = match command {
+        Command::Update { participant } | Command::Leave { participant } => Some(participant),
+        _ => None,
+    };
+    if !secrets::is_valid_id(id) || participant.is_some_and(|p| !secrets::is_valid_id(p)) {
+        return Err(ApiError::NotFound);
     }
+    Ok(())
+}
+
+/// The view command with the request's query and `If-None-Match`.
+fn view_command(req: &Request) -> ApiResult<Command> {
+    let url = req.url()?;
+    let min_slots = url
+        .query_pairs()
+        .filter(|(k, _)| k == "min_slots")
+        .last()
+        .map(|(_, v)| v.into_owned());
+    Ok(Command::View {
+        min_slots,
+        if_none_match: req.headers().get("if-none-match")?,
+    })
 }
 
 /// The body of a request that must carry JSON: 413 past 64 KiB, then 415
@@ -124,22 +198,6 @@ async fn read_json_body(req: &mut Request) -> ApiResult<Vec<u8>> {
     Ok(bytes)
 }
 
-/// `response` with one more header. Responses that come back from a
-/// Durable Object or the assets have immutable headers, so this copies them.
-fn with_header(response: Response, name: &str, value: &str) -> Response {
-    let status = response.status_code();
-    let headers = Headers::new();
-    for (k, v) in response.headers().entries() {
-        let _ = headers.append(&k, &v);
-    }
-    let _ = headers.set(name, value);
-    let (_, body) = response.into_parts();
-    match Response::from_body(body) {
-        Ok(r) => r.with_status(status).with_headers(headers),
-        Err(e) => ApiError::Internal(e.to_string()).to_response(),
-    }
-}
-
 /// The origin that links and QR codes carry: `PUBLIC_ORIGIN`, else the
 /// request's own.
 fn public_origin(req: &Request, env: &Env) -> String {
@@ -154,63 +212,58 @@ fn public_origin(req: &Request, env: &Env) -> String {
         .unwrap_or_default()
 }
 
-fn stub(env: &Env, id: &str) -> ApiResult<worker::Stub> {
+/// The Durable Object of appointment `id`.
+pub fn appointment_stub(env: &Env, id: &str) -> ApiResult<worker::Stub> {
     Ok(env
         .durable_object("APPOINTMENT")?
         .id_from_name(id)?
         .get_stub()?)
 }
 
-/// Sends `op` to the appointment's object and returns its answer.
-async fn forward(
-    req: &Request,
-    env: &Env,
-    id: &str,
-    op: &Op,
-    body: Option<Vec<u8>>,
-    request_id: &str,
-) -> ApiResult<Response> {
-    let headers = Headers::new();
-    for name in ["authorization", "if-none-match"] {
-        if let Some(v) = req.headers().get(name)? {
-            headers.set(name, &v)?;
-        }
-    }
-    headers.set(ID_HEADER, id)?;
-    // The object puts it on its answer, which then needs no rebuilding here.
-    headers.set(REQUEST_ID_HEADER, request_id)?;
-    headers.set(ORIGIN_HEADER, &public_origin(req, env))?;
+/// POSTs `bytes` to `url` on `stub`.
+pub async fn post(stub: &worker::Stub, url: &str, bytes: &[u8]) -> ApiResult<Response> {
     let mut init = RequestInit::new();
-    init.with_headers(headers).with_method(if body.is_some() {
-        Method::Post
-    } else {
-        Method::Get
-    });
-    if let Some(body) = body {
-        init.with_body(Some(JsValue::from(js_sys::Uint8Array::from(
-            body.as_slice(),
-        ))));
-    }
-    let query = req
-        .url()?
-        .query()
-        .map(|q| format!("?{q}"))
-        .unwrap_or_default();
-    let inner = Request::new_with_init(&format!("https://appointment{}{query}", op.path()), &init)?;
-    Ok(stub(env, id)?.fetch_with_request(inner).await?)
+    init.with_method(Method::Post)
+        .with_body(Some(JsValue::from(js_sys::Uint8Array::from(bytes))));
+    Ok(stub
+        .fetch_with_request(Request::new_with_init(url, &init)?)
+        .await?)
+}
+
+/// Sends `command` (with the client's `body`) to appointment `id`.
+async fn call(ctx: &Ctx<'_>, id: &str, command: Command, body: &[u8]) -> ApiResult<Response> {
+    let call = Call {
+        appointment: id.to_string(),
+        request_id: ctx.request_id.to_string(),
+        origin: ctx.origin.clone(),
+        token: ctx.token.clone(),
+        command,
+    };
+    let stub = appointment_stub(ctx.env, id)?;
+    post(&stub, protocol::CALL_URL, &protocol::encode(&call, body)).await
+}
+
+/// Hands the client's upgrade request to the object's live endpoint.
+async fn live(req: &Request, env: &Env, id: &str) -> ApiResult<Response> {
+    let mut init = RequestInit::new();
+    init.with_method(Method::Get)
+        .with_headers(req.headers().clone());
+    let inner = Request::new_with_init(protocol::LIVE_URL, &init)?;
+    Ok(appointment_stub(env, id)?.fetch_with_request(inner).await?)
 }
 
 /// Creates an appointment under a fresh id (a new one if, improbably, the
 /// id is taken). Only a valid request counts against the client's
 /// allowance of creations.
-async fn create(req: &Request, env: &Env, body: Vec<u8>, request_id: &str) -> ApiResult<Response> {
-    crate::appointment::parse_new_appointment(&body, crate::appointment::now_ms())?;
-    take_creation_allowance(req, env).await?;
+async fn create(req: &Request, ctx: &Ctx<'_>, body: &[u8]) -> ApiResult<(Response, String)> {
+    let request: NewAppointment = requests::decode(body)?;
+    request.parse(clock::to_datetime(clock::now_ms()))?;
+    take_creation_allowance(req, ctx.env).await?;
     for _ in 0..3 {
         let id = secrets::new_appointment_id().map_err(ApiError::Internal)?;
-        let response = forward(req, env, &id, &Op::Create, Some(body.clone()), request_id).await?;
-        if response.status_code() != 409 {
-            return Ok(response);
+        let response = call(ctx, &id, Command::Create, body).await?;
+        if response.status_code() != ApiError::IdTaken.status() {
+            return Ok((response, id));
         }
     }
     Err(ApiError::Internal(
@@ -224,7 +277,7 @@ async fn take_creation_allowance(req: &Request, env: &Env) -> ApiResult<()> {
     let limit = env
         .var("CREATE_LIMIT_PER_MINUTE")
         .ok()
-        .and_then(|v| v.to_string().trim().parse::<u32>().ok())
+        .and_then(|v| v.to_string().trim().parse::<i64>().ok())
         .unwrap_or(30);
     let client = req
         .headers()
@@ -234,22 +287,32 @@ async fn take_creation_allowance(req: &Request, env: &Env) -> ApiResult<()> {
         .durable_object("LIMITER")?
         .id_from_name(&format!("create:{client}"))?
         .get_stub()?;
-    let mut init = RequestInit::new();
-    init.with_method(Method::Post);
-    let ask = Request::new_with_init(
-        &format!("https://limiter/take?limit={limit}&window=60000"),
-        &init,
-    )?;
-    let answer = limiter.fetch_with_request(ask).await?;
-    if answer.status_code() == 429 {
-        let retry_after = answer
-            .headers()
-            .get("retry-after")?
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(60);
-        return Err(ApiError::TooManyAttempts { retry_after });
+    let ask = TakeRequest {
+        limit,
+        window_ms: 60_000,
+    };
+    let bytes = serde_json::to_vec(&ask).map_err(|e| ApiError::Internal(e.to_string()))?;
+    let mut answer = post(&limiter, protocol::LIMITER_URL, &bytes).await?;
+    let reply: TakeReply = read_reply(&mut answer).await?;
+    match reply.retry_after {
+        Some(retry_after) => {
+            Err(crate::domain::DomainError::TooManyAttempts { retry_after }.into())
+        }
+        None => Ok(()),
     }
-    Ok(())
+}
+
+/// A typed reply of an object; any other answer is our fault.
+pub async fn read_reply<T: serde::de::DeserializeOwned>(answer: &mut Response) -> ApiResult<T> {
+    let status = answer.status_code();
+    let bytes = answer.bytes().await?;
+    if status != 200 {
+        return Err(ApiError::Internal(format!(
+            "object answered {status}: {}",
+            String::from_utf8_lossy(&bytes)
+        )));
+    }
+    serde_json::from_slice(&bytes).map_err(|e| ApiError::Internal(format!("object reply: {e}")))
 }
 
 /// The operator's figures, for the holder of `STATS_TOKEN`; without that
@@ -264,36 +327,31 @@ async fn stats(req: &Request, env: &Env) -> ApiResult<Response> {
         return Err(ApiError::NotFound);
     }
     let given = req.headers().get("authorization")?;
-    let given = secrets::bearer(given.as_deref()).ok_or(ApiError::UNAUTHORIZED)?;
+    let given =
+        secrets::bearer(given.as_deref()).ok_or(crate::domain::DomainError::Unauthorized)?;
     if !secrets::same_secret(&secrets::token_hash(given), &secrets::token_hash(&expected)) {
-        return Err(ApiError::UNAUTHORIZED);
+        return Err(crate::domain::DomainError::Unauthorized.into());
     }
-    let stats = crate::index::stats(&env.d1("DB")?, crate::appointment::now_ms()).await?;
-    json_response(&json!(stats), 200)
-}
-
-/// Asks an appointment's object to delete itself if it has expired; the
-/// scheduled sweep calls this for every entry the index believes expired.
-pub async fn sweep_one(env: &Env, id: &str) -> ApiResult<u16> {
-    let mut init = RequestInit::new();
-    init.with_method(Method::Post);
-    let ask = Request::new_with_init(&format!("https://appointment{}", Op::Sweep.path()), &init)?;
-    Ok(stub(env, id)?.fetch_with_request(ask).await?.status_code())
+    let stats = crate::index::stats(&env.d1("DB")?, clock::now_ms()).await?;
+    json_response(&stats, 200)
 }
 
 /// `/a/{id}`: the app page, or a page saying there is no such appointment.
-async fn page(req: &Request, env: &Env, id: &str, request_id: &str) -> ApiResult<Response> {
-    let exists = secrets::is_valid_id(id)
-        && forward(req, env, id, &Op::Exists, None, request_id)
-            .await?
-            .status_code()
-            == 200;
-    let (asset, status) = if exists {
-        ("https://assets.local/app", 200)
+async fn page(ctx: &Ctx<'_>, id: &str) -> ApiResult<Response> {
+    let summary = if secrets::is_valid_id(id) {
+        let mut answer = call(ctx, id, Command::Summary, b"").await?;
+        match answer.status_code() {
+            404 => None,
+            _ => Some(read_reply::<Summary>(&mut answer).await?),
+        }
     } else {
-        ("https://assets.local/notfound", 404)
+        None
     };
-    let mut asset = env.assets("ASSETS")?.fetch(asset, None).await?;
+    let (asset, status) = match summary {
+        Some(_) => ("https://assets.local/app", 200),
+        None => ("https://assets.local/notfound", 404),
+    };
+    let mut asset = ctx.env.assets("ASSETS")?.fetch(asset, None).await?;
     let bytes = asset.bytes().await?;
     let headers = Headers::new();
     headers.set("content-type", "text/html; charset=utf-8")?;

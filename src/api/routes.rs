@@ -1,9 +1,7 @@
 //! Which handler a method and path reach: the public URL space of the spec.
 
-use worker::Method;
-
-use crate::appointment::Op;
 use crate::error::{ApiError, ApiResult};
+use crate::protocol::Command;
 
 /// Where a request goes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -12,10 +10,14 @@ pub enum Route {
     Stats,
     OpenApi,
     Create,
-    /// An operation on one appointment, answered by its Durable Object.
+    /// A call to one appointment's Durable Object.
     Appointment {
         id: String,
-        op: Op,
+        command: Command,
+    },
+    /// The appointment's live socket.
+    Live {
+        id: String,
     },
     /// The appointment's page, `/a/{id}`.
     Page {
@@ -24,6 +26,8 @@ pub enum Route {
     /// Anything else: static assets.
     Asset,
 }
+
+const READ: &str = "GET, HEAD";
 
 impl Route {
     /// The route's pattern, for logs (never the ids themselves).
@@ -35,16 +39,14 @@ impl Route {
             Route::Create => "/api/appointments",
             Route::Page { .. } => "/a/{id}",
             Route::Asset => "/*",
-            Route::Appointment { op, .. } => match op {
-                Op::View | Op::Edit | Op::Delete | Op::Create | Op::Exists | Op::Sweep => {
-                    "/api/appointments/{id}"
-                }
-                Op::Join => "/api/appointments/{id}/participants",
-                Op::Leave(_) => "/api/appointments/{id}/participants/{pid}",
-                Op::Availability(_) => "/api/appointments/{id}/participants/{pid}/availability",
-                Op::Qr => "/api/appointments/{id}/qr.svg",
-                Op::Ics => "/api/appointments/{id}/calendar.ics",
-                Op::Live => "/api/appointments/{id}/live",
+            Route::Live { .. } => "/api/appointments/{id}/live",
+            Route::Appointment { command, .. } => match command {
+                Command::Join => "/api/appointments/{id}/participants",
+                Command::Leave { .. } => "/api/appointments/{id}/participants/{pid}",
+                Command::Update { .. } => "/api/appointments/{id}/participants/{pid}/availability",
+                Command::Qr => "/api/appointments/{id}/qr.svg",
+                Command::Calendar => "/api/appointments/{id}/calendar.ics",
+                _ => "/api/appointments/{id}",
             },
         }
     }
@@ -53,18 +55,30 @@ impl Route {
     pub fn has_body(&self) -> bool {
         match self {
             Route::Create => true,
-            Route::Appointment { op, .. } => {
-                matches!(op, Op::Join | Op::Availability(_) | Op::Edit)
+            Route::Appointment { command, .. } => {
+                matches!(
+                    command,
+                    Command::Join | Command::Update { .. } | Command::Edit
+                )
             }
             _ => false,
         }
     }
 
-    /// The route of `method` on `path`: 404 for an unknown path under
-    /// `/api/`, 405 for a known path with another method.
-    pub fn parse(method: &Method, path: &str) -> ApiResult<Route> {
+    /// The appointment the request concerns, if the path names one.
+    pub fn appointment(&self) -> Option<&str> {
+        match self {
+            Route::Appointment { id, .. } | Route::Live { id } | Route::Page { id } => Some(id),
+            _ => None,
+        }
+    }
+
+    /// The route of `method` (exactly as sent) on `path`: 404 for an
+    /// unknown path under `/api/`, 405 for a known path with another
+    /// method. Only `GET` and `HEAD` read; no other method is taken for one.
+    pub fn parse(method: &str, path: &str) -> ApiResult<Route> {
         let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
-        let read = matches!(method, Method::Get | Method::Head);
+        let read = method == "GET" || method == "HEAD";
         let only = |ok: bool, route: Route, allow: &'static str| {
             if ok {
                 Ok(route)
@@ -72,43 +86,61 @@ impl Route {
                 Err(ApiError::MethodNotAllowed { allow })
             }
         };
-        let on = |id: &str, op: Op| Route::Appointment {
+        let on = |id: &str, command: Command| Route::Appointment {
             id: id.to_string(),
-            op,
+            command,
         };
         match segments.as_slice() {
-            ["api", "health"] => only(read, Route::Health, "GET"),
-            ["api", "stats"] => only(read, Route::Stats, "GET"),
-            ["api", "openapi.json"] => only(read, Route::OpenApi, "GET"),
-            ["api", "appointments"] => only(*method == Method::Post, Route::Create, "POST"),
+            ["api", "health"] => only(read, Route::Health, READ),
+            ["api", "stats"] => only(read, Route::Stats, READ),
+            ["api", "openapi.json"] => only(read, Route::OpenApi, READ),
+            ["api", "appointments"] => only(method == "POST", Route::Create, "POST"),
             ["api", "appointments", id] => match method {
-                Method::Get => Ok(on(id, Op::View)),
-                // The cheapest round trip to the object: existence and ETag.
-                Method::Head => Ok(on(id, Op::Exists)),
-                Method::Patch => Ok(on(id, Op::Edit)),
-                Method::Delete => Ok(on(id, Op::Delete)),
+                "GET" | "HEAD" => Ok(on(
+                    id,
+                    Command::View {
+                        min_slots: None,
+                        if_none_match: None,
+                    },
+                )),
+                "PATCH" => Ok(on(id, Command::Edit)),
+                "DELETE" => Ok(on(id, Command::Delete)),
                 _ => Err(ApiError::MethodNotAllowed {
-                    allow: "GET, PATCH, DELETE",
+                    allow: "GET, HEAD, PATCH, DELETE",
                 }),
             },
             ["api", "appointments", id, "participants"] => {
-                only(*method == Method::Post, on(id, Op::Join), "POST")
+                only(method == "POST", on(id, Command::Join), "POST")
             }
             ["api", "appointments", id, "participants", pid] => only(
-                *method == Method::Delete,
-                on(id, Op::Leave(pid.to_string())),
+                method == "DELETE",
+                on(
+                    id,
+                    Command::Leave {
+                        participant: pid.to_string(),
+                    },
+                ),
                 "DELETE",
             ),
             ["api", "appointments", id, "participants", pid, "availability"] => only(
-                *method == Method::Patch,
-                on(id, Op::Availability(pid.to_string())),
+                method == "PATCH",
+                on(
+                    id,
+                    Command::Update {
+                        participant: pid.to_string(),
+                    },
+                ),
                 "PATCH",
             ),
-            ["api", "appointments", id, "qr.svg"] => only(read, on(id, Op::Qr), "GET"),
-            ["api", "appointments", id, "calendar.ics"] => only(read, on(id, Op::Ics), "GET"),
-            ["api", "appointments", id, "live"] => only(read, on(id, Op::Live), "GET"),
+            ["api", "appointments", id, "qr.svg"] => only(read, on(id, Command::Qr), READ),
+            ["api", "appointments", id, "calendar.ics"] => {
+                only(read, on(id, Command::Calendar), READ)
+            }
+            ["api", "appointments", id, "live"] => {
+                only(method == "GET", Route::Live { id: id.to_string() }, "GET")
+            }
             ["api", ..] => Err(ApiError::NotFound),
-            ["a", id] => only(read, Route::Page { id: id.to_string() }, "GET"),
+            ["a", id] => only(read, Route::Page { id: id.to_string() }, READ),
             _ => Ok(Route::Asset),
         }
     }
@@ -119,39 +151,55 @@ mod tests {
     use super::*;
 
     #[test]
-    fn appointment_paths_reach_their_operations() {
+    fn appointment_paths_reach_their_commands() {
         let r = Route::parse(
-            &Method::Patch,
+            "PATCH",
             "/api/appointments/abc/participants/p1/availability",
         );
         assert_eq!(
             r,
             Ok(Route::Appointment {
                 id: "abc".into(),
-                op: Op::Availability("p1".into())
+                command: Command::Update {
+                    participant: "p1".into()
+                }
             })
         );
         assert_eq!(
-            Route::parse(&Method::Get, "/api/appointments/abc"),
-            Ok(Route::Appointment {
-                id: "abc".into(),
-                op: Op::View
-            })
+            Route::parse("GET", "/api/appointments/abc/live"),
+            Ok(Route::Live { id: "abc".into() })
         );
     }
 
     #[test]
     fn a_known_path_with_another_method_is_405_and_unknown_api_paths_404() {
         assert_eq!(
-            Route::parse(&Method::Put, "/api/appointments/abc"),
+            Route::parse("PUT", "/api/appointments/abc"),
             Err(ApiError::MethodNotAllowed {
-                allow: "GET, PATCH, DELETE"
+                allow: "GET, HEAD, PATCH, DELETE"
             })
         );
-        assert_eq!(
-            Route::parse(&Method::Get, "/api/nothing"),
-            Err(ApiError::NotFound)
-        );
-        assert_eq!(Route::parse(&Method::Get, "/style.css"), Ok(Route::Asset));
+        assert_eq!(Route::parse("GET", "/api/nothing"), Err(ApiError::NotFound));
+        assert_eq!(Route::parse("GET", "/style.css"), Ok(Route::Asset));
+    }
+
+    #[test]
+    fn methods_that_are_not_get_are_never_read_as_get() {
+        for method in ["QUERY", "PROPFIND", "FOO", "get", "OPTIONS", "TRACE"] {
+            assert!(
+                matches!(
+                    Route::parse(method, "/api/appointments/abc"),
+                    Err(ApiError::MethodNotAllowed { .. })
+                ),
+                "{method}"
+            );
+            assert!(
+                matches!(
+                    Route::parse(method, "/api/health"),
+                    Err(ApiError::MethodNotAllowed { .. })
+                ),
+                "{method}"
+            );
+        }
     }
 }

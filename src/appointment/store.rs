@@ -5,9 +5,38 @@
 //! of any size rewrites one row) and `tokens` (hashes of issued tokens).
 //! Functions here convert rows to plain values and back; no rules live here.
 
+use std::fmt;
+
+use serde::Deserialize;
 use worker::{SqlCursor, SqlStorage, SqlStorageValue as V};
 
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiError;
+
+/// A storage failure: always our fault, never the client's. Its detail is
+/// logged at the edge, where it becomes a 500.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoreError(pub String);
+
+impl fmt::Display for StoreError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "storage: {}", self.0)
+    }
+}
+
+impl From<worker::Error> for StoreError {
+    fn from(e: worker::Error) -> Self {
+        StoreError(e.to_string())
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> Self {
+        ApiError::Internal(e.to_string())
+    }
+}
+
+/// What every function here returns.
+pub type StoreResult<T> = Result<T, StoreError>;
 
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS meta (
@@ -28,6 +57,7 @@ CREATE TABLE IF NOT EXISTS participants (
   id TEXT PRIMARY KEY,
   name TEXT NOT NULL,
   name_key TEXT NOT NULL UNIQUE,
+  name_key_b TEXT NOT NULL DEFAULT '',
   password_hash TEXT,
   availability BLOB NOT NULL
 );
@@ -45,7 +75,7 @@ CREATE INDEX IF NOT EXISTS failed_sign_ins_by_participant ON failed_sign_ins(par
 
 /// The appointment's own row.
 #[derive(Debug, Clone)]
-pub struct Meta {
+pub struct AppointmentRow {
     pub id: String,
     pub title: String,
     /// The normalised schedule as JSON (see `Schedule::to_value`).
@@ -70,59 +100,103 @@ pub struct ParticipantRow {
     pub availability: Vec<u8>,
 }
 
-/// Creates the tables if they are not there yet.
-pub fn create_schema(sql: &SqlStorage) -> ApiResult<()> {
+/// Creates the tables if they are not there yet. A table from before
+/// names had two look-alike keys gains the second; the participants whose
+/// keys must then be computed again are returned as `(id, name)`.
+pub fn create_schema(sql: &SqlStorage) -> StoreResult<Vec<(String, String)>> {
     sql.exec(SCHEMA, None)?;
+    let has_key_b: Count = sql
+        .exec(
+            "SELECT count(*) AS n FROM pragma_table_info('participants') WHERE name = 'name_key_b'",
+            None,
+        )?
+        .one()?;
+    let mut stale = Vec::new();
+    if has_key_b.n == 0 {
+        sql.exec(
+            "ALTER TABLE participants ADD COLUMN name_key_b TEXT NOT NULL DEFAULT ''",
+            None,
+        )?;
+        #[derive(Deserialize)]
+        struct Named {
+            id: String,
+            name: String,
+        }
+        let named: Vec<Named> = sql
+            .exec("SELECT id, name FROM participants", None)?
+            .to_array()?;
+        stale = named.into_iter().map(|n| (n.id, n.name)).collect();
+    }
+    sql.exec(
+        "CREATE INDEX IF NOT EXISTS participants_by_key_b ON participants(name_key_b)",
+        None,
+    )?;
+    Ok(stale)
+}
+
+/// Sets a participant's two look-alike keys. Two names told apart by the
+/// old rules may share a key now; the first keeps it (`name_key` is
+/// unique) and the other keeps its old one beside its new second key.
+pub fn set_name_keys(sql: &SqlStorage, id: &str, key_a: &str, key_b: &str) -> StoreResult<()> {
+    sql.exec(
+        "UPDATE participants SET name_key_b = ? WHERE id = ?",
+        vec![key_b.into(), id.into()],
+    )?;
+    sql.exec(
+        "UPDATE OR IGNORE participants SET name_key = ? WHERE id = ?",
+        vec![key_a.into(), id.into()],
+    )?;
     Ok(())
 }
 
 /// Whether the tables exist (without creating them).
-pub fn has_schema(sql: &SqlStorage) -> ApiResult<bool> {
-    let cursor = sql.exec(
-        "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'meta'",
-        None,
-    )?;
-    let r = rows(cursor)?;
-    Ok(r.first().map(|r| int(&r[0])).transpose()?.unwrap_or(0) > 0)
+pub fn has_schema(sql: &SqlStorage) -> StoreResult<bool> {
+    let count: Count = sql
+        .exec(
+            "SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name = 'meta'",
+            None,
+        )?
+        .one()?;
+    Ok(count.n > 0)
 }
 
-fn rows(cursor: SqlCursor) -> ApiResult<Vec<Vec<V>>> {
+/// A row of one `count(*) AS n`.
+#[derive(Deserialize)]
+struct Count {
+    n: i64,
+}
+
+fn rows(cursor: SqlCursor) -> StoreResult<Vec<Vec<V>>> {
     cursor
         .raw()
         .collect::<Result<Vec<_>, _>>()
-        .map_err(ApiError::from)
+        .map_err(StoreError::from)
 }
 
-fn text(v: &V) -> ApiResult<String> {
+fn text(v: &V) -> StoreResult<String> {
     match v {
         V::String(s) => Ok(s.clone()),
-        other => Err(ApiError::Internal(format!(
-            "expected text, found {other:?}"
-        ))),
+        other => Err(StoreError(format!("expected text, found {other:?}"))),
     }
 }
 
-fn int(v: &V) -> ApiResult<i64> {
+fn int(v: &V) -> StoreResult<i64> {
     match v {
         V::Integer(i) => Ok(*i),
         V::Float(f) if f.fract() == 0.0 => Ok(*f as i64),
-        other => Err(ApiError::Internal(format!(
-            "expected integer, found {other:?}"
-        ))),
+        other => Err(StoreError(format!("expected integer, found {other:?}"))),
     }
 }
 
-fn blob(v: &V) -> ApiResult<Vec<u8>> {
+fn blob(v: &V) -> StoreResult<Vec<u8>> {
     match v {
         V::Blob(b) => Ok(b.clone()),
         V::Null => Ok(Vec::new()),
-        other => Err(ApiError::Internal(format!(
-            "expected blob, found {other:?}"
-        ))),
+        other => Err(StoreError(format!("expected blob, found {other:?}"))),
     }
 }
 
-fn opt_int(v: &V) -> ApiResult<Option<i64>> {
+fn opt_int(v: &V) -> StoreResult<Option<i64>> {
     match v {
         V::Null => Ok(None),
         other => int(other).map(Some),
@@ -130,7 +204,7 @@ fn opt_int(v: &V) -> ApiResult<Option<i64>> {
 }
 
 /// The appointment, or `None` when this object holds none.
-pub fn load_meta(sql: &SqlStorage) -> ApiResult<Option<Meta>> {
+pub fn load_appointment(sql: &SqlStorage) -> StoreResult<Option<AppointmentRow>> {
     let cursor = sql.exec(
         "SELECT id, title, schedule, admin_hash, version, final_start, final_end,
                 created_at, changed_at, expires_at, unflushed_updates FROM meta WHERE one = 1",
@@ -143,7 +217,7 @@ pub fn load_meta(sql: &SqlStorage) -> ApiResult<Option<Meta>> {
         (Some(s), Some(e)) => Some((s as usize, e as usize)),
         _ => None,
     };
-    Ok(Some(Meta {
+    Ok(Some(AppointmentRow {
         id: text(&r[0])?,
         title: text(&r[1])?,
         schedule: text(&r[2])?,
@@ -158,7 +232,7 @@ pub fn load_meta(sql: &SqlStorage) -> ApiResult<Option<Meta>> {
 }
 
 /// Writes the appointment's row (on creation).
-pub fn insert_meta(sql: &SqlStorage, m: &Meta) -> ApiResult<()> {
+pub fn insert_appointment(sql: &SqlStorage, m: &AppointmentRow) -> StoreResult<()> {
     sql.exec(
         "INSERT INTO meta (one, id, title, schedule, admin_hash, version, final_start,
                            final_end, created_at, changed_at, expires_at)
@@ -192,7 +266,7 @@ pub fn bump_version(
     now: i64,
     expires_at: i64,
     is_update: bool,
-) -> ApiResult<Bumped> {
+) -> StoreResult<Bumped> {
     let c = sql.exec(
         "UPDATE meta SET version = version + 1, changed_at = ?, expires_at = ?,
                          unflushed_updates = unflushed_updates + ? WHERE one = 1
@@ -205,7 +279,7 @@ pub fn bump_version(
         .transpose()?
         .and_then(|r| r.first().map(int))
         .transpose()?
-        .ok_or_else(|| ApiError::Internal("the appointment row is missing".into()))?;
+        .ok_or_else(|| StoreError("the appointment row is missing".into()))?;
     Ok(Bumped {
         version,
         rows_written: c.rows_written(),
@@ -213,7 +287,7 @@ pub fn bump_version(
 }
 
 /// Marks `n` updates as counted in the index.
-pub fn mark_flushed(sql: &SqlStorage, n: i64) -> ApiResult<()> {
+pub fn mark_counted(sql: &SqlStorage, n: i64) -> StoreResult<()> {
     sql.exec(
         "UPDATE meta SET unflushed_updates = max(0, unflushed_updates - ?) WHERE one = 1",
         vec![n.into()],
@@ -227,16 +301,20 @@ pub fn failed_sign_ins(
     sql: &SqlStorage,
     participant_id: &str,
     since: i64,
-) -> ApiResult<(usize, Option<i64>)> {
-    let cursor = sql.exec(
-        "SELECT count(*), min(at) FROM failed_sign_ins WHERE participant_id = ? AND at > ?",
-        vec![participant_id.into(), since.into()],
-    )?;
-    let r = rows(cursor)?;
-    let Some(r) = r.first() else {
-        return Ok((0, None));
-    };
-    Ok((int(&r[0])? as usize, opt_int(&r[1])?))
+) -> StoreResult<(usize, Option<i64>)> {
+    #[derive(Deserialize)]
+    struct Failures {
+        n: i64,
+        oldest: Option<i64>,
+    }
+    let f: Failures = sql
+        .exec(
+            "SELECT count(*) AS n, min(at) AS oldest FROM failed_sign_ins
+             WHERE participant_id = ? AND at > ?",
+            vec![participant_id.into(), since.into()],
+        )?
+        .one()?;
+    Ok((f.n.max(0) as usize, f.oldest))
 }
 
 /// Records a failed sign-in and forgets those older than `forget_before`.
@@ -245,7 +323,7 @@ pub fn record_failed_sign_in(
     participant_id: &str,
     now: i64,
     forget_before: i64,
-) -> ApiResult<()> {
+) -> StoreResult<()> {
     sql.exec(
         "DELETE FROM failed_sign_ins WHERE at <= ?",
         vec![forget_before.into()],
@@ -258,11 +336,11 @@ pub fn record_failed_sign_in(
 }
 
 /// Sets the title and the final time (the caller bumps the version).
-pub fn update_meta(
+pub fn update_title_and_final(
     sql: &SqlStorage,
     title: &str,
     final_range: Option<(usize, usize)>,
-) -> ApiResult<()> {
+) -> StoreResult<()> {
     let (s, e) = match final_range {
         Some((s, e)) => (V::Integer(s as i64), V::Integer(e as i64)),
         None => (V::Null, V::Null),
@@ -276,7 +354,7 @@ pub fn update_meta(
 
 const PARTICIPANT_COLUMNS: &str = "id, name, password_hash, availability";
 
-fn participant_from(r: &[V]) -> ApiResult<ParticipantRow> {
+fn participant_from(r: &[V]) -> StoreResult<ParticipantRow> {
     Ok(ParticipantRow {
         id: text(&r[0])?,
         name: text(&r[1])?,
@@ -289,7 +367,7 @@ fn participant_from(r: &[V]) -> ApiResult<ParticipantRow> {
 }
 
 /// Every participant, in the order they joined.
-pub fn participants(sql: &SqlStorage) -> ApiResult<Vec<ParticipantRow>> {
+pub fn participants(sql: &SqlStorage) -> StoreResult<Vec<ParticipantRow>> {
     let cursor = sql.exec(
         &format!("SELECT {PARTICIPANT_COLUMNS} FROM participants ORDER BY rowid"),
         None,
@@ -298,7 +376,7 @@ pub fn participants(sql: &SqlStorage) -> ApiResult<Vec<ParticipantRow>> {
 }
 
 /// One participant by id.
-pub fn participant(sql: &SqlStorage, id: &str) -> ApiResult<Option<ParticipantRow>> {
+pub fn participant(sql: &SqlStorage, id: &str) -> StoreResult<Option<ParticipantRow>> {
     let cursor = sql.exec(
         &format!("SELECT {PARTICIPANT_COLUMNS} FROM participants WHERE id = ?"),
         vec![id.into()],
@@ -315,7 +393,7 @@ pub fn participant_and_token_owner(
     sql: &SqlStorage,
     id: &str,
     token_hash: Option<&[u8]>,
-) -> ApiResult<Option<(ParticipantRow, Option<String>)>> {
+) -> StoreResult<Option<(ParticipantRow, Option<String>)>> {
     let hash = token_hash.map_or(V::Null, |h| V::Blob(h.to_vec()));
     let cursor = sql.exec(
         &format!(
@@ -335,11 +413,28 @@ pub fn participant_and_token_owner(
     Ok(Some((participant_from(&r)?, owner)))
 }
 
-/// One participant by the normalised key of their name.
-pub fn participant_by_name(sql: &SqlStorage, name_key: &str) -> ApiResult<Option<ParticipantRow>> {
+/// The participant whose name looks like one with keys `key_a` and
+/// `key_b` (either key meets either key). Should two meet it, the one of
+/// exactly this `name` wins, else the first to join.
+pub fn participant_by_name(
+    sql: &SqlStorage,
+    key_a: &str,
+    key_b: &str,
+    name: &str,
+) -> StoreResult<Option<ParticipantRow>> {
     let cursor = sql.exec(
-        &format!("SELECT {PARTICIPANT_COLUMNS} FROM participants WHERE name_key = ?"),
-        vec![name_key.into()],
+        &format!(
+            "SELECT {PARTICIPANT_COLUMNS} FROM participants
+             WHERE name_key IN (?, ?) OR name_key_b IN (?, ?)
+             ORDER BY name = ? DESC, rowid LIMIT 1"
+        ),
+        vec![
+            key_a.into(),
+            key_b.into(),
+            key_a.into(),
+            key_b.into(),
+            name.into(),
+        ],
     )?;
     rows(cursor)?
         .first()
@@ -348,21 +443,28 @@ pub fn participant_by_name(sql: &SqlStorage, name_key: &str) -> ApiResult<Option
 }
 
 /// How many participants there are.
-pub fn participant_count(sql: &SqlStorage) -> ApiResult<usize> {
-    let cursor = sql.exec("SELECT count(*) FROM participants", None)?;
-    let r = rows(cursor)?;
-    Ok(r.first().map(|r| int(&r[0])).transpose()?.unwrap_or(0) as usize)
+pub fn participant_count(sql: &SqlStorage) -> StoreResult<usize> {
+    let count: Count = sql
+        .exec("SELECT count(*) AS n FROM participants", None)?
+        .one()?;
+    Ok(count.n.max(0) as usize)
 }
 
 /// Adds a participant.
-pub fn insert_participant(sql: &SqlStorage, p: &ParticipantRow, name_key: &str) -> ApiResult<()> {
+pub fn insert_participant(
+    sql: &SqlStorage,
+    p: &ParticipantRow,
+    key_a: &str,
+    key_b: &str,
+) -> StoreResult<()> {
     sql.exec(
-        "INSERT INTO participants (id, name, name_key, password_hash, availability)
-         VALUES (?, ?, ?, ?, ?)",
+        "INSERT INTO participants (id, name, name_key, name_key_b, password_hash, availability)
+         VALUES (?, ?, ?, ?, ?, ?)",
         vec![
             p.id.as_str().into(),
             p.name.as_str().into(),
-            name_key.into(),
+            key_a.into(),
+            key_b.into(),
             p.password_hash.clone().into(),
             p.availability.clone().into(),
         ],
@@ -371,7 +473,7 @@ pub fn insert_participant(sql: &SqlStorage, p: &ParticipantRow, name_key: &str) 
 }
 
 /// Replaces a participant's availability. Returns the rows written.
-pub fn set_availability(sql: &SqlStorage, id: &str, availability: &[u8]) -> ApiResult<usize> {
+pub fn set_availability(sql: &SqlStorage, id: &str, availability: &[u8]) -> StoreResult<usize> {
     let c = sql.exec(
         "UPDATE participants SET availability = ? WHERE id = ?",
         vec![availability.to_vec().into(), id.into()],
@@ -380,7 +482,7 @@ pub fn set_availability(sql: &SqlStorage, id: &str, availability: &[u8]) -> ApiR
 }
 
 /// Removes a participant and every token issued to them.
-pub fn delete_participant(sql: &SqlStorage, id: &str) -> ApiResult<()> {
+pub fn delete_participant(sql: &SqlStorage, id: &str) -> StoreResult<()> {
     sql.exec(
         "DELETE FROM tokens WHERE participant_id = ?",
         vec![id.into()],
@@ -390,7 +492,7 @@ pub fn delete_participant(sql: &SqlStorage, id: &str) -> ApiResult<()> {
 }
 
 /// Remembers an issued token by its hash.
-pub fn insert_token(sql: &SqlStorage, hash: &[u8], participant_id: &str) -> ApiResult<()> {
+pub fn insert_token(sql: &SqlStorage, hash: &[u8], participant_id: &str) -> StoreResult<()> {
     sql.exec(
         "INSERT INTO tokens (hash, participant_id) VALUES (?, ?)",
         vec![hash.to_vec().into(), participant_id.into()],
@@ -399,10 +501,16 @@ pub fn insert_token(sql: &SqlStorage, hash: &[u8], participant_id: &str) -> ApiR
 }
 
 /// The participant a token (by hash) was issued to.
-pub fn token_owner(sql: &SqlStorage, hash: &[u8]) -> ApiResult<Option<String>> {
-    let cursor = sql.exec(
-        "SELECT participant_id FROM tokens WHERE hash = ?",
-        vec![hash.to_vec().into()],
-    )?;
-    rows(cursor)?.first().map(|r| text(&r[0])).transpose()
+pub fn token_owner(sql: &SqlStorage, hash: &[u8]) -> StoreResult<Option<String>> {
+    #[derive(Deserialize)]
+    struct Owner {
+        participant_id: String,
+    }
+    let owners: Vec<Owner> = sql
+        .exec(
+            "SELECT participant_id FROM tokens WHERE hash = ?",
+            vec![hash.to_vec().into()],
+        )?
+        .to_array()?;
+    Ok(owners.into_iter().next().map(|o| o.participant_id))
 }

@@ -12,21 +12,23 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use worker::Storage;
 
-use crate::error::{ApiError, ApiResult};
+use super::store::StoreError;
 
-/// Runs `f` in one transaction: all of its writes land, or none do.
-pub fn transaction<T, F>(storage: &Storage, f: F) -> ApiResult<T>
+/// Runs `f` in one transaction: all of its writes land, or none do. `f`
+/// may fail with any error a storage failure converts into.
+pub fn transaction<T, E, F>(storage: &Storage, f: F) -> Result<T, E>
 where
     T: 'static,
-    F: FnOnce() -> ApiResult<T> + 'static,
+    E: From<StoreError> + 'static,
+    F: FnOnce() -> Result<T, E> + 'static,
 {
     let raw: &JsValue = storage.as_raw().as_ref();
     let method = js_sys::Reflect::get(raw, &"transactionSync".into())
         .ok()
         .and_then(|m| m.dyn_into::<js_sys::Function>().ok())
-        .ok_or_else(|| ApiError::Internal("storage.transactionSync is missing".into()))?;
+        .ok_or_else(|| StoreError("storage.transactionSync is missing".into()))?;
 
-    let outcome: Rc<RefCell<Option<ApiResult<T>>>> = Rc::new(RefCell::new(None));
+    let outcome: Rc<RefCell<Option<Result<T, E>>>> = Rc::new(RefCell::new(None));
     let slot = outcome.clone();
     let callback = Closure::once(move || -> Result<JsValue, JsValue> {
         let result = f();
@@ -45,7 +47,7 @@ where
         (Some(Err(e)), _) => Err(e),
         (Some(Ok(value)), None) => Ok(value),
         // The closure succeeded but the commit itself failed.
-        (_, Some(e)) => Err(ApiError::Internal(format!("transaction failed: {e:?}"))),
-        (None, None) => Err(ApiError::Internal("transaction did not run".into())),
+        (_, Some(e)) => Err(StoreError(format!("transaction failed: {e:?}")).into()),
+        (None, None) => Err(StoreError("transaction did not run".into()).into()),
     }
 }

@@ -3,9 +3,12 @@
 //! (4,464 slots) stores in 1,116 bytes and a whole-grid update is a few
 //! hundred byte writes.
 
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use utoipa::ToSchema;
 
 use super::grid::MAX_SLOTS;
+use super::requests::{self, ChangeRequest, UpdateRequest};
 use super::DomainError;
 
 /// The most changes one update may carry.
@@ -14,7 +17,8 @@ pub const MAX_CHANGES: usize = 64;
 pub const MAX_RANGES: usize = MAX_SLOTS;
 
 /// How available a participant is in one slot.
-#[derive(Clone, Copy, PartialEq, Eq, Debug, Hash)]
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
 pub enum Level {
     /// Not available (the default).
     None,
@@ -95,21 +99,16 @@ pub struct Update {
 
 impl Update {
     /// Parses `{"changes": [{"level": …, "slots": [[start, end], …]}, …]}`
-    /// against a grid of `len` slots. Every error names the change and range
-    /// at fault.
+    /// against a grid of `len` slots (see [`Update::new`]).
     pub fn parse(body: &Value, len: usize) -> Result<Update, DomainError> {
-        let Value::Object(obj) = body else {
-            return Err(DomainError::InvalidBody(
-                "the request body must be a JSON object".into(),
-            ));
-        };
+        Update::new(requests::from_value(body)?, len)
+    }
+
+    /// Checks a decoded update against a grid of `len` slots. Every error
+    /// names the change and range at fault.
+    pub fn new(request: UpdateRequest, len: usize) -> Result<Update, DomainError> {
         let err = |m: String| Err(DomainError::InvalidUpdate(m));
-        let Some(changes) = obj.get("changes") else {
-            return err("changes is required".into());
-        };
-        let Value::Array(changes) = changes else {
-            return err("changes must be an array".into());
-        };
+        let changes = request.changes;
         if changes.is_empty() {
             return err("changes must not be empty".into());
         }
@@ -120,9 +119,9 @@ impl Update {
             ));
         }
         let parsed = changes
-            .iter()
+            .into_iter()
             .enumerate()
-            .map(|(i, change)| parse_change(change, i, len))
+            .map(|(i, change)| check_change(change, i, len))
             .collect::<Result<_, _>>()?;
         Ok(Update { changes: parsed })
     }
@@ -133,27 +132,9 @@ impl Update {
     }
 }
 
-fn parse_change(change: &Value, i: usize, len: usize) -> Result<Change, DomainError> {
+fn check_change(change: ChangeRequest, i: usize, len: usize) -> Result<Change, DomainError> {
     let err = |m: String| Err(DomainError::InvalidUpdate(m));
-    let Value::Object(change) = change else {
-        return err(format!(
-            "changes[{i}] must be an object with level and slots"
-        ));
-    };
-    let Some(level) = change
-        .get("level")
-        .and_then(Value::as_str)
-        .and_then(Level::parse)
-    else {
-        return err(format!(
-            "changes[{i}].level must be \"available\", \"if_needed\" or \"none\""
-        ));
-    };
-    let Some(Value::Array(slots)) = change.get("slots") else {
-        return err(format!(
-            "changes[{i}].slots must be an array of [start, end] ranges"
-        ));
-    };
+    let ChangeRequest { level, slots } = change;
     if slots.is_empty() {
         return err(format!("changes[{i}].slots must not be empty"));
     }
@@ -165,21 +146,14 @@ fn parse_change(change: &Value, i: usize, len: usize) -> Result<Change, DomainEr
     }
     let mut ranges = Vec::with_capacity(slots.len());
     let mut previous_end = 0;
-    for (j, range) in slots.iter().enumerate() {
+    for (j, range) in slots.into_iter().enumerate() {
         let at = format!("changes[{i}].slots[{j}]");
-        let pair = match range {
-            Value::Array(pair) if pair.len() == 2 => pair,
-            _ => return err(format!("{at} must be a [start, end] pair")),
+        let [start, end] = range[..] else {
+            return err(format!("{at} must be a [start, end] pair"));
         };
-        let mut bounds = [0usize; 2];
-        for (k, name) in ["start", "end"].into_iter().enumerate() {
-            // A bound too big for usize is certainly past the grid.
-            let Some(n) = pair[k].as_u64() else {
-                return err(format!("{at}: {name} must be a non-negative integer"));
-            };
-            bounds[k] = usize::try_from(n).unwrap_or(usize::MAX);
-        }
-        let [start, end] = bounds;
+        // A bound too big for usize is certainly past the grid.
+        let start = usize::try_from(start).unwrap_or(usize::MAX);
+        let end = usize::try_from(end).unwrap_or(usize::MAX);
         if end > len {
             return err(format!(
                 "{at}: end {end} is past the last slot (grid has {len} slots)"
@@ -195,7 +169,7 @@ fn parse_change(change: &Value, i: usize, len: usize) -> Result<Change, DomainEr
             ));
         }
         previous_end = end;
-        ranges.push(bounds);
+        ranges.push([start, end]);
     }
     Ok(Change { level, ranges })
 }

@@ -3,11 +3,10 @@
 //! days have fewer or the same number of slots, never a slot twice); for
 //! weekdays each slot is a local wall time that recurs every week.
 
-use chrono::{DateTime, NaiveTime, SecondsFormat, TimeDelta, Utc, Weekday};
-use serde_json::{json, Value};
+use chrono::{DateTime, NaiveTime, TimeDelta, Utc, Weekday};
 
 use super::schedule::{Days, Schedule, SlotMinutes};
-use super::wire::{self, MINUTES_PER_DAY};
+use super::wire::MINUTES_PER_DAY;
 
 /// The most slots any grid can have: 31 days of 144 ten-minute slots.
 pub const MAX_SLOTS: usize = 31 * 144;
@@ -126,19 +125,9 @@ impl Grid {
         self.slot_minutes
     }
 
-    /// The view's `slots` list: `{"start": "2026-12-01T00:00:00Z"}` for
-    /// dates, `{"day": "mon", "time": "09:00"}` for weekdays.
-    pub fn slots_json(&self) -> Vec<Value> {
-        self.cells
-            .iter()
-            .map(|cell| match cell.slot {
-                Slot::At(at) => json!({"start": at.to_rfc3339_opts(SecondsFormat::Secs, true)}),
-                Slot::Weekly { weekday, minute } => json!({
-                    "day": wire::weekday_name(weekday),
-                    "time": wire::format_time(minute),
-                }),
-            })
-            .collect()
+    /// Every slot, in index order.
+    pub fn slots(&self) -> impl Iterator<Item = &Slot> {
+        self.cells.iter().map(|cell| &cell.slot)
     }
 }
 
@@ -157,14 +146,20 @@ impl Cell {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use serde_json::{json, Value};
 
     fn grid(body: Value) -> Grid {
         Grid::new(&Schedule::parse_stored(&body).unwrap())
     }
 
+    fn slots_json(g: &Grid) -> Vec<Value> {
+        g.slots()
+            .map(|s| serde_json::to_value(crate::domain::view::SlotView::from(s)).unwrap())
+            .collect()
+    }
+
     fn instants(g: &Grid) -> Vec<String> {
-        g.slots_json()
+        slots_json(g)
             .iter()
             .map(|v| v["start"].as_str().unwrap().to_owned())
             .collect()
@@ -275,7 +270,7 @@ mod tests {
                 minute: 9 * 60 + 15
             }
         );
-        let json = g.slots_json();
+        let json = slots_json(&g);
         assert_eq!(json[0], json!({"day": "mon", "time": "09:00"}));
         assert_eq!(json[7], json!({"day": "wed", "time": "09:45"}));
         assert_eq!(g.day_of(4), 1);
@@ -295,7 +290,7 @@ mod tests {
         );
         assert_eq!(weekly.len(), 7 * 144);
         assert_eq!(
-            weekly.slots_json()[7 * 144 - 1],
+            slots_json(&weekly)[7 * 144 - 1],
             json!({"day": "sun", "time": "23:50"})
         );
     }

@@ -6,6 +6,7 @@
 use std::cmp::Reverse;
 
 use serde::Serialize;
+use utoipa::ToSchema;
 
 use super::availability::Availability;
 use super::grid::Grid;
@@ -14,7 +15,7 @@ use super::grid::Grid;
 pub const MAX_BEST: usize = 5;
 
 /// How many participants have each level at each slot.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
 pub struct Counts {
     /// `available[i]`: participants available at slot `i`.
     pub available: Vec<u32>,
@@ -61,7 +62,7 @@ fn for_each_set_slot(a: &Availability, len: usize, mut f: impl FnMut(usize, u8))
 
 /// One of the best times: slots `start..end` of one day, with who is
 /// available throughout and who is available if need be throughout.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
 pub struct Window {
     /// First slot index.
     pub start: usize,

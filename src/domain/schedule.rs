@@ -7,8 +7,9 @@
 use std::collections::BTreeSet;
 
 use chrono::{DateTime, Months, NaiveDate, NaiveTime, TimeDelta, Utc, Weekday};
-use serde_json::{json, Map, Value};
+use serde_json::Value;
 
+use super::requests::{self, ScheduleFields};
 use super::wire::{self, MINUTES_PER_DAY};
 pub use super::zone::Zone;
 use super::DomainError;
@@ -90,13 +91,18 @@ impl Schedule {
     /// yesterday and the same calendar date a year ahead, both taken as the
     /// calendar date of `now` in the appointment's own zone.
     pub fn parse_new(body: &Value, now: DateTime<Utc>) -> Result<Schedule, DomainError> {
-        parse(body, Some(now))
+        Schedule::new(&requests::from_value(body)?, now)
+    }
+
+    /// Checks the schedule fields of a create request (see [`Self::parse_new`]).
+    pub fn new(fields: &ScheduleFields, now: DateTime<Utc>) -> Result<Schedule, DomainError> {
+        parse(fields, Some(now))
     }
 
     /// Parses a schedule read back from storage: the same rules except the
     /// date range, because an appointment's dates drift into the past.
     pub fn parse_stored(value: &Value) -> Result<Schedule, DomainError> {
-        parse(value, None)
+        parse(&requests::from_value(value)?, None)
     }
 
     /// The appointment's zone.
@@ -126,24 +132,36 @@ impl Schedule {
     }
 
     /// The normal form: `{"timezone", "dates"|"weekdays", "start", "end",
-    /// "slot_minutes"}`, which [`Self::parse_stored`] reads back.
-    pub fn to_value(&self) -> Value {
-        let mut out = Map::new();
-        out.insert("timezone".into(), json!(self.zone.name()));
-        match &self.days {
-            Days::Dates(dates) => {
-                let list: Vec<String> = dates.iter().map(|d| wire::format_date(*d)).collect();
-                out.insert("dates".into(), json!(list));
-            }
-            Days::Weekdays(days) => {
-                let list: Vec<&str> = days.iter().map(|w| wire::weekday_name(*w)).collect();
-                out.insert("weekdays".into(), json!(list));
-            }
+    /// "slot_minutes"}`, which [`Self::parse_stored`] reads back and the
+    /// view shows.
+    pub fn fields(&self) -> ScheduleFields {
+        let (dates, weekdays) = match &self.days {
+            Days::Dates(dates) => (
+                Some(dates.iter().map(|d| wire::format_date(*d)).collect()),
+                None,
+            ),
+            Days::Weekdays(days) => (
+                None,
+                Some(
+                    days.iter()
+                        .map(|w| wire::weekday_name(*w).to_string())
+                        .collect(),
+                ),
+            ),
+        };
+        ScheduleFields {
+            timezone: Some(self.zone.name().to_string()),
+            dates,
+            weekdays,
+            start: Some(wire::format_time(self.start_minute)),
+            end: Some(wire::format_time(self.end_minute)),
+            slot_minutes: Some(self.slot.get()),
         }
-        out.insert("start".into(), json!(wire::format_time(self.start_minute)));
-        out.insert("end".into(), json!(wire::format_time(self.end_minute)));
-        out.insert("slot_minutes".into(), json!(self.slot.get()));
-        Value::Object(out)
+    }
+
+    /// The normal form as JSON, for storage.
+    pub fn to_value(&self) -> Value {
+        serde_json::to_value(self.fields()).unwrap_or_default()
     }
 
     /// When the appointment expires. A dates appointment: `dates_grace`
@@ -173,29 +191,17 @@ impl Schedule {
 }
 
 /// Shared by both entry points; `now` is `None` for stored schedules.
-fn parse(body: &Value, now: Option<DateTime<Utc>>) -> Result<Schedule, DomainError> {
-    let Value::Object(obj) = body else {
-        return Err(DomainError::InvalidBody(
-            "the request body must be a JSON object".into(),
-        ));
-    };
-    let present = |key: &str| obj.get(key).filter(|v| !v.is_null());
-
-    let zone = match present("timezone") {
+fn parse(fields: &ScheduleFields, now: Option<DateTime<Utc>>) -> Result<Schedule, DomainError> {
+    let zone = match &fields.timezone {
         None => {
             return Err(DomainError::InvalidTimezone(
                 "timezone is required: an IANA name such as Asia/Seoul".into(),
             ))
         }
-        Some(Value::String(name)) => Zone::parse(name)?,
-        Some(_) => {
-            return Err(DomainError::InvalidTimezone(
-                "timezone must be a string: an IANA name such as Asia/Seoul".into(),
-            ))
-        }
+        Some(name) => Zone::parse(name)?,
     };
 
-    let days = match (present("dates"), present("weekdays")) {
+    let days = match (&fields.dates, &fields.weekdays) {
         (Some(_), Some(_)) => {
             return Err(DomainError::InvalidDates(
                 "give either dates or weekdays, not both".into(),
@@ -210,17 +216,13 @@ fn parse(body: &Value, now: Option<DateTime<Utc>>) -> Result<Schedule, DomainErr
         (None, Some(weekdays)) => Days::Weekdays(parse_weekdays(weekdays)?),
     };
 
-    let slot = match present("slot_minutes") {
+    let slot = match fields.slot_minutes {
         None => SlotMinutes::default(),
-        Some(v) => v
-            .as_u64()
-            .and_then(|n| u32::try_from(n).ok())
-            .ok_or_else(slot_error)
-            .and_then(SlotMinutes::new)?,
+        Some(n) => SlotMinutes::new(n)?,
     };
 
-    let start_minute = parse_time_field(present("start"), "start", false, slot)?;
-    let end_minute = parse_time_field(present("end"), "end", true, slot)?;
+    let start_minute = parse_time_field(fields.start.as_deref(), "start", false, slot)?;
+    let end_minute = parse_time_field(fields.end.as_deref(), "end", true, slot)?;
     if end_minute <= start_minute {
         return Err(DomainError::InvalidTimeWindow {
             field: "end",
@@ -246,15 +248,10 @@ fn dates_error(message: String) -> DomainError {
 }
 
 fn parse_dates(
-    value: &Value,
+    items: &[String],
     zone: Zone,
     now: Option<DateTime<Utc>>,
 ) -> Result<Vec<NaiveDate>, DomainError> {
-    let Value::Array(items) = value else {
-        return Err(dates_error(
-            "dates must be an array of dates like \"2026-12-01\"".into(),
-        ));
-    };
     if items.is_empty() || items.len() > MAX_DATES {
         return Err(dates_error(format!(
             "dates must list 1–{MAX_DATES} dates (got {})",
@@ -271,9 +268,9 @@ fn parse_dates(
     });
     let mut seen = BTreeSet::new();
     for (i, item) in items.iter().enumerate() {
-        let date = item.as_str().and_then(wire::parse_date).ok_or_else(|| {
+        let date = wire::parse_date(item).ok_or_else(|| {
             dates_error(format!(
-                "dates[{i}]: {item} is not a date like \"2026-12-01\""
+                "dates[{i}]: {item:?} is not a date like \"2026-12-01\""
             ))
         })?;
         if let Some((earliest, latest)) = window {
@@ -304,13 +301,8 @@ fn parse_dates(
     Ok(seen.into_iter().collect())
 }
 
-fn parse_weekdays(value: &Value) -> Result<Vec<Weekday>, DomainError> {
+fn parse_weekdays(items: &[String]) -> Result<Vec<Weekday>, DomainError> {
     let error = DomainError::InvalidWeekdays;
-    let Value::Array(items) = value else {
-        return Err(error(
-            "weekdays must be an array like [\"mon\", \"wed\"]".into(),
-        ));
-    };
     if items.is_empty() || items.len() > wire::WEEK.len() {
         return Err(error(format!(
             "weekdays must list 1–7 days (got {})",
@@ -319,20 +311,20 @@ fn parse_weekdays(value: &Value) -> Result<Vec<Weekday>, DomainError> {
     }
     let mut seen = BTreeSet::new();
     for (i, item) in items.iter().enumerate() {
-        let day = item.as_str().and_then(wire::parse_weekday).ok_or_else(|| {
+        let day = wire::parse_weekday(item).ok_or_else(|| {
             error(format!(
-                "weekdays[{i}]: {item} is not one of \"mon\", \"tue\", \"wed\", \"thu\", \"fri\", \"sat\", \"sun\""
+                "weekdays[{i}]: {item:?} is not one of \"mon\", \"tue\", \"wed\", \"thu\", \"fri\", \"sat\", \"sun\""
             ))
         })?;
         if !seen.insert(day.num_days_from_monday()) {
-            return Err(error(format!("weekdays[{i}]: {item} is listed twice")));
+            return Err(error(format!("weekdays[{i}]: {item:?} is listed twice")));
         }
     }
     Ok(seen.into_iter().map(|n| wire::WEEK[n as usize]).collect())
 }
 
 fn parse_time_field(
-    value: Option<&Value>,
+    value: Option<&str>,
     field: &'static str,
     is_end: bool,
     slot: SlotMinutes,
@@ -346,9 +338,7 @@ fn parse_time_field(
     let Some(value) = value else {
         return Err(error(format!("{field} is required, a time like \"09:00\"")));
     };
-    let minute = value
-        .as_str()
-        .and_then(|s| wire::parse_time(s, is_end))
+    let minute = wire::parse_time(value, is_end)
         .ok_or_else(|| error(format!("{field} must be a time like \"09:00\" ({range})")))?;
     if !minute.is_multiple_of(slot.get()) {
         return Err(error(format!(

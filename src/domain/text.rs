@@ -133,12 +133,10 @@ impl ParticipantName {
         NameKeys::of(&self.0)
     }
 
-    /// The single key the participants table still stores: NFC, then lower
-    /// case. It misses look-alikes (`Кim` with a Cyrillic К, `Ｋｉｍ`, a
-    /// zero-width space), so it stays only until the table stores both
-    /// [`Self::keys`]; nothing new should use it.
-    pub fn key(&self) -> String {
-        self.0.nfc().collect::<String>().to_lowercase()
+    /// The keys of a name stored before the current rules (it is not
+    /// parsed again: it passed the rules of its day).
+    pub fn keys_of(stored: &str) -> NameKeys {
+        NameKeys::of(stored)
     }
 }
 

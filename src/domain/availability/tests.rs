@@ -53,7 +53,7 @@ fn update_without_changes_or_with_empty_changes_is_rejected() {
     assert_eq!(message(json!({}), 10), "changes is required");
     assert_eq!(
         message(json!({"changes": {}}), 10),
-        "changes must be an array"
+        "changes: invalid type: map, expected a sequence"
     );
     assert_eq!(
         message(json!({"changes": []}), 10),

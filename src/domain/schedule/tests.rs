@@ -28,7 +28,10 @@ fn with(key: &str, value: Value) -> Value {
 }
 
 fn code_of(b: &Value) -> &'static str {
-    Schedule::parse_new(b, utc(NOW)).unwrap_err().code()
+    Schedule::parse_new(b, utc(NOW))
+        .unwrap_err()
+        .code()
+        .as_str()
 }
 
 fn ok(b: &Value) -> Schedule {

@@ -1,0 +1,364 @@
+//! The OpenAPI 3.1 document of the API, generated from the same types that
+//! decode requests (`domain::requests`) and build responses
+//! (`domain::view`), so the two cannot drift apart. The functions below
+//! exist only to carry each operation's description; the routes live in
+//! [`super::routes`].
+#![allow(dead_code)]
+
+use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+use crate::domain::error::ErrorCode;
+use crate::domain::requests::{
+    ChangeRequest, EditRequest, FinalRange, JoinRequest, NewAppointment, ScheduleFields,
+    UpdateRequest,
+};
+use crate::domain::results::{Counts, Window};
+use crate::domain::view::{
+    Created, ErrorBody, ErrorDetail, Health, Joined, ParticipantView, SlotView, Updated, View,
+};
+use crate::domain::Level;
+use crate::index::Stats;
+
+/// The document as served at `/api/openapi.json`.
+pub fn document() -> String {
+    let mut doc = serde_json::to_value(ApiDoc::openapi()).unwrap_or_default();
+    exclusive_days(&mut doc);
+    doc.to_string()
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "언제볼까? (When Will We Meet)",
+        version = "1.0.0",
+        description = "Group scheduling: create an appointment, share its link, participants \
+paint their availability, everyone sees the best times. Every error under /api/ is \
+`{\"error\": {\"code\", \"message\", \"field\"?}}`; when several apply, the first of 413, 415, \
+404, 401, 403, 400 wins. A method a path does not support gets 405 with `Allow`.",
+    ),
+    servers((url = "/")),
+    paths(
+        create, view, view_head, edit, delete_appointment, join, leave, update, qr, calendar,
+        live, health, stats, openapi_json
+    ),
+    components(schemas(
+        ErrorCode, ErrorBody, ErrorDetail, NewAppointment, ScheduleFields, JoinRequest,
+        EditRequest, FinalRange, UpdateRequest, ChangeRequest, Level, View, SlotView,
+        ParticipantView, Counts, Window, Created, Joined, Updated, Health, Stats
+    )),
+    modifiers(&BearerAuth)
+)]
+struct ApiDoc;
+
+/// Tokens travel as `Authorization: Bearer <token>`.
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        if let Some(components) = openapi.components.as_mut() {
+            let mut http = Http::new(HttpAuthScheme::Bearer);
+            http.description = Some(
+                "A participant token (from joining) or the admin token (from creating).".into(),
+            );
+            components.add_security_scheme("bearer", SecurityScheme::Http(http));
+        }
+    }
+}
+
+/// A create request names `dates` or `weekdays`, never both, and a join
+/// names someone: the decoded structs keep these optional so the domain
+/// can say what is missing; the document says they are required.
+fn exclusive_days(json: &mut serde_json::Value) {
+    if let Some(schema) = json.pointer_mut("/components/schemas/NewAppointment") {
+        schema["required"] = serde_json::json!(["title", "timezone", "start", "end"]);
+        schema["oneOf"] = serde_json::json!([
+            {"required": ["dates"], "not": {"required": ["weekdays"]}},
+            {"required": ["weekdays"], "not": {"required": ["dates"]}}
+        ]);
+    }
+    if let Some(schema) = json.pointer_mut("/components/schemas/JoinRequest") {
+        schema["required"] = serde_json::json!(["name"]);
+    }
+}
+
+/// Create an appointment.
+#[utoipa::path(
+    post, path = "/api/appointments", request_body = NewAppointment,
+    responses(
+        (status = 201, description = "Created", body = Created,
+         headers(("Location" = String, description = "The appointment's API URL"))),
+        (status = 400, description = "A field breaks a rule", body = ErrorBody),
+        (status = 405, description = "Method not allowed", body = ErrorBody),
+        (status = 413, description = "Body over 64 KiB", body = ErrorBody),
+        (status = 415, description = "Body not JSON", body = ErrorBody),
+        (status = 429, description = "Too many creations from this address", body = ErrorBody,
+         headers(("Retry-After" = String))),
+    )
+)]
+fn create() {}
+
+/// The appointment view.
+#[utoipa::path(
+    get, path = "/api/appointments/{id}",
+    params(
+        ("id" = String, Path, pattern = r"^[A-Za-z0-9_-]{1,32}$"),
+        ("min_slots" = Option<u32>, Query, minimum = 1,
+         description = "Keep only best windows of at least this many slots"),
+        ("If-None-Match" = Option<String>, Header),
+    ),
+    responses(
+        (status = 200, description = "The view", body = View,
+         headers(("ETag" = String))),
+        (status = 304, description = "Not modified", headers(("ETag" = String))),
+        (status = 400, description = "Bad min_slots", body = ErrorBody),
+        (status = 404, description = "No such appointment", body = ErrorBody),
+        (status = 405, description = "Method not allowed", body = ErrorBody),
+    )
+)]
+fn view() {}
+
+/// The view's headers, without its body.
+#[utoipa::path(
+    head, path = "/api/appointments/{id}",
+    params(
+        ("id" = String, Path, pattern = r"^[A-Za-z0-9_-]{1,32}$"),
+        ("min_slots" = Option<u32>, Query, minimum = 1),
+        ("If-None-Match" = Option<String>, Header),
+    ),
+    responses(
+        (status = 200, description = "As GET, without the body", headers(("ETag" = String))),
+        (status = 304, description = "Not modified"),
+        (status = 400, description = "Bad min_slots"),
+        (status = 404, description = "No such appointment"),
+    )
+)]
+fn view_head() {}
+
+/// Change the title or the final time (organiser).
+#[utoipa::path(
+    patch, path = "/api/appointments/{id}", request_body = EditRequest,
+    params(("id" = String, Path, pattern = r"^[A-Za-z0-9_-]{1,32}$")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The view after the change", body = View),
+        (status = 400, description = "A field breaks a rule", body = ErrorBody),
+        (status = 401, description = "No valid token", body = ErrorBody),
+        (status = 403, description = "Not the admin token", body = ErrorBody),
+        (status = 404, description = "No such appointment", body = ErrorBody),
+        (status = 405, description = "Method not allowed", body = ErrorBody),
+        (status = 413, description = "Body over 64 KiB", body = ErrorBody),
+        (status = 415, description = "Body not JSON", body = ErrorBody),
+    )
+)]
+fn edit() {}
+
+/// Delete the appointment (organiser).
+#[utoipa::path(
+    delete, path = "/api/appointments/{id}",
+    params(("id" = String, Path, pattern = r"^[A-Za-z0-9_-]{1,32}$")),
+    security(("bearer" = [])),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 401, description = "No valid token", body = ErrorBody),
+        (status = 403, description = "Not the admin token", body = ErrorBody),
+        (status = 404, description = "No such appointment", body = ErrorBody),
+        (status = 405, description = "Method not allowed", body = ErrorBody),
+    )
+)]
+fn delete_appointment() {}
+
+/// Join, or sign back in to an existing name.
+#[utoipa::path(
+    post, path = "/api/appointments/{id}/participants", request_body = JoinRequest,
+    params(("id" = String, Path, pattern = r"^[A-Za-z0-9_-]{1,32}$")),
+    responses(
+        (status = 201, description = "Joined under a new name", body = Joined),
+        (status = 200, description = "Signed back in", body = Joined),
+        (status = 400, description = "A field breaks a rule", body = ErrorBody),
+        (status = 401, description = "Wrong or missing password", body = ErrorBody),
+        (status = 404, description = "No such appointment", body = ErrorBody),
+        (status = 405, description = "Method not allowed", body = ErrorBody),
+        (status = 409, description = "Appointment full", body = ErrorBody),
+        (status = 413, description = "Body over 64 KiB", body = ErrorBody),
+        (status = 415, description = "Body not JSON", body = ErrorBody),
+        (status = 429, description = "Too many wrong passwords", body = ErrorBody,
+         headers(("Retry-After" = String))),
+    )
+)]
+fn join() {}
+
+/// Remove a participant (themself, or the organiser).
+#[utoipa::path(
+    delete, path = "/api/appointments/{id}/participants/{pid}",
+    params(
+        ("id" = String, Path, pattern = r"^[A-Za-z0-9_-]{1,32}$"),
+        ("pid" = String, Path, pattern = r"^[A-Za-z0-9_-]{1,32}$"),
+    ),
+    security(("bearer" = [])),
+    responses(
+        (status = 204, description = "Removed"),
+        (status = 401, description = "No valid token", body = ErrorBody),
+        (status = 403, description = "Someone else's token", body = ErrorBody),
+        (status = 404, description = "No such appointment or participant", body = ErrorBody),
+        (status = 405, description = "Method not allowed", body = ErrorBody),
+    )
+)]
+fn leave() {}
+
+/// Change one's availability.
+#[utoipa::path(
+    patch, path = "/api/appointments/{id}/participants/{pid}/availability",
+    request_body = UpdateRequest,
+    params(
+        ("id" = String, Path, pattern = r"^[A-Za-z0-9_-]{1,32}$"),
+        ("pid" = String, Path, pattern = r"^[A-Za-z0-9_-]{1,32}$"),
+    ),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Updated", body = Updated),
+        (status = 400, description = "A change breaks a rule", body = ErrorBody),
+        (status = 401, description = "No valid token", body = ErrorBody),
+        (status = 403, description = "Someone else's token", body = ErrorBody),
+        (status = 404, description = "No such appointment or participant", body = ErrorBody),
+        (status = 405, description = "Method not allowed", body = ErrorBody),
+        (status = 413, description = "Body over 64 KiB", body = ErrorBody),
+        (status = 415, description = "Body not JSON", body = ErrorBody),
+    )
+)]
+fn update() {}
+
+/// The QR code of the appointment's public link.
+#[utoipa::path(
+    get, path = "/api/appointments/{id}/qr.svg",
+    params(("id" = String, Path, pattern = r"^[A-Za-z0-9_-]{1,32}$")),
+    responses(
+        (status = 200, description = "SVG image", content_type = "image/svg+xml", body = String),
+        (status = 404, description = "No such appointment", body = ErrorBody),
+        (status = 405, description = "Method not allowed", body = ErrorBody),
+    )
+)]
+fn qr() {}
+
+/// The final time as an iCalendar event.
+#[utoipa::path(
+    get, path = "/api/appointments/{id}/calendar.ics",
+    params(("id" = String, Path, pattern = r"^[A-Za-z0-9_-]{1,32}$")),
+    responses(
+        (status = 200, description = "iCalendar", content_type = "text/calendar", body = String),
+        (status = 404, description = "No such appointment", body = ErrorBody),
+        (status = 405, description = "Method not allowed", body = ErrorBody),
+        (status = 409, description = "No final time yet", body = ErrorBody),
+    )
+)]
+fn calendar() {}
+
+/// Live updates over a WebSocket.
+#[utoipa::path(
+    get, path = "/api/appointments/{id}/live",
+    params(("id" = String, Path, pattern = r"^[A-Za-z0-9_-]{1,32}$")),
+    responses(
+        (status = 101, description = "Switching to WebSocket"),
+        (status = 404, description = "No such appointment", body = ErrorBody),
+        (status = 405, description = "Method not allowed", body = ErrorBody),
+        (status = 426, description = "Not a WebSocket upgrade", body = ErrorBody),
+    )
+)]
+fn live() {}
+
+/// Liveness.
+#[utoipa::path(
+    get, path = "/api/health",
+    responses(
+        (status = 200, description = "Up", body = Health),
+        (status = 405, description = "Method not allowed", body = ErrorBody),
+    )
+)]
+fn health() {}
+
+/// The operator's figures.
+#[utoipa::path(
+    get, path = "/api/stats",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Figures", body = Stats),
+        (status = 401, description = "Not the operator's token", body = ErrorBody),
+        (status = 404, description = "No STATS_TOKEN is set", body = ErrorBody),
+        (status = 405, description = "Method not allowed", body = ErrorBody),
+    )
+)]
+fn stats() {}
+
+/// This document.
+#[utoipa::path(
+    get, path = "/api/openapi.json",
+    responses(
+        (status = 200, description = "The OpenAPI document", body = Object),
+        (status = 405, description = "Method not allowed", body = ErrorBody),
+    )
+)]
+fn openapi_json() {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::Value;
+
+    fn doc() -> Value {
+        serde_json::from_str(&document()).unwrap()
+    }
+
+    #[test]
+    fn every_route_of_the_spec_is_documented() {
+        let d = doc();
+        for (path, methods) in [
+            ("/api/appointments", &["post"][..]),
+            (
+                "/api/appointments/{id}",
+                &["get", "head", "patch", "delete"],
+            ),
+            ("/api/appointments/{id}/participants", &["post"]),
+            ("/api/appointments/{id}/participants/{pid}", &["delete"]),
+            (
+                "/api/appointments/{id}/participants/{pid}/availability",
+                &["patch"],
+            ),
+            ("/api/appointments/{id}/qr.svg", &["get"]),
+            ("/api/appointments/{id}/calendar.ics", &["get"]),
+            ("/api/appointments/{id}/live", &["get"]),
+            ("/api/health", &["get"]),
+            ("/api/stats", &["get"]),
+            ("/api/openapi.json", &["get"]),
+        ] {
+            for m in methods {
+                assert!(d["paths"][path][m].is_object(), "{m} {path}");
+            }
+        }
+        assert_eq!(d["openapi"], "3.1.0");
+    }
+
+    #[test]
+    fn every_error_code_is_listed_once_in_the_document() {
+        let d = doc();
+        let codes = d["components"]["schemas"]["ErrorCode"]["enum"]
+            .as_array()
+            .unwrap()
+            .clone();
+        assert!(codes.contains(&Value::from("appointment_full")));
+        assert!(codes.contains(&Value::from("invalid_time_window")));
+        let mut unique = codes.clone();
+        unique.dedup();
+        assert_eq!(unique.len(), codes.len());
+    }
+
+    #[test]
+    fn a_create_request_has_dates_or_weekdays_but_not_both() {
+        let d = doc();
+        let schema = &d["components"]["schemas"]["NewAppointment"];
+        assert_eq!(schema["oneOf"].as_array().map(Vec::len), Some(2));
+        assert!(schema["required"]
+            .as_array()
+            .unwrap()
+            .contains(&Value::from("title")));
+    }
+}

@@ -1,0 +1,419 @@
+//! What the appointment object does for each command: find who calls, let
+//! the domain decide, apply the change in one transaction, answer, and tell
+//! the live connections.
+
+use worker::{Headers, Response};
+
+use super::store::{self, AppointmentRow, ParticipantRow};
+use super::{tx, Appointment};
+use crate::clock::to_datetime;
+use crate::domain::limits::admit_participant;
+use crate::domain::requests::{self, EditRequest, Edited, JoinRequest, NewAppointment};
+use crate::domain::view::{
+    self, Created, Joined, LiveMessage, ParticipantView, Updated, View, ViewParts,
+};
+use crate::domain::{
+    authorize, Action, Availability, Caller, DomainError, FinalTime, Password, Update,
+};
+use crate::error::{json_response, ApiError, ApiResult};
+use crate::protocol::{Call, Summary};
+use crate::{render, secrets};
+
+fn internal(e: impl std::fmt::Display) -> ApiError {
+    ApiError::Internal(e.to_string())
+}
+
+impl Appointment {
+    pub(super) async fn create(&self, call: &Call, body: &[u8]) -> ApiResult<Response> {
+        let now = crate::clock::now_ms();
+        let request: NewAppointment = requests::decode(body)?;
+        let (title, schedule) = request.parse(to_datetime(now))?;
+        // Tables are made only for a valid creation: probes write nothing.
+        self.ensure_schema()?;
+        let sql = self.state.storage().sql();
+        if store::load_appointment(&sql)?.is_some() {
+            return Err(ApiError::IdTaken);
+        }
+        let (admin_token, admin_hash) = secrets::new_token().map_err(internal)?;
+        let row = AppointmentRow {
+            id: call.appointment.clone(),
+            title: title.as_str().to_string(),
+            schedule: schedule.to_value().to_string(),
+            admin_hash,
+            version: 1,
+            final_range: None,
+            created_at: now,
+            changed_at: now,
+            expires_at: self.expires_at(&schedule, now),
+            unflushed_updates: 0,
+        };
+        store::insert_appointment(&sql, &row)?;
+        self.state
+            .storage()
+            .set_alarm(to_datetime(row.expires_at))
+            .await?;
+        self.write_index(now).await;
+
+        let created = Created {
+            id: row.id.clone(),
+            url: format!("{}/a/{}", call.origin, row.id),
+            admin_token,
+            appointment: self.view_of(&row, &[], 0)?,
+        };
+        let r = json_response(&created, 201)?;
+        r.headers()
+            .set("location", &format!("/api/appointments/{}", row.id))?;
+        Ok(r)
+    }
+
+    /// The view of `row` with these participants.
+    fn view_of(
+        &self,
+        row: &AppointmentRow,
+        participants: &[(ParticipantView, Availability)],
+        min_slots: usize,
+    ) -> ApiResult<View> {
+        let layout = self.layout(row)?;
+        Ok(View::new(&ViewParts {
+            id: &row.id,
+            title: &row.title,
+            schedule: &layout.schedule,
+            grid: &layout.grid,
+            participants,
+            final_range: row.final_range,
+            version: row.version,
+            expires_at: to_datetime(row.expires_at),
+            min_slots,
+        }))
+    }
+
+    /// The view of `row` with everyone who joined.
+    fn full_view(&self, row: &AppointmentRow, min_slots: usize) -> ApiResult<View> {
+        let layout = self.layout(row)?;
+        let participants: Vec<_> = store::participants(&self.state.storage().sql())?
+            .iter()
+            .map(|p| self.participant(p, &layout.grid))
+            .collect();
+        self.view_of(row, &participants, min_slots)
+    }
+
+    pub(super) fn summary(&self, row: &AppointmentRow) -> ApiResult<Response> {
+        json_response(
+            &Summary {
+                title: row.title.clone(),
+                schedule: self.layout(row)?.schedule.fields(),
+                etag: view::etag(&row.id, row.version, 0),
+            },
+            200,
+        )
+    }
+
+    pub(super) fn view(
+        &self,
+        row: &AppointmentRow,
+        min_slots: Option<&str>,
+        if_none_match: Option<&str>,
+    ) -> ApiResult<Response> {
+        let min_slots = requests::min_slots(min_slots)?;
+        let etag = view::etag(&row.id, row.version, min_slots);
+        let headers = Headers::new();
+        headers.set("etag", &etag)?;
+        headers.set("cache-control", "no-cache")?;
+        if if_none_match.is_some_and(|tags| view::etag_matches(tags, &etag)) {
+            return Ok(Response::empty()?.with_status(304).with_headers(headers));
+        }
+        let r = json_response(&self.full_view(row, min_slots)?, 200)?;
+        r.headers().set("etag", &etag)?;
+        r.headers().set("cache-control", "no-cache")?;
+        Ok(r)
+    }
+
+    pub(super) async fn join(
+        &self,
+        row: &AppointmentRow,
+        body: &[u8],
+        now: i64,
+    ) -> ApiResult<Response> {
+        let request: JoinRequest = requests::decode(body)?;
+        let name = request.name()?;
+        let keys = name.keys();
+        let sql = self.state.storage().sql();
+        let layout = self.layout(row)?;
+
+        if let Some(existing) = store::participant_by_name(&sql, &keys.a, &keys.b, name.as_str())? {
+            return self
+                .sign_in(row, existing, request.password.as_deref(), now)
+                .await;
+        }
+        let password = request
+            .password
+            .as_deref()
+            .map(Password::parse)
+            .transpose()?;
+        admit_participant(store::participant_count(&sql)?)?;
+        let password_hash = match &password {
+            Some(p) => Some(secrets::hash_password(p.as_str()).await.map_err(internal)?),
+            None => None,
+        };
+        let (token, token_hash) = secrets::new_token().map_err(internal)?;
+        let empty = Availability::empty(layout.grid.len());
+        let new = ParticipantRow {
+            id: secrets::new_participant_id().map_err(internal)?,
+            name: name.as_str().to_string(),
+            password_hash,
+            availability: empty.as_bytes().to_vec(),
+        };
+        let expires_at = self.expires_at(&layout.schedule, now);
+        let (sql2, new2) = (sql.clone(), new.clone());
+        let version = tx::transaction(&self.state.storage(), move || -> ApiResult<i64> {
+            // Hashing the password awaited; someone may have taken the name since.
+            if store::participant_by_name(&sql2, &keys.a, &keys.b, &new2.name)?.is_some() {
+                return Err(DomainError::NameTaken.into());
+            }
+            store::insert_participant(&sql2, &new2, &keys.a, &keys.b)?;
+            store::insert_token(&sql2, &token_hash, &new2.id)?;
+            Ok(store::bump_version(&sql2, now, expires_at, false)?.version)
+        })?;
+        let (participant, _) = self.participant(&new, &layout.grid);
+        self.broadcast(&LiveMessage::Update {
+            version,
+            participant: Some(&participant),
+            left: None,
+        });
+        self.write_index(now).await;
+        json_response(&Joined { participant, token }, 201)
+    }
+
+    async fn sign_in(
+        &self,
+        row: &AppointmentRow,
+        existing: ParticipantRow,
+        password: Option<&str>,
+        now: i64,
+    ) -> ApiResult<Response> {
+        let sql = self.state.storage().sql();
+        if let Some(stored) = &existing.password_hash {
+            let password = password.ok_or(DomainError::PasswordRequired)?;
+            // Too many wrong guesses lock the name for a while, right
+            // password or not, so guessing stays hopeless.
+            let window = self.sign_in_window();
+            let since = window.forget_before(now);
+            let (failures, oldest) = store::failed_sign_ins(&sql, &existing.id, since)?;
+            window.check(failures, oldest, now)?;
+            if !secrets::verify_password(password, stored)
+                .await
+                .map_err(internal)?
+            {
+                store::record_failed_sign_in(&sql, &existing.id, now, since)?;
+                return Err(DomainError::WrongPassword.into());
+            }
+        }
+        // The participant may have been removed while the password was checked.
+        let current = store::participant(&sql, &existing.id)?.ok_or(ApiError::NotFound)?;
+        let (token, token_hash) = secrets::new_token().map_err(internal)?;
+        store::insert_token(&sql, &token_hash, &current.id)?;
+        let layout = self.layout(row)?;
+        let (participant, _) = self.participant(&current, &layout.grid);
+        json_response(&Joined { participant, token }, 200)
+    }
+
+    pub(super) async fn update_availability(
+        &self,
+        row: &AppointmentRow,
+        pid: &str,
+        token: Option<&str>,
+        body: &[u8],
+        now: i64,
+    ) -> ApiResult<Response> {
+        let current = self.painter(row, pid, token)?;
+        let layout = self.layout(row)?;
+        let update = Update::new(requests::decode(body)?, layout.grid.len())?;
+        let mut availability = Availability::from_bytes(&current.availability, layout.grid.len());
+        let changed = availability.apply(&update);
+        let participant = ParticipantView::new(
+            &current.id,
+            &current.name,
+            current.password_hash.is_some(),
+            &availability,
+        );
+        let (mut version, mut rows_written) = (row.version, 0);
+        if changed {
+            let expires_at = self.expires_at(&layout.schedule, now);
+            (version, rows_written) =
+                self.store_availability(pid, &availability, now, expires_at)?;
+            // Told before the next await, so pushes go out in version order.
+            self.broadcast(&LiveMessage::Update {
+                version,
+                participant: Some(&participant),
+                left: None,
+            });
+            self.schedule_index_write(now).await?;
+        }
+        let r = json_response(
+            &Updated {
+                participant,
+                version,
+            },
+            200,
+        )?;
+        r.headers()
+            .set("x-rows-written", &rows_written.to_string())?;
+        Ok(r)
+    }
+
+    /// The participant `pid`, if the token may paint for them. The hot
+    /// path: one statement reads the participant and whom the token
+    /// belongs to.
+    fn painter(
+        &self,
+        row: &AppointmentRow,
+        pid: &str,
+        token: Option<&str>,
+    ) -> ApiResult<ParticipantRow> {
+        let sql = self.state.storage().sql();
+        let hash = token.map(secrets::token_hash);
+        let (current, owner) = store::participant_and_token_owner(&sql, pid, hash.as_deref())?
+            .ok_or(ApiError::NotFound)?;
+        let caller = match hash {
+            Some(h) if secrets::same_secret(&h, &row.admin_hash) => Caller::Admin,
+            _ => owner.map_or(Caller::Anonymous, Caller::Participant),
+        };
+        authorize(&caller, Action::Paint { participant: pid })?;
+        Ok(current)
+    }
+
+    /// Writes new levels and the version step in one transaction: the new
+    /// version and the rows written.
+    fn store_availability(
+        &self,
+        pid: &str,
+        availability: &Availability,
+        now: i64,
+        expires_at: i64,
+    ) -> ApiResult<(i64, usize)> {
+        let (sql, pid, bytes) = (
+            self.state.storage().sql(),
+            pid.to_string(),
+            availability.as_bytes().to_vec(),
+        );
+        tx::transaction(&self.state.storage(), move || {
+            let set = store::set_availability(&sql, &pid, &bytes)?;
+            let bumped = store::bump_version(&sql, now, expires_at, true)?;
+            Ok::<_, ApiError>((bumped.version, set + bumped.rows_written))
+        })
+    }
+
+    pub(super) async fn leave(
+        &self,
+        row: &AppointmentRow,
+        pid: &str,
+        token: Option<&str>,
+        now: i64,
+    ) -> ApiResult<Response> {
+        let sql = self.state.storage().sql();
+        store::participant(&sql, pid)?.ok_or(ApiError::NotFound)?;
+        authorize(
+            &self.caller(row, token)?,
+            Action::Remove { participant: pid },
+        )?;
+        let layout = self.layout(row)?;
+        let expires_at = self.expires_at(&layout.schedule, now);
+        let (sql2, pid2) = (sql.clone(), pid.to_string());
+        let version = tx::transaction(&self.state.storage(), move || {
+            store::delete_participant(&sql2, &pid2)?;
+            Ok::<_, ApiError>(store::bump_version(&sql2, now, expires_at, false)?.version)
+        })?;
+        self.broadcast(&LiveMessage::Update {
+            version,
+            participant: None,
+            left: Some(pid),
+        });
+        self.write_index(now).await;
+        Ok(Response::empty()?.with_status(204))
+    }
+
+    pub(super) async fn edit(
+        &self,
+        row: &AppointmentRow,
+        token: Option<&str>,
+        body: &[u8],
+        now: i64,
+    ) -> ApiResult<Response> {
+        authorize(&self.caller(row, token)?, Action::EditAppointment)?;
+        let request: EditRequest = requests::decode(body)?;
+        let layout = self.layout(row)?;
+        let current = Edited {
+            title: row.title.clone(),
+            final_range: row.final_range,
+        };
+        let edited = request.apply(&current, &layout.grid)?;
+        let mut row = row.clone();
+        if edited != current {
+            let expires_at = self.expires_at(&layout.schedule, now);
+            let sql = self.state.storage().sql();
+            let edited2 = edited.clone();
+            row.version = tx::transaction(&self.state.storage(), move || {
+                store::update_title_and_final(&sql, &edited2.title, edited2.final_range)?;
+                Ok::<_, ApiError>(store::bump_version(&sql, now, expires_at, false)?.version)
+            })?;
+            (row.title, row.final_range) = (edited.title, edited.final_range);
+            row.changed_at = now;
+            row.expires_at = expires_at;
+            self.broadcast(&LiveMessage::Update {
+                version: row.version,
+                participant: None,
+                left: None,
+            });
+            self.write_index(now).await;
+        }
+        json_response(&self.full_view(&row, 0)?, 200)
+    }
+
+    pub(super) async fn delete(
+        &self,
+        row: &AppointmentRow,
+        token: Option<&str>,
+    ) -> ApiResult<Response> {
+        authorize(&self.caller(row, token)?, Action::DeleteAppointment)?;
+        self.erase(&row.id).await?;
+        Ok(Response::empty()?.with_status(204))
+    }
+
+    pub(super) fn qr(&self, row: &AppointmentRow, origin: &str) -> ApiResult<Response> {
+        let svg = render::qr_svg(&format!("{origin}/a/{}", row.id)).map_err(internal)?;
+        let headers = Headers::new();
+        headers.set("content-type", "image/svg+xml")?;
+        headers.set("cache-control", "public, max-age=86400")?;
+        Ok(Response::from_bytes(svg.into_bytes())?.with_headers(headers))
+    }
+
+    pub(super) fn calendar(
+        &self,
+        row: &AppointmentRow,
+        origin: &str,
+        now: i64,
+    ) -> ApiResult<Response> {
+        let (start, end) = row.final_range.ok_or(DomainError::NotFinalised)?;
+        let layout = self.layout(row)?;
+        let when = FinalTime::new(start, end, &layout.grid)
+            .ok()
+            .and_then(|f| f.when(&layout.grid))
+            .ok_or_else(|| ApiError::Internal("stored final time is off the grid".into()))?;
+        let event = render::Event {
+            id: &row.id,
+            title: &row.title,
+            url: &format!("{origin}/a/{}", row.id),
+            zone: layout.schedule.zone(),
+            when,
+            now: to_datetime(now),
+        };
+        let headers = Headers::new();
+        headers.set("content-type", "text/calendar; charset=utf-8")?;
+        headers.set(
+            "content-disposition",
+            &format!("attachment; filename=\"{}.ics\"", row.id),
+        )?;
+        headers.set("cache-control", "no-cache")?;
+        Ok(Response::from_bytes(render::ics(&event).into_bytes())?.with_headers(headers))
+    }
+}

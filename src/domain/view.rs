@@ -1,0 +1,266 @@
+//! What the API answers, as typed values: the appointment view, the
+//! participant object, the answers to create, join and update, the error
+//! body and the live messages. Built from domain values only; the OpenAPI
+//! document describes these same types.
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use super::grid::Slot;
+use super::requests::{FinalRange, ScheduleFields};
+use super::results::{best, counts, Counts, Window};
+use super::wire;
+use super::{Availability, ErrorCode, Grid, Level, Schedule};
+
+/// One participant as every reader sees them: never a hash or a token.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct ParticipantView {
+    pub id: String,
+    /// The name as given (trimmed).
+    pub name: String,
+    /// Whether the name is protected by a password.
+    pub protected: bool,
+    /// Slots at `available`, as sorted `[start, end)` ranges.
+    #[schema(value_type = Vec<Vec<u64>>)]
+    pub available: Vec<[usize; 2]>,
+    /// Slots at `if_needed`, as sorted `[start, end)` ranges.
+    #[schema(value_type = Vec<Vec<u64>>)]
+    pub if_needed: Vec<[usize; 2]>,
+}
+
+impl ParticipantView {
+    /// The participant `id` called `name` with these levels.
+    pub fn new(id: &str, name: &str, protected: bool, availability: &Availability) -> Self {
+        ParticipantView {
+            id: id.to_string(),
+            name: name.to_string(),
+            protected,
+            available: availability.ranges(Level::Available),
+            if_needed: availability.ranges(Level::IfNeeded),
+        }
+    }
+}
+
+/// One slot of the grid: its UTC start (dates) or weekday and wall time
+/// (weekdays).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(untagged)]
+pub enum SlotView {
+    /// A slot of a dates appointment.
+    At {
+        /// RFC 3339 UTC instant, e.g. `2026-12-01T00:00:00Z`.
+        start: String,
+    },
+    /// A slot of a weekdays appointment.
+    Weekly {
+        /// `mon` … `sun`.
+        day: String,
+        /// `HH:MM` local wall time.
+        time: String,
+    },
+}
+
+impl From<&Slot> for SlotView {
+    fn from(slot: &Slot) -> Self {
+        match slot {
+            Slot::At(at) => SlotView::At {
+                start: rfc3339(*at),
+            },
+            Slot::Weekly { weekday, minute } => SlotView::Weekly {
+                day: wire::weekday_name(*weekday).to_string(),
+                time: wire::format_time(*minute),
+            },
+        }
+    }
+}
+
+/// The appointment as everyone sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct View {
+    pub id: String,
+    pub title: String,
+    #[serde(flatten)]
+    pub schedule: ScheduleFields,
+    /// Every slot, in index order.
+    pub slots: Vec<SlotView>,
+    /// Everyone who joined, in the order they joined.
+    pub participants: Vec<ParticipantView>,
+    pub counts: Counts,
+    /// Up to 5 best windows.
+    pub best: Vec<Window>,
+    /// The final time, if the organiser has fixed one.
+    #[serde(rename = "final")]
+    pub final_range: Option<FinalRange>,
+    /// Grows by one with every change.
+    pub version: i64,
+    /// RFC 3339 UTC instant after which the appointment is deleted.
+    pub expires_at: String,
+}
+
+/// What a view is made of, as the appointment object reads it.
+pub struct ViewParts<'a> {
+    pub id: &'a str,
+    pub title: &'a str,
+    pub schedule: &'a Schedule,
+    pub grid: &'a Grid,
+    /// Each participant with their levels, in the order they joined.
+    pub participants: &'a [(ParticipantView, Availability)],
+    pub final_range: Option<(usize, usize)>,
+    pub version: i64,
+    pub expires_at: DateTime<Utc>,
+    /// Best windows shorter than this are left out (0 keeps all).
+    pub min_slots: usize,
+}
+
+impl View {
+    /// The view of `parts`: counts and best windows computed here.
+    pub fn new(parts: &ViewParts<'_>) -> View {
+        let len = parts.grid.len();
+        let levels: Vec<&Availability> = parts.participants.iter().map(|(_, a)| a).collect();
+        let named: Vec<(&str, &Availability)> = parts
+            .participants
+            .iter()
+            .map(|(p, a)| (p.id.as_str(), a))
+            .collect();
+        View {
+            id: parts.id.to_string(),
+            title: parts.title.to_string(),
+            schedule: parts.schedule.fields(),
+            slots: parts.grid.slots().map(SlotView::from).collect(),
+            participants: parts.participants.iter().map(|(p, _)| p.clone()).collect(),
+            counts: counts(&levels, len),
+            best: best(parts.grid, &named, parts.min_slots),
+            final_range: parts.final_range.map(|(start, end)| FinalRange {
+                start: start as u64,
+                end: end as u64,
+            }),
+            version: parts.version,
+            expires_at: rfc3339(parts.expires_at),
+        }
+    }
+}
+
+/// `201` to `POST /api/appointments`.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Created {
+    pub id: String,
+    /// The public link to share.
+    pub url: String,
+    /// The organiser's bearer token; shown once.
+    pub admin_token: String,
+    pub appointment: View,
+}
+
+/// `200`/`201` to `POST …/participants`.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Joined {
+    pub participant: ParticipantView,
+    /// The participant's bearer token.
+    pub token: String,
+}
+
+/// `200` to `PATCH …/availability`.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Updated {
+    pub participant: ParticipantView,
+    /// The appointment's version after the update.
+    pub version: i64,
+}
+
+/// `{"status": "ok"}`.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Health {
+    #[schema(example = "ok")]
+    pub status: &'static str,
+}
+
+/// The body of every error.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ErrorBody {
+    pub error: ErrorDetail,
+}
+
+/// What went wrong.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ErrorDetail {
+    pub code: ErrorCode,
+    /// A message a person can act on.
+    pub message: String,
+    /// The request field at fault, when there is one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<&'static str>,
+}
+
+/// A message pushed to every open live socket of an appointment.
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum LiveMessage<'a> {
+    /// Something changed: the new version, and the participant who joined
+    /// or painted, or the one who left (neither: fetch the view).
+    Update {
+        version: i64,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        participant: Option<&'a ParticipantView>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        left: Option<&'a str>,
+    },
+    /// The appointment is gone.
+    Deleted,
+}
+
+/// The view's entity tag: weak, changing with the version and the query.
+pub fn etag(id: &str, version: i64, min_slots: usize) -> String {
+    format!("W/\"{id}-{version}-{min_slots}\"")
+}
+
+/// Whether an `If-None-Match` header matches `etag`, by the weak
+/// comparison of RFC 9110: `W/` prefixes are ignored, `*` matches anything.
+pub fn etag_matches(if_none_match: &str, etag: &str) -> bool {
+    let opaque = |t: &str| t.trim().trim_start_matches("W/").to_string();
+    let ours = opaque(etag);
+    if_none_match
+        .split(',')
+        .any(|t| t.trim() == "*" || opaque(t) == ours)
+}
+
+/// An instant as the API prints it: RFC 3339, UTC, whole seconds.
+pub fn rfc3339(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Secs, true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn etags_match_weakly_in_either_form_and_in_lists() {
+        let tag = etag("abc", 7, 0);
+        assert_eq!(tag, "W/\"abc-7-0\"");
+        assert!(etag_matches(&tag, &tag));
+        assert!(etag_matches("\"abc-7-0\"", &tag));
+        assert!(etag_matches("\"x\", W/\"abc-7-0\"", &tag));
+        assert!(etag_matches("*", &tag));
+        assert!(!etag_matches("W/\"abc-8-0\"", &tag));
+        assert!(!etag_matches("", &tag));
+    }
+
+    #[test]
+    fn live_messages_have_the_spec_shape() {
+        let p = ParticipantView::new("p1", "민", false, &Availability::empty(4));
+        let m = LiveMessage::Update {
+            version: 3,
+            participant: Some(&p),
+            left: None,
+        };
+        let v = serde_json::to_value(&m).unwrap();
+        assert_eq!(v["type"], "update");
+        assert_eq!(v["version"], 3);
+        assert_eq!(v["participant"]["id"], "p1");
+        assert!(v.get("left").is_none());
+        assert_eq!(
+            serde_json::to_value(LiveMessage::Deleted).unwrap(),
+            serde_json::json!({"type": "deleted"})
+        );
+    }
+}

@@ -1,0 +1,180 @@
+//! The one protocol between the Worker and an appointment's Durable
+//! Object: typed calls the Worker sends, and the typed replies it reads.
+//!
+//! A call is a `POST` to [`CALL_URL`] whose body is one line of JSON (the
+//! [`Call`] envelope: which appointment, who asks, what they ask) followed
+//! by the client's request body exactly as it came, which the object
+//! decodes itself — so a body is parsed once, after the checks that rank
+//! before it (404, 401, 403). The live socket is the exception: the
+//! client's own upgrade request goes to [`LIVE_URL`], since its `Upgrade`
+//! header must reach the object untouched.
+//!
+//! Most answers are the public response itself (status, JSON body,
+//! headers) and pass through the Worker; the few the Worker reads are
+//! typed here ([`Summary`], [`ExpireOutcome`]).
+
+use serde::{Deserialize, Serialize};
+
+/// Where calls go.
+pub const CALL_URL: &str = "https://appointment/call";
+/// Where the live socket's upgrade request goes.
+pub const LIVE_URL: &str = "https://appointment/live";
+/// Where the Worker asks a [`crate::limiter::Limiter`] for one use.
+pub const LIMITER_URL: &str = "https://limiter/take";
+
+/// One call to an appointment's object.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Call {
+    /// The appointment's id (the object's name).
+    pub appointment: String,
+    /// The request's id, for the object's logs.
+    pub request_id: String,
+    /// The origin public links and QR codes carry.
+    pub origin: String,
+    /// The bearer token the client sent, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token: Option<String>,
+    pub command: Command,
+}
+
+/// What the Worker asks of an appointment object.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "op", rename_all = "snake_case")]
+pub enum Command {
+    /// Create the appointment; the body is the create request.
+    Create,
+    /// The view (`GET`/`HEAD`), with the raw `min_slots` query value and
+    /// the client's `If-None-Match`.
+    View {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        min_slots: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        if_none_match: Option<String>,
+    },
+    /// What the appointment page needs: does it exist, and its title.
+    Summary,
+    /// Join or sign back in; the body is the join request.
+    Join,
+    /// Change a participant's availability; the body is the update.
+    Update { participant: String },
+    /// Remove a participant.
+    Leave { participant: String },
+    /// Change the appointment; the body is the edit request.
+    Edit,
+    /// Delete the appointment.
+    Delete,
+    /// The QR code of the public link.
+    Qr,
+    /// The calendar file of the final time.
+    Calendar,
+    /// The index believes the appointment expired: delete it if so.
+    Expire,
+}
+
+/// The answer to [`Command::Summary`]: what a page and its link preview
+/// show of the appointment.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Summary {
+    pub title: String,
+    pub schedule: crate::domain::requests::ScheduleFields,
+    /// The view's entity tag without a query.
+    pub etag: String,
+}
+
+/// The answer to [`Command::Expire`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ExpireOutcome {
+    /// It had expired and is gone.
+    Deleted,
+    /// It has not expired; its index entry was brought up to date.
+    Kept,
+}
+
+/// Asks a limiter for one use: at most `limit` in any `window_ms`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TakeRequest {
+    pub limit: i64,
+    pub window_ms: i64,
+}
+
+/// The limiter's answer: the use was recorded, or the seconds to wait.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TakeReply {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retry_after: Option<u32>,
+}
+
+/// Why a call could not be read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BadCall(pub String);
+
+/// The wire form of a call: the envelope, a newline, then the body. The
+/// envelope is compact JSON, which never holds a raw newline.
+pub fn encode(call: &Call, body: &[u8]) -> Vec<u8> {
+    let mut out = serde_json::to_vec(call).unwrap_or_default();
+    out.reserve(body.len() + 1);
+    out.push(b'\n');
+    out.extend_from_slice(body);
+    out
+}
+
+/// Reads what [`encode`] wrote: the call and the client's body.
+pub fn decode(bytes: &[u8]) -> Result<(Call, &[u8]), BadCall> {
+    let split = bytes
+        .iter()
+        .position(|&b| b == b'\n')
+        .ok_or_else(|| BadCall("no envelope line".into()))?;
+    let call = serde_json::from_slice(&bytes[..split]).map_err(|e| BadCall(e.to_string()))?;
+    Ok((call, &bytes[split + 1..]))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn call(command: Command) -> Call {
+        Call {
+            appointment: "k3j9x2p7q4mwe".into(),
+            request_id: "r1".into(),
+            origin: "https://example.com".into(),
+            token: Some("t".into()),
+            command,
+        }
+    }
+
+    #[test]
+    fn a_call_and_its_body_come_back_as_sent() {
+        let body = b"{\"changes\":\n[]}\n";
+        for command in [
+            Command::Create,
+            Command::View {
+                min_slots: Some("2".into()),
+                if_none_match: Some("W/\"x\"".into()),
+            },
+            Command::Update {
+                participant: "p\n1".into(),
+            },
+            Command::Expire,
+        ] {
+            let sent = call(command);
+            let wire = encode(&sent, body);
+            let (got, got_body) = decode(&wire).unwrap();
+            assert_eq!(got, sent);
+            assert_eq!(got_body, body);
+        }
+    }
+
+    #[test]
+    fn an_empty_body_stays_empty() {
+        let wire = encode(&call(Command::Qr), b"");
+        assert_eq!(decode(&wire).unwrap().1, b"");
+    }
+
+    #[test]
+    fn bytes_without_an_envelope_are_refused() {
+        assert!(decode(b"").is_err());
+        assert!(decode(b"{}").is_err());
+        assert!(decode(b"{\"op\":1}\nx").is_err());
+    }
+}
