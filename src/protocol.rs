@@ -34,6 +34,10 @@ pub struct Call {
     /// The bearer token the client sent, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token: Option<String>,
+    /// The client's address (`CF-Connecting-IP`), which per-client limits
+    /// count by.
+    #[serde(default)]
+    pub client: String,
     pub command: Command,
 }
 
@@ -139,6 +143,7 @@ mod tests {
             request_id: "r1".into(),
             origin: "https://example.com".into(),
             token: Some("t".into()),
+            client: "203.0.113.7".into(),
             command,
         }
     }

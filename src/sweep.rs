@@ -45,6 +45,7 @@ async fn expire(env: &Env, id: &str, run_id: &str) -> ApiResult<Option<ExpireOut
         request_id: run_id.to_string(),
         origin: String::new(),
         token: None,
+        client: String::new(),
         command: Command::Expire,
     };
     let stub = api::appointment_stub(env, id)?;

@@ -32,6 +32,8 @@ struct Ctx<'a> {
     origin: String,
     /// The bearer token, if the request carried one.
     token: Option<String>,
+    /// The client's address, as the platform saw it.
+    client: String,
 }
 
 /// Answers one request to the Worker.
@@ -122,6 +124,7 @@ async fn dispatch(
         request_id,
         origin: public_origin(&req, env),
         token: secrets::bearer(req.headers().get("authorization")?.as_deref()).map(str::to_string),
+        client: client_address(&req)?,
     };
     let response = match route {
         Route::Health => json_response(&Health { status: "ok" }, 200)?,
@@ -131,7 +134,7 @@ async fn dispatch(
             Response::from_bytes(openapi::document().into_bytes())?.with_headers(headers)
         }
         Route::Stats => stats(&req, env).await?,
-        Route::Create => return create(&req, &ctx, &body).await.map(|(r, id)| (r, Some(id))),
+        Route::Create => return create(&ctx, &body).await.map(|(r, id)| (r, Some(id))),
         Route::Appointment { id, command } => {
             known_ids(&id, &command)?;
             let command = match command {
@@ -198,6 +201,14 @@ async fn read_json_body(req: &mut Request) -> ApiResult<Vec<u8>> {
     Ok(bytes)
 }
 
+/// The client's address (`CF-Connecting-IP`, set by the platform).
+fn client_address(req: &Request) -> ApiResult<String> {
+    Ok(req
+        .headers()
+        .get("cf-connecting-ip")?
+        .unwrap_or_else(|| "unknown".into()))
+}
+
 /// The origin that links and QR codes carry: `PUBLIC_ORIGIN`, else the
 /// request's own.
 fn public_origin(req: &Request, env: &Env) -> String {
@@ -237,6 +248,7 @@ async fn call(ctx: &Ctx<'_>, id: &str, command: Command, body: &[u8]) -> ApiResu
         request_id: ctx.request_id.to_string(),
         origin: ctx.origin.clone(),
         token: ctx.token.clone(),
+        client: ctx.client.clone(),
         command,
     };
     let stub = appointment_stub(ctx.env, id)?;
@@ -255,10 +267,10 @@ async fn live(req: &Request, env: &Env, id: &str) -> ApiResult<Response> {
 /// Creates an appointment under a fresh id (a new one if, improbably, the
 /// id is taken). Only a valid request counts against the client's
 /// allowance of creations.
-async fn create(req: &Request, ctx: &Ctx<'_>, body: &[u8]) -> ApiResult<(Response, String)> {
+async fn create(ctx: &Ctx<'_>, body: &[u8]) -> ApiResult<(Response, String)> {
     let request: NewAppointment = requests::decode(body)?;
     request.parse(clock::to_datetime(clock::now_ms()))?;
-    take_creation_allowance(req, ctx.env).await?;
+    take_creation_allowance(&ctx.client, ctx.env).await?;
     for _ in 0..3 {
         let id = secrets::new_appointment_id().map_err(ApiError::Internal)?;
         let response = call(ctx, &id, Command::Create, body).await?;
@@ -273,16 +285,12 @@ async fn create(req: &Request, ctx: &Ctx<'_>, body: &[u8]) -> ApiResult<(Respons
 
 /// Counts one creation against the client address's allowance
 /// (`CREATE_LIMIT_PER_MINUTE`, default 30): 429 with `Retry-After` past it.
-async fn take_creation_allowance(req: &Request, env: &Env) -> ApiResult<()> {
+async fn take_creation_allowance(client: &str, env: &Env) -> ApiResult<()> {
     let limit = env
         .var("CREATE_LIMIT_PER_MINUTE")
         .ok()
         .and_then(|v| v.to_string().trim().parse::<i64>().ok())
         .unwrap_or(30);
-    let client = req
-        .headers()
-        .get("cf-connecting-ip")?
-        .unwrap_or_else(|| "unknown".into());
     let limiter = env
         .durable_object("LIMITER")?
         .id_from_name(&format!("create:{client}"))?

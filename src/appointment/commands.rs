@@ -7,7 +7,7 @@ use worker::{Headers, Response};
 use super::store::{self, AppointmentRow, ParticipantRow};
 use super::{tx, Appointment};
 use crate::clock::to_datetime;
-use crate::domain::limits::admit_participant;
+use crate::domain::limits::{admit_participant, TOKENS_KEPT};
 use crate::domain::requests::{self, EditRequest, Edited, JoinRequest, NewAppointment};
 use crate::domain::view::{
     self, Created, Joined, LiveMessage, ParticipantView, Updated, View, ViewParts,
@@ -131,6 +131,7 @@ impl Appointment {
     pub(super) async fn join(
         &self,
         row: &AppointmentRow,
+        client: &str,
         body: &[u8],
         now: i64,
     ) -> ApiResult<Response> {
@@ -142,7 +143,7 @@ impl Appointment {
 
         if let Some(existing) = store::participant_by_name(&sql, &keys.a, &keys.b, name.as_str())? {
             return self
-                .sign_in(row, existing, request.password.as_deref(), now)
+                .sign_in(row, existing, request.password.as_deref(), client, now)
                 .await;
         }
         let password = request
@@ -151,6 +152,11 @@ impl Appointment {
             .map(Password::parse)
             .transpose()?;
         admit_participant(store::participant_count(&sql)?)?;
+        // A flood from one address stops here; a rejected join used none.
+        let joins = self.join_window();
+        let since = joins.forget_before(now);
+        let (recent, oldest) = store::joins(&sql, client, since)?;
+        joins.check(recent, oldest, now)?;
         let password_hash = match &password {
             Some(p) => Some(secrets::hash_password(p.as_str()).await.map_err(internal)?),
             None => None,
@@ -164,14 +170,15 @@ impl Appointment {
             availability: empty.as_bytes().to_vec(),
         };
         let expires_at = self.expires_at(&layout.schedule, now);
-        let (sql2, new2) = (sql.clone(), new.clone());
+        let (sql2, new2, client2) = (sql.clone(), new.clone(), client.to_string());
         let version = tx::transaction(&self.state.storage(), move || -> ApiResult<i64> {
             // Hashing the password awaited; someone may have taken the name since.
             if store::participant_by_name(&sql2, &keys.a, &keys.b, &new2.name)?.is_some() {
                 return Err(DomainError::NameTaken.into());
             }
             store::insert_participant(&sql2, &new2, &keys.a, &keys.b)?;
-            store::insert_token(&sql2, &token_hash, &new2.id)?;
+            store::insert_token(&sql2, &token_hash, &new2.id, TOKENS_KEPT)?;
+            store::record_join(&sql2, &client2, now, since)?;
             Ok(store::bump_version(&sql2, now, expires_at, false)?.version)
         })?;
         let (participant, _) = self.participant(&new, &layout.grid);
@@ -189,29 +196,31 @@ impl Appointment {
         row: &AppointmentRow,
         existing: ParticipantRow,
         password: Option<&str>,
+        client: &str,
         now: i64,
     ) -> ApiResult<Response> {
         let sql = self.state.storage().sql();
         if let Some(stored) = &existing.password_hash {
             let password = password.ok_or(DomainError::PasswordRequired)?;
-            // Too many wrong guesses lock the name for a while, right
-            // password or not, so guessing stays hopeless.
+            // Too many wrong guesses lock the name for a while from that
+            // address, right password or not, so guessing stays hopeless
+            // while the owner elsewhere still gets in.
             let window = self.sign_in_window();
             let since = window.forget_before(now);
-            let (failures, oldest) = store::failed_sign_ins(&sql, &existing.id, since)?;
+            let (failures, oldest) = store::wrong_passwords(&sql, &existing.id, client, since)?;
             window.check(failures, oldest, now)?;
             if !secrets::verify_password(password, stored)
                 .await
                 .map_err(internal)?
             {
-                store::record_failed_sign_in(&sql, &existing.id, now, since)?;
+                store::record_wrong_password(&sql, &existing.id, client, now, since)?;
                 return Err(DomainError::WrongPassword.into());
             }
         }
         // The participant may have been removed while the password was checked.
         let current = store::participant(&sql, &existing.id)?.ok_or(ApiError::NotFound)?;
         let (token, token_hash) = secrets::new_token().map_err(internal)?;
-        store::insert_token(&sql, &token_hash, &current.id)?;
+        store::insert_token(&sql, &token_hash, &current.id, TOKENS_KEPT)?;
         let layout = self.layout(row)?;
         let (participant, _) = self.participant(&current, &layout.grid);
         json_response(&Joined { participant, token }, 200)

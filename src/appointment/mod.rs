@@ -142,7 +142,7 @@ impl Appointment {
                 min_slots,
                 if_none_match,
             } => self.view(&row, min_slots.as_deref(), if_none_match.as_deref()),
-            Command::Join => self.join(&row, body, now).await,
+            Command::Join => self.join(&row, &call.client, body, now).await,
             Command::Update { participant } => {
                 self.update_availability(&row, participant, call.token.as_deref(), body, now)
                     .await
@@ -255,12 +255,21 @@ impl Appointment {
         )
     }
 
-    /// Wrong passwords allowed per participant: 10 in 15 minutes unless
-    /// configured otherwise.
+    /// Wrong passwords allowed per participant and client address: 10 in
+    /// 15 minutes unless configured otherwise.
     fn sign_in_window(&self) -> SlidingWindow {
         SlidingWindow::new(
             self.setting("SIGN_IN_MAX_FAILURES", 10),
             self.setting("SIGN_IN_WINDOW_SECONDS", 15 * 60).max(1) * 1000,
+        )
+    }
+
+    /// New participants allowed per client address: 100 in 10 minutes
+    /// unless configured otherwise, so a class behind one campus NAT fits.
+    fn join_window(&self) -> SlidingWindow {
+        SlidingWindow::new(
+            self.setting("JOIN_LIMIT", 100),
+            self.setting("JOIN_WINDOW_SECONDS", 10 * 60).max(1) * 1000,
         )
     }
 

@@ -66,6 +66,18 @@ CREATE TABLE IF NOT EXISTS tokens (
   participant_id TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS tokens_by_participant ON tokens(participant_id);
+CREATE TABLE IF NOT EXISTS wrong_passwords (
+  participant_id TEXT NOT NULL,
+  client TEXT NOT NULL,
+  at INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS wrong_passwords_by_participant
+  ON wrong_passwords(participant_id, client, at);
+CREATE TABLE IF NOT EXISTS joins (
+  client TEXT NOT NULL,
+  at INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS joins_by_client ON joins(client, at);
 CREATE TABLE IF NOT EXISTS failed_sign_ins (
   participant_id TEXT NOT NULL,
   at INTEGER NOT NULL
@@ -295,42 +307,77 @@ pub fn mark_counted(sql: &SqlStorage, n: i64) -> StoreResult<()> {
     Ok(())
 }
 
-/// Failed sign-ins of a participant since `since`: how many, and when the
-/// oldest of them was.
-pub fn failed_sign_ins(
-    sql: &SqlStorage,
-    participant_id: &str,
-    since: i64,
-) -> StoreResult<(usize, Option<i64>)> {
-    #[derive(Deserialize)]
-    struct Failures {
-        n: i64,
-        oldest: Option<i64>,
-    }
-    let f: Failures = sql
-        .exec(
-            "SELECT count(*) AS n, min(at) AS oldest FROM failed_sign_ins
-             WHERE participant_id = ? AND at > ?",
-            vec![participant_id.into(), since.into()],
-        )?
-        .one()?;
-    Ok((f.n.max(0) as usize, f.oldest))
+/// How many uses a window holds, and when the oldest was.
+#[derive(Deserialize)]
+struct Uses {
+    n: i64,
+    oldest: Option<i64>,
 }
 
-/// Records a failed sign-in and forgets those older than `forget_before`.
-pub fn record_failed_sign_in(
+/// Wrong passwords for a participant from one client address since
+/// `since`: how many, and when the oldest of them was.
+pub fn wrong_passwords(
     sql: &SqlStorage,
     participant_id: &str,
+    client: &str,
+    since: i64,
+) -> StoreResult<(usize, Option<i64>)> {
+    let u: Uses = sql
+        .exec(
+            "SELECT count(*) AS n, min(at) AS oldest FROM wrong_passwords
+             WHERE participant_id = ? AND client = ? AND at > ?",
+            vec![participant_id.into(), client.into(), since.into()],
+        )?
+        .one()?;
+    Ok((u.n.max(0) as usize, u.oldest))
+}
+
+/// Records a wrong password and forgets those older than `forget_before`.
+pub fn record_wrong_password(
+    sql: &SqlStorage,
+    participant_id: &str,
+    client: &str,
     now: i64,
     forget_before: i64,
 ) -> StoreResult<()> {
     sql.exec(
-        "DELETE FROM failed_sign_ins WHERE at <= ?",
+        "DELETE FROM wrong_passwords WHERE at <= ?",
         vec![forget_before.into()],
     )?;
     sql.exec(
-        "INSERT INTO failed_sign_ins (participant_id, at) VALUES (?, ?)",
-        vec![participant_id.into(), now.into()],
+        "INSERT INTO wrong_passwords (participant_id, client, at) VALUES (?, ?, ?)",
+        vec![participant_id.into(), client.into(), now.into()],
+    )?;
+    Ok(())
+}
+
+/// New participants from one client address since `since`: how many, and
+/// when the oldest joined.
+pub fn joins(sql: &SqlStorage, client: &str, since: i64) -> StoreResult<(usize, Option<i64>)> {
+    let u: Uses = sql
+        .exec(
+            "SELECT count(*) AS n, min(at) AS oldest FROM joins WHERE client = ? AND at > ?",
+            vec![client.into(), since.into()],
+        )?
+        .one()?;
+    Ok((u.n.max(0) as usize, u.oldest))
+}
+
+/// Records a new participant from `client` and forgets joins older than
+/// `forget_before`.
+pub fn record_join(
+    sql: &SqlStorage,
+    client: &str,
+    now: i64,
+    forget_before: i64,
+) -> StoreResult<()> {
+    sql.exec(
+        "DELETE FROM joins WHERE at <= ?",
+        vec![forget_before.into()],
+    )?;
+    sql.exec(
+        "INSERT INTO joins (client, at) VALUES (?, ?)",
+        vec![client.into(), now.into()],
     )?;
     Ok(())
 }
@@ -491,11 +538,26 @@ pub fn delete_participant(sql: &SqlStorage, id: &str) -> StoreResult<()> {
     Ok(())
 }
 
-/// Remembers an issued token by its hash.
-pub fn insert_token(sql: &SqlStorage, hash: &[u8], participant_id: &str) -> StoreResult<()> {
+/// Remembers an issued token by its hash; of the participant's tokens only
+/// the `keep` most recent stay.
+pub fn insert_token(
+    sql: &SqlStorage,
+    hash: &[u8],
+    participant_id: &str,
+    keep: usize,
+) -> StoreResult<()> {
     sql.exec(
         "INSERT INTO tokens (hash, participant_id) VALUES (?, ?)",
         vec![hash.to_vec().into(), participant_id.into()],
+    )?;
+    sql.exec(
+        "DELETE FROM tokens WHERE participant_id = ? AND rowid NOT IN
+           (SELECT rowid FROM tokens WHERE participant_id = ? ORDER BY rowid DESC LIMIT ?)",
+        vec![
+            participant_id.into(),
+            participant_id.into(),
+            (keep as i64).into(),
+        ],
     )?;
     Ok(())
 }

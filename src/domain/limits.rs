@@ -7,6 +7,9 @@ use super::DomainError;
 /// The most participants one appointment takes.
 pub const MAX_PARTICIPANTS: usize = 1_000;
 
+/// How many of a participant's most recently issued tokens stay valid.
+pub const TOKENS_KEPT: usize = 20;
+
 /// Whether one more participant fits beside `count` others.
 pub fn admit_participant(count: usize) -> Result<(), DomainError> {
     if count >= MAX_PARTICIPANTS {
