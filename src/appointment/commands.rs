@@ -42,6 +42,7 @@ impl Appointment {
             admin_hash,
             version: 1,
             final_range: None,
+            closed: false,
             created_at: now,
             changed_at: now,
             expires_at: self.expires_at(&schedule, now),
@@ -81,6 +82,7 @@ impl Appointment {
             grid: &layout.grid,
             participants,
             final_range: row.final_range,
+            closed: row.closed,
             version: row.version,
             expires_at: to_datetime(row.expires_at),
             min_slots,
@@ -151,7 +153,7 @@ impl Appointment {
             .as_deref()
             .map(Password::parse)
             .transpose()?;
-        admit_participant(store::participant_count(&sql)?)?;
+        admit_participant(store::participant_count(&sql)?, row.closed)?;
         // A flood from one address stops here; a rejected join used none.
         let joins = self.join_window();
         let since = joins.forget_before(now);
@@ -354,6 +356,7 @@ impl Appointment {
         let current = Edited {
             title: row.title.clone(),
             final_range: row.final_range,
+            closed: row.closed,
         };
         let edited = request.apply(&current, &layout.grid)?;
         let mut row = row.clone();
@@ -362,10 +365,11 @@ impl Appointment {
             let sql = self.state.storage().sql();
             let edited2 = edited.clone();
             row.version = tx::transaction(&self.state.storage(), move || {
-                store::update_title_and_final(&sql, &edited2.title, edited2.final_range)?;
+                store::update_settings(&sql, &edited2.title, edited2.final_range, edited2.closed)?;
                 Ok::<_, ApiError>(store::bump_version(&sql, now, expires_at, false)?.version)
             })?;
-            (row.title, row.final_range) = (edited.title, edited.final_range);
+            (row.title, row.final_range, row.closed) =
+                (edited.title, edited.final_range, edited.closed);
             row.changed_at = now;
             row.expires_at = expires_at;
             self.broadcast(&LiveMessage::Update {

@@ -51,7 +51,8 @@ CREATE TABLE IF NOT EXISTS meta (
   created_at INTEGER NOT NULL,
   changed_at INTEGER NOT NULL,
   expires_at INTEGER NOT NULL,
-  unflushed_updates INTEGER NOT NULL DEFAULT 0
+  unflushed_updates INTEGER NOT NULL DEFAULT 0,
+  closed INTEGER NOT NULL DEFAULT 0
 );
 CREATE TABLE IF NOT EXISTS participants (
   id TEXT PRIMARY KEY,
@@ -95,6 +96,8 @@ pub struct AppointmentRow {
     pub admin_hash: Vec<u8>,
     pub version: i64,
     pub final_range: Option<(usize, usize)>,
+    /// Whether new participants are refused.
+    pub closed: bool,
     /// Milliseconds since the Unix epoch.
     pub created_at: i64,
     pub changed_at: i64,
@@ -117,18 +120,14 @@ pub struct ParticipantRow {
 /// keys must then be computed again are returned as `(id, name)`.
 pub fn create_schema(sql: &SqlStorage) -> StoreResult<Vec<(String, String)>> {
     sql.exec(SCHEMA, None)?;
-    let has_key_b: Count = sql
-        .exec(
-            "SELECT count(*) AS n FROM pragma_table_info('participants') WHERE name = 'name_key_b'",
-            None,
-        )?
-        .one()?;
+    add_column(sql, "meta", "closed", "INTEGER NOT NULL DEFAULT 0")?;
     let mut stale = Vec::new();
-    if has_key_b.n == 0 {
-        sql.exec(
-            "ALTER TABLE participants ADD COLUMN name_key_b TEXT NOT NULL DEFAULT ''",
-            None,
-        )?;
+    if add_column(
+        sql,
+        "participants",
+        "name_key_b",
+        "TEXT NOT NULL DEFAULT ''",
+    )? {
         #[derive(Deserialize)]
         struct Named {
             id: String,
@@ -144,6 +143,24 @@ pub fn create_schema(sql: &SqlStorage) -> StoreResult<Vec<(String, String)>> {
         None,
     )?;
     Ok(stale)
+}
+
+/// Adds a column a table made by an older version lacks; whether it did.
+fn add_column(sql: &SqlStorage, table: &str, column: &str, definition: &str) -> StoreResult<bool> {
+    let present: Count = sql
+        .exec(
+            "SELECT count(*) AS n FROM pragma_table_info(?) WHERE name = ?",
+            vec![table.into(), column.into()],
+        )?
+        .one()?;
+    if present.n > 0 {
+        return Ok(false);
+    }
+    sql.exec(
+        &format!("ALTER TABLE {table} ADD COLUMN {column} {definition}"),
+        None,
+    )?;
+    Ok(true)
 }
 
 /// Sets a participant's two look-alike keys. Two names told apart by the
@@ -219,7 +236,8 @@ fn opt_int(v: &V) -> StoreResult<Option<i64>> {
 pub fn load_appointment(sql: &SqlStorage) -> StoreResult<Option<AppointmentRow>> {
     let cursor = sql.exec(
         "SELECT id, title, schedule, admin_hash, version, final_start, final_end,
-                created_at, changed_at, expires_at, unflushed_updates FROM meta WHERE one = 1",
+                created_at, changed_at, expires_at, unflushed_updates, closed
+         FROM meta WHERE one = 1",
         None,
     )?;
     let Some(r) = rows(cursor)?.into_iter().next() else {
@@ -240,6 +258,7 @@ pub fn load_appointment(sql: &SqlStorage) -> StoreResult<Option<AppointmentRow>>
         changed_at: int(&r[8])?,
         expires_at: int(&r[9])?,
         unflushed_updates: int(&r[10])?,
+        closed: int(&r[11])? != 0,
     }))
 }
 
@@ -382,19 +401,21 @@ pub fn record_join(
     Ok(())
 }
 
-/// Sets the title and the final time (the caller bumps the version).
-pub fn update_title_and_final(
+/// Sets the title, the final time and whether the appointment is closed
+/// (the caller bumps the version).
+pub fn update_settings(
     sql: &SqlStorage,
     title: &str,
     final_range: Option<(usize, usize)>,
+    closed: bool,
 ) -> StoreResult<()> {
     let (s, e) = match final_range {
         Some((s, e)) => (V::Integer(s as i64), V::Integer(e as i64)),
         None => (V::Null, V::Null),
     };
     sql.exec(
-        "UPDATE meta SET title = ?, final_start = ?, final_end = ? WHERE one = 1",
-        vec![title.into(), s, e],
+        "UPDATE meta SET title = ?, final_start = ?, final_end = ?, closed = ? WHERE one = 1",
+        vec![title.into(), s, e, i64::from(closed).into()],
     )?;
     Ok(())
 }

@@ -54,6 +54,8 @@ pub enum ErrorCode {
     AppointmentFull,
     /// 409: someone took this name while the password was being hashed.
     NameTaken,
+    /// 409: the organiser closed the appointment to new participants.
+    AppointmentClosed,
     /// 409: the appointment id is taken (only between the Worker and the
     /// appointment object; the Worker retries with another id).
     IdTaken,
@@ -83,7 +85,7 @@ impl ErrorCode {
             Forbidden => 403,
             NotFound => 404,
             MethodNotAllowed => 405,
-            AppointmentFull | NameTaken | IdTaken | NotFinalised => 409,
+            AppointmentFull | AppointmentClosed | NameTaken | IdTaken | NotFinalised => 409,
             PayloadTooLarge => 413,
             UnsupportedMediaType => 415,
             UpgradeRequired => 426,
@@ -117,6 +119,7 @@ impl ErrorCode {
             MethodNotAllowed => "method_not_allowed",
             AppointmentFull => "appointment_full",
             NameTaken => "name_taken",
+            AppointmentClosed => "appointment_closed",
             IdTaken => "id_taken",
             NotFinalised => "not_finalised",
             PayloadTooLarge => "payload_too_large",
@@ -206,6 +209,9 @@ pub enum DomainError {
     /// The appointment is at its participant cap.
     #[error("this appointment has the most participants it can take ({0})")]
     AppointmentFull(usize),
+    /// The organiser closed the appointment to new participants.
+    #[error("the organiser has closed this appointment to new people; those who joined can still sign in")]
+    AppointmentClosed,
     /// The name was taken while this join waited.
     #[error("someone just joined with this name; try again to sign in")]
     NameTaken,
@@ -243,6 +249,7 @@ impl DomainError {
             DomainError::Forbidden => ErrorCode::Forbidden,
             DomainError::AppointmentFull(_) => ErrorCode::AppointmentFull,
             DomainError::NameTaken => ErrorCode::NameTaken,
+            DomainError::AppointmentClosed => ErrorCode::AppointmentClosed,
             DomainError::NotFinalised => ErrorCode::NotFinalised,
             DomainError::TooManyAttempts { .. } => ErrorCode::TooManyAttempts,
         }

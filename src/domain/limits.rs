@@ -10,8 +10,12 @@ pub const MAX_PARTICIPANTS: usize = 1_000;
 /// How many of a participant's most recently issued tokens stay valid.
 pub const TOKENS_KEPT: usize = 20;
 
-/// Whether one more participant fits beside `count` others.
-pub fn admit_participant(count: usize) -> Result<(), DomainError> {
+/// Whether one more participant may join an appointment that has `count`
+/// and is `closed` or not.
+pub fn admit_participant(count: usize, closed: bool) -> Result<(), DomainError> {
+    if closed {
+        return Err(DomainError::AppointmentClosed);
+    }
     if count >= MAX_PARTICIPANTS {
         return Err(DomainError::AppointmentFull(MAX_PARTICIPANTS));
     }
@@ -63,10 +67,18 @@ mod tests {
 
     #[test]
     fn the_thousandth_participant_fits_and_the_next_does_not() {
-        assert_eq!(admit_participant(999), Ok(()));
+        assert_eq!(admit_participant(999, false), Ok(()));
         assert_eq!(
-            admit_participant(1_000),
+            admit_participant(1_000, false),
             Err(DomainError::AppointmentFull(1_000))
+        );
+    }
+
+    #[test]
+    fn a_closed_appointment_admits_nobody_new() {
+        assert_eq!(
+            admit_participant(0, true),
+            Err(DomainError::AppointmentClosed)
         );
     }
 

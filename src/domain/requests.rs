@@ -112,7 +112,7 @@ pub struct FinalRange {
 
 /// `PATCH /api/appointments/{id}`: what the organiser changes. An absent
 /// field stays as it is; `final: null` clears the final time, and
-/// `title: null` leaves the title.
+/// `title: null` or `closed: null` leave them.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, ToSchema)]
 pub struct EditRequest {
     /// A new title, 1–100 characters after trimming.
@@ -123,6 +123,11 @@ pub struct EditRequest {
     #[serde(default, rename = "final", deserialize_with = "present")]
     #[schema(value_type = Option<FinalRange>)]
     pub final_range: Option<Option<FinalRange>>,
+    /// `true` stops new participants (those who joined still sign in and
+    /// paint); `false` lets them in again.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<bool>)]
+    pub closed: Option<Option<bool>>,
 }
 
 /// Tells a field sent as `null` (`Some(None)`) from one not sent (`None`).
@@ -192,6 +197,7 @@ impl JoinRequest {
 pub struct Edited {
     pub title: String,
     pub final_range: Option<(usize, usize)>,
+    pub closed: bool,
 }
 
 impl EditRequest {
@@ -199,9 +205,9 @@ impl EditRequest {
     /// time, on its `grid`. An edit that names nothing to change is
     /// refused; one that changes nothing is not.
     pub fn apply(&self, current: &Edited, grid: &Grid) -> Result<Edited, DomainError> {
-        if self.title.is_none() && self.final_range.is_none() {
+        if self.title.is_none() && self.final_range.is_none() && self.closed.is_none() {
             return Err(DomainError::InvalidBody(
-                "nothing to change: send title and/or final".into(),
+                "nothing to change: send title, final or closed".into(),
             ));
         }
         let title = match &self.title {
@@ -217,7 +223,12 @@ impl EditRequest {
                 Some((f.start(), f.end()))
             }
         };
-        Ok(Edited { title, final_range })
+        let closed = self.closed.flatten().unwrap_or(current.closed);
+        Ok(Edited {
+            title,
+            final_range,
+            closed,
+        })
     }
 }
 

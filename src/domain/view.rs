@@ -92,6 +92,8 @@ pub struct View {
     /// The final time, if the organiser has fixed one.
     #[serde(rename = "final")]
     pub final_range: Option<FinalRange>,
+    /// Whether the organiser closed it to new participants.
+    pub closed: bool,
     /// Grows by one with every change.
     pub version: i64,
     /// RFC 3339 UTC instant after which the appointment is deleted.
@@ -107,6 +109,7 @@ pub struct ViewParts<'a> {
     /// Each participant with their levels, in the order they joined.
     pub participants: &'a [(ParticipantView, Availability)],
     pub final_range: Option<(usize, usize)>,
+    pub closed: bool,
     pub version: i64,
     pub expires_at: DateTime<Utc>,
     /// Best windows shorter than this are left out (0 keeps all).
@@ -135,6 +138,7 @@ impl View {
                 start: start as u64,
                 end: end as u64,
             }),
+            closed: parts.closed,
             version: parts.version,
             expires_at: rfc3339(parts.expires_at),
         }
