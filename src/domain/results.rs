@@ -99,11 +99,13 @@ struct Candidate {
 }
 
 /// The best windows: maximal runs of consecutive slots within one day over
-/// which the same non-empty set of participants is available, with at
-/// least `min_slots` slots (0 and 1 keep all), ordered by how many are
-/// available, then how many are available if need be throughout, then
-/// length (all descending), then start; at most [`MAX_BEST`]. Ids are
-/// listed in the order of `participants`.
+/// which both the set of participants available and the set available if
+/// need be stay the same, and not both are empty; with at least
+/// `min_slots` slots (0 and 1 keep all); ordered by how many can come
+/// (available plus if needed), then how many are available, then length
+/// (all descending), then start; at most [`MAX_BEST`]. So the hour where
+/// everyone can come, some only if need be, ranks above a longer stretch
+/// where fewer can. Ids are listed in the order of `participants`.
 pub fn best(grid: &Grid, participants: &[(&str, &Availability)], min_slots: usize) -> Vec<Window> {
     let len = grid.len();
     let words = participants.len().div_ceil(64);
@@ -128,29 +130,32 @@ pub fn best(grid: &Grid, participants: &[(&str, &Availability)], min_slots: usiz
     }
 
     let mut candidates = Vec::new();
-    let mut scratch = vec![0u64; words];
     let mut i = 0;
     while i < len {
-        let set = available.row(i);
+        let (yes, maybe) = (available.row(i), if_needed.row(i));
         let mut j = i + 1;
-        while j < len && grid.day_of(j) == grid.day_of(i) && available.row(j) == set {
+        while j < len
+            && grid.day_of(j) == grid.day_of(i)
+            && available.row(j) == yes
+            && if_needed.row(j) == maybe
+        {
             j += 1;
         }
-        if ones(set) > 0 && j - i >= min_slots {
-            intersect(&if_needed, i, j, &mut scratch);
+        let (a, f) = (ones(yes), ones(maybe));
+        if a + f > 0 && j - i >= min_slots {
             candidates.push(Candidate {
                 start: i,
                 end: j,
-                available: ones(set),
-                if_needed: ones(&scratch),
+                available: a,
+                if_needed: f,
             });
         }
         i = j;
     }
     candidates.sort_unstable_by_key(|c| {
         (
+            Reverse(c.available + c.if_needed),
             Reverse(c.available),
-            Reverse(c.if_needed),
             Reverse(c.end - c.start),
             c.start,
         )
@@ -167,26 +172,13 @@ pub fn best(grid: &Grid, participants: &[(&str, &Availability)], min_slots: usiz
     };
     candidates
         .into_iter()
-        .map(|c| {
-            intersect(&if_needed, c.start, c.end, &mut scratch);
-            Window {
-                start: c.start,
-                end: c.end,
-                available: ids(available.row(c.start)),
-                if_needed: ids(&scratch),
-            }
+        .map(|c| Window {
+            start: c.start,
+            end: c.end,
+            available: ids(available.row(c.start)),
+            if_needed: ids(if_needed.row(c.start)),
         })
         .collect()
-}
-
-/// Writes into `out` the participants set in every row `start..end`.
-fn intersect(sets: &Bitsets, start: usize, end: usize, out: &mut [u64]) {
-    out.copy_from_slice(sets.row(start));
-    for i in start + 1..end {
-        for (o, w) in out.iter_mut().zip(sets.row(i)) {
-            *o &= w;
-        }
-    }
 }
 
 #[cfg(test)]

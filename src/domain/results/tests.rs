@@ -81,26 +81,41 @@ fn ids_are_listed_in_the_order_participants_were_given() {
 }
 
 #[test]
-fn slots_nobody_is_available_in_make_no_window() {
+fn slots_nobody_can_come_to_make_no_window_but_if_needed_alone_does() {
     let g = one_day(6);
-    let only_if_needed = avail(6, &[(M, 0, 6)]);
-    assert!(best(&g, &[("x", &only_if_needed)], 1).is_empty());
+    let only_if_needed = avail(6, &[(M, 0, 3)]);
+    let best_times = best(&g, &[("x", &only_if_needed)], 1);
+    assert_eq!(spans(&best_times), [[0, 3]]);
+    assert!(best_times[0].available.is_empty());
+    assert_eq!(best_times[0].if_needed, ["x"]);
     assert!(best(&g, &[], 1).is_empty());
 }
 
 #[test]
-fn window_if_needed_lists_only_those_if_needed_on_every_slot() {
+fn windows_split_where_the_if_needed_set_changes() {
     let g = one_day(6);
     let x = avail(6, &[(A, 0, 6)]);
     let y = avail(6, &[(M, 0, 6)]);
     let z = avail(6, &[(M, 0, 3)]);
     let best = best(&g, &[("x", &x), ("y", &y), ("z", &z)], 1);
-    assert_eq!(spans(&best), [[0, 6]]);
-    assert_eq!(best[0].if_needed, ["y"]);
+    assert_eq!(spans(&best), [[0, 3], [3, 6]]);
+    assert_eq!(best[0].if_needed, ["y", "z"]);
     assert_eq!(
-        serde_json::to_value(&best[0]).unwrap(),
-        json!({"start": 0, "end": 6, "available": ["x"], "if_needed": ["y"]})
+        serde_json::to_value(&best[1]).unwrap(),
+        json!({"start": 3, "end": 6, "available": ["x"], "if_needed": ["y"]})
     );
+}
+
+#[test]
+fn the_hour_everyone_can_come_ranks_above_a_longer_stretch_where_fewer_can() {
+    let g = one_day(10);
+    let x = avail(10, &[(A, 0, 10)]);
+    let y = avail(10, &[(A, 0, 10)]);
+    let z = avail(10, &[(M, 4, 6)]);
+    let best = best(&g, &[("x", &x), ("y", &y), ("z", &z)], 1);
+    assert_eq!(spans(&best), [[4, 6], [0, 4], [6, 10]]);
+    assert_eq!(best[0].available, ["x", "y"]);
+    assert_eq!(best[0].if_needed, ["z"]);
 }
 
 #[test]
@@ -239,15 +254,21 @@ proptest! {
         let top = best(&g, &refs, 1);
         prop_assert!(top.len() <= MAX_BEST);
         for w in &top {
-            prop_assert!(w.start < w.end && !w.available.is_empty());
+            prop_assert!(w.start < w.end && w.available.len() + w.if_needed.len() > 0);
             prop_assert_eq!(g.day_of(w.start), g.day_of(w.end - 1));
             for i in w.start..w.end {
-                let here: Vec<&str> = refs.iter().filter(|(_, a)| a.level(i) == Level::Available).map(|(id, _)| *id).collect();
-                prop_assert_eq!(&here, &w.available);
+                let at = |l: Level| -> Vec<&str> {
+                    refs.iter().filter(|(_, a)| a.level(i) == l).map(|(id, _)| *id).collect()
+                };
+                prop_assert_eq!(&at(Level::Available), &w.available);
+                prop_assert_eq!(&at(Level::IfNeeded), &w.if_needed);
             }
         }
         for pair in top.windows(2) {
-            let key = |w: &Window| (Reverse(w.available.len()), Reverse(w.if_needed.len()), Reverse(w.end - w.start), w.start);
+            let key = |w: &Window| {
+                let can_come = w.available.len() + w.if_needed.len();
+                (Reverse(can_come), Reverse(w.available.len()), Reverse(w.end - w.start), w.start)
+            };
             prop_assert!(key(&pair[0]) < key(&pair[1]));
         }
     }
