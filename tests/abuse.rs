@@ -4,8 +4,6 @@
 //! of valid appointment creations, which invalid requests do not use up.
 //! Sending everything at once buys no extra tries.
 
-mod support;
-
 use serde_json::{json, Value};
 use std::time::Duration;
 use support::api::*;

@@ -3,8 +3,6 @@
 //! 401, 403, 400), never with a 5xx, and changes nothing. Every case runs
 //! even when an earlier one fails, and the failures are reported together.
 
-mod support;
-
 use chrono::{Days, NaiveDate};
 use serde_json::{json, Value};
 use support::api::*;

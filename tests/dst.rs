@@ -3,8 +3,6 @@
 //! time that happens twice is kept once, at its first occurrence. The
 //! calendar file names the right instants either way.
 
-mod support;
-
 use chrono::{DateTime, Datelike, Days, Month, NaiveDate, TimeZone, Utc, Weekday};
 use serde_json::json;
 use support::api::*;

@@ -2,8 +2,6 @@
 //! live it: create, look, join, sign back in, paint, read the best times,
 //! finalise, export, share, leave, delete.
 
-mod support;
-
 use chrono::Days;
 use serde_json::{json, Value};
 use support::api::*;

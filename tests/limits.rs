@@ -3,8 +3,6 @@
 //! holds at most 1,000 participants, and guessing a password over and over
 //! is throttled.
 
-mod support;
-
 use chrono::Days;
 use serde_json::{json, Value};
 use support::api::*;

@@ -1,8 +1,6 @@
 //! The live socket: everyone looking at an appointment hears of every
 //! change as it happens, without polling and without anyone's secrets.
 
-mod support;
-
 use chrono::{Days, Utc};
 use serde_json::{json, Value};
 use std::time::Duration;

@@ -3,8 +3,6 @@
 //! alarm did it, and the one JSON log line per request that operators read
 //! (which must never hold a token, password or name).
 
-mod support;
-
 use chrono::{Days, Utc};
 use serde_json::{json, Value};
 use std::collections::BTreeSet;

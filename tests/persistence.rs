@@ -2,8 +2,6 @@
 //! again on the same storage, every appointment, participant, availability,
 //! final time and token is still there.
 
-mod support;
-
 use chrono::Days;
 use serde_json::json;
 use support::api::*;

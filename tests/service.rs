@@ -1,7 +1,5 @@
 //! The service as a whole: health, the OpenAPI document, operator stats.
 
-mod support;
-
 use chrono::Days;
 use serde_json::json;
 use support::api::*;

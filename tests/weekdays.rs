@@ -3,8 +3,6 @@
 //! order they were given in; best windows never span two days; the
 //! calendar file repeats weekly.
 
-mod support;
-
 use chrono::{Datelike, Duration, Timelike, Utc, Weekday};
 use serde_json::{json, Value};
 use support::api::*;

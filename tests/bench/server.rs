@@ -8,22 +8,14 @@
 
 use std::fs::File;
 use std::os::unix::process::CommandExt;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
-
-/// The repository root: this package lives in `<repo>/tests`.
-pub fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("tests/ has a parent")
-        .to_path_buf()
-}
 
 /// Where wrangler runs: this repository, or another checkout with its own
 /// build when `BENCH_SERVER_DIR` names one (to compare two builds).
 pub fn server_dir() -> PathBuf {
-    std::env::var_os("BENCH_SERVER_DIR").map_or_else(repo, PathBuf::from)
+    std::env::var_os("BENCH_SERVER_DIR").map_or_else(support::repo, PathBuf::from)
 }
 
 pub struct Server {
@@ -42,7 +34,7 @@ impl Server {
         let root = std::env::temp_dir().join(format!("bench-{}-{stamp}", std::process::id()));
         let state = root.join("state");
         std::fs::create_dir_all(&state).expect("create the persist dir");
-        let port = crate::port::free_port();
+        let port = support::port::free_port();
         let out = wrangler()
             .args(["d1", "migrations", "apply", "DB", "--local", "--persist-to"])
             .arg(&state)

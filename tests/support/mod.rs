@@ -7,7 +7,9 @@
 //! Each test function starts its own [`Server`], so tests are independent
 //! and may run in parallel. The Worker must have been built before
 //! (`sh scripts/build-worker.sh`); the server reuses `build/worker/shim.mjs`.
-#![allow(dead_code)]
+//!
+//! It is the library of the tests package, so every test binary and the
+//! bench share one copy (`use support::…`).
 
 pub mod api;
 pub mod http;
