@@ -62,14 +62,7 @@ fn the_live_socket_pushes_every_change() {
 
     let ann = join(&server, &id, "Ann", Some("ann-password-1"));
     next_update(2);
-    update(
-        &server,
-        &id,
-        &ann.pid,
-        Some(&ann.token),
-        json!([{"level": "available", "slots": [[0, 2]]}]),
-    )
-    .expect(200);
+    paint(&server, &id, &ann, "available", &[(0, 2)]);
     next_update(3);
     patch_appointment(
         &server,

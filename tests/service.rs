@@ -92,14 +92,7 @@ fn stats_answer_only_the_operator() {
         "start": "09:00", "end": "10:00"}),
     );
     let p = join(&server, &c.id, "Stat", None);
-    update(
-        &server,
-        &c.id,
-        &p.pid,
-        Some(&p.token),
-        json!([{"level": "available", "slots": [[0, 1]]}]),
-    )
-    .expect(200);
+    paint(&server, &c.id, &p, "available", &[(0, 1)]);
     // Wait for the batch (one second here) to land in the index.
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
     let r = loop {
@@ -175,14 +168,7 @@ fn availability_updates_reach_the_index_only_in_the_alarms_batch() {
     const UPDATES: u64 = 20;
     for i in 0..UPDATES {
         let level = if i % 2 == 0 { "available" } else { "if_needed" };
-        update(
-            &server,
-            &c.id,
-            &p.pid,
-            Some(&p.token),
-            json!([{"level": level, "slots": [[0, 18]]}]),
-        )
-        .expect(200);
+        paint(&server, &c.id, &p, level, &[(0, 18)]);
     }
     let s = stats(&server, STATS);
     if started.elapsed() < std::time::Duration::from_secs(7) {

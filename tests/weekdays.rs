@@ -40,22 +40,8 @@ fn weekday_appointments_order_slots_by_weekday_and_repeat_weekly() {
     // Best windows split at day boundaries, ties broken by start.
     let ann = join(&server, &id, "Ann", None);
     let ben = join(&server, &id, "Ben", None);
-    update(
-        &server,
-        &id,
-        &ann.pid,
-        Some(&ann.token),
-        json!([{"level": "available", "slots": [[0, 6]]}]),
-    )
-    .expect(200);
-    update(
-        &server,
-        &id,
-        &ben.pid,
-        Some(&ben.token),
-        json!([{"level": "available", "slots": [[1, 3]]}]),
-    )
-    .expect(200);
+    paint(&server, &id, &ann, "available", &[(0, 6)]);
+    paint(&server, &id, &ben, "available", &[(1, 3)]);
     let mut both = [ann.pid.as_str(), ben.pid.as_str()];
     both.sort();
     let a = [ann.pid.as_str()];

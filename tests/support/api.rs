@@ -109,6 +109,29 @@ pub fn update(server: &Server, id: &str, pid: &str, token: Option<&str>, changes
     )
 }
 
+/// Paints `slots` (`[start, end)` ranges) at `level` (`"available"`,
+/// `"if_needed"` or `"none"`) as participant `who`, with their own token,
+/// in one change; asserts 200 and returns the answer
+/// (`{participant, version}`).
+#[track_caller]
+pub fn paint(
+    server: &Server,
+    id: &str,
+    who: &Joined,
+    level: &str,
+    slots: &[(usize, usize)],
+) -> Resp {
+    let resp = update(
+        server,
+        id,
+        &who.pid,
+        Some(&who.token),
+        json!([{ "level": level, "slots": slots }]),
+    );
+    resp.expect(200);
+    resp
+}
+
 /// `PATCH /api/appointments/{id}` with the admin (or any) token.
 pub fn patch_appointment(server: &Server, id: &str, token: Option<&str>, body: Value) -> Resp {
     server.send_json("PATCH", &format!("/api/appointments/{id}"), token, &body)
