@@ -12,10 +12,7 @@ fn health_and_openapi_describe_the_service() {
     let server = Server::start();
     let health = server.get("/api/health");
     assert_eq!(health.expect(200).json, json!({"status": "ok"}));
-    assert!(health
-        .header("content-type")
-        .unwrap_or_default()
-        .starts_with("application/json"));
+    health.expect_content_type("application/json");
 
     let doc = server.get("/api/openapi.json");
     doc.expect(200);

@@ -75,13 +75,7 @@ fn weekday_appointments_order_slots_by_weekday_and_repeat_weekly() {
 
     // Friday 09:00–11:00 in Seoul, the next one, every week.
     let cal = server.get(&format!("/api/appointments/{id}/calendar.ics"));
-    cal.expect(200);
-    assert!(
-        cal.header("content-type")
-            .unwrap_or_default()
-            .starts_with("text/calendar"),
-        "{cal}"
-    );
+    cal.expect(200).expect_content_type("text/calendar");
     let lines = ics::lines(&cal.body);
     // A TZID needs its VTIMEZONE; Seoul's clocks say +09:00 all year.
     let zone = ics::zone(&lines, ZONE).expect("a VTIMEZONE for the event's TZID");
