@@ -4,8 +4,6 @@
 //! of valid appointment creations, which invalid requests do not use up.
 //! Sending everything at once buys no extra tries.
 
-mod support;
-
 use serde_json::{json, Value};
 use std::time::Duration;
 use support::api::*;
@@ -59,14 +57,7 @@ fn wrong_passwords_lock_one_name_for_the_window_and_no_longer() {
         (200, other.pid.as_str())
     );
     join_raw(&server, id, "Bystander", Some("wrong-guess-0")).expect_error(401, "wrong_password");
-    update(
-        &server,
-        id,
-        &target.pid,
-        Some(&target.token),
-        json!([{"level": "available", "slots": [[0, 1]]}]),
-    )
-    .expect(200);
+    paint(&server, id, &target, "available", &[(0, 1)]);
 
     // Once Retry-After has passed, the right password signs in again.
     std::thread::sleep(
@@ -75,14 +66,7 @@ fn wrong_passwords_lock_one_name_for_the_window_and_no_longer() {
     );
     let back = join(&server, id, "Target", Some("target-password-1"));
     assert_eq!((back.status, back.pid.as_str()), (200, target.pid.as_str()));
-    update(
-        &server,
-        id,
-        &back.pid,
-        Some(&back.token),
-        json!([{"level": "if_needed", "slots": [[1, 2]]}]),
-    )
-    .expect(200);
+    paint(&server, id, &back, "if_needed", &[(1, 2)]);
     // The lock was the window's, not for ever: one wrong guess is a 401 again.
     join_raw(&server, id, "Target", Some("wrong-guess-10")).expect_error(401, "wrong_password");
 }

@@ -3,8 +3,6 @@
 //! 401, 403, 400), never with a 5xx, and changes nothing. Every case runs
 //! even when an earlier one fails, and the failures are reported together.
 
-mod support;
-
 use chrono::{Days, NaiveDate};
 use serde_json::{json, Value};
 use support::api::*;
@@ -319,8 +317,7 @@ fn malformed_and_hostile_requests_are_refused_and_change_nothing() {
     let alpha = join(&server, &x.id, "Alpha", Some("alpha-password-1"));
     let beta = join(&server, &x.id, "Beta", None);
     let gamma = join(&server, &y.id, "Gamma", None);
-    let paint = json!([{"level": "available", "slots": [[0, 2]]}]);
-    update(&server, &x.id, &alpha.pid, Some(&alpha.token), paint).expect(200);
+    paint(&server, &x.id, &alpha, "available", &[(0, 2)]);
     let appointments_before = stats_appointments(&server);
 
     let xp = format!("/api/appointments/{}", x.id);

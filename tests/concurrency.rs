@@ -4,8 +4,6 @@
 //! exactly once in `version`, and counts and best windows agree with a
 //! reference model of everyone's last update.
 
-mod support;
-
 use chrono::Days;
 use serde_json::json;
 use std::collections::BTreeSet;

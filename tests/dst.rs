@@ -3,8 +3,6 @@
 //! time that happens twice is kept once, at its first occurrence. The
 //! calendar file names the right instants either way.
 
-mod support;
-
 use chrono::{DateTime, Datelike, Days, Month, NaiveDate, TimeZone, Utc, Weekday};
 use serde_json::json;
 use support::api::*;
@@ -83,14 +81,7 @@ fn grids_on_dst_days_skip_missing_and_keep_repeated_wall_times_once() {
     // 01:30 EST and 03:00 EDT are neighbouring slots of one day.
     let id = created.id.clone();
     let sam = join(&server, &id, "Sam", None);
-    update(
-        &server,
-        &id,
-        &sam.pid,
-        Some(&sam.token),
-        json!([{"level": "available", "slots": [[3, 5]]}]),
-    )
-    .expect(200);
+    paint(&server, &id, &sam, "available", &[(3, 5)]);
     let best = view(&server, &id)["best"].clone();
     assert_eq!(
         best,

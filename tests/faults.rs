@@ -6,8 +6,6 @@
 //! with everyone's state, and the version counts exactly the changes that
 //! landed. An expiry alarm set before the crash still fires after it.
 
-mod support;
-
 use chrono::Days;
 use serde_json::json;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};

@@ -1,24 +1,23 @@
-//! The whole life of one appointment, as an organiser and three friends
-//! live it: create, look, join, sign back in, paint, read the best times,
-//! finalise, export, share, leave, delete.
-
-mod support;
+//! The life of an appointment, stage by stage, as an organiser and a few
+//! friends live it: create and look, join and sign back in, paint and read
+//! the best times. What the organiser does afterwards (fix the time,
+//! export, share, remove, delete) is in `organiser.rs`.
 
 use chrono::Days;
 use serde_json::{json, Value};
 use support::api::*;
-use support::{ics, Server};
+use support::Server;
 
 const ZONE: &str = "Asia/Seoul";
 
 #[test]
-fn an_appointment_lives_from_creation_to_deletion() {
+fn a_new_appointment_answers_its_links_and_an_empty_view_cached_by_etag() {
     let server = Server::start();
     let d1 = today_in(ZONE) + Days::new(10);
     let d2 = d1 + Days::new(1);
     let title = "동아리 회의 <b>&amp;";
 
-    // Create: dates out of order and an unknown field are fine.
+    // Dates out of order and an unknown field are fine.
     let created = create(
         &server,
         &json!({
@@ -46,6 +45,7 @@ fn an_appointment_lives_from_creation_to_deletion() {
     );
     assert_eq!(created.url, format!("{}/a/{id}", server.base()));
 
+    // The view: dates sorted, the title trimmed and kept as text, nobody yet.
     let v = &created.view;
     let mut slots = Vec::new();
     for day in [d1, d2] {
@@ -111,7 +111,22 @@ fn an_appointment_lives_from_creation_to_deletion() {
         .send()
         .expect(200);
 
-    // Join, and sign back in ignoring case and spaces: a new token, both work.
+    // A change (here a join) makes the old ETag stale.
+    join(&server, &id, "Alice", None);
+    server
+        .req("GET", &path)
+        .header("If-None-Match", &etag)
+        .send()
+        .expect(200);
+}
+
+#[test]
+fn names_sign_back_in_ignoring_case_spaces_and_unicode_form_unless_a_password_guards_them() {
+    let server = Server::start();
+    let id = create_two_days(&server).0.id;
+
+    // Joining is a change; signing back in ignores case and spaces and
+    // gives a new token, both of which work (see the painting test).
     let alice = join(&server, &id, "Alice", None);
     assert_eq!(alice.status, 201);
     assert_eq!(
@@ -119,11 +134,6 @@ fn an_appointment_lives_from_creation_to_deletion() {
         json!({"id": alice.pid, "name": "Alice", "protected": false, "available": [], "if_needed": []})
     );
     assert_eq!(version(&server, &id), 2);
-    server
-        .req("GET", &path)
-        .header("If-None-Match", &etag)
-        .send()
-        .expect(200);
     let alice2 = join(&server, &id, "  aLiCe ", None);
     assert_eq!(
         (alice2.status, alice2.pid.as_str()),
@@ -153,15 +163,35 @@ fn an_appointment_lives_from_creation_to_deletion() {
     join_raw(&server, &id, "Bob", Some("not-bobs-pw-99")).expect_error(401, "wrong_password");
     let bob2 = join(&server, &id, "BOB", Some("bob-secret-pw-1"));
     assert_eq!((bob2.status, bob2.pid.as_str()), (200, bob.pid.as_str()));
-    let carol = join(&server, &id, "Carol", None);
+    join(&server, &id, "Carol", None);
     // Names compare after NFC and lower-casing: "Cafe" + U+0301 is "CAFÉ".
     let dora = join(&server, &id, "Cafe\u{301}", None);
     assert_eq!(dora.status, 201);
     let dora2 = join(&server, &id, "CAF\u{c9}", None);
     assert_eq!((dora2.status, dora2.pid.as_str()), (200, dora.pid.as_str()));
     assert_eq!(version(&server, &id), 5);
+}
 
-    // Painting. Changes apply in order; ranges come back merged.
+#[test]
+fn updates_apply_in_order_and_the_view_counts_and_ranks_everyones_times() {
+    let server = Server::start();
+    let id = create_two_days(&server).0.id;
+    let path = format!("/api/appointments/{id}");
+    // Four people join (versions 2–5); Alice and Bob sign back in as well,
+    // which changes nothing but gives each a second token.
+    let alice = join(&server, &id, "Alice", None);
+    let bob = join(&server, &id, "Bob", Some("bob-secret-pw-1"));
+    let carol = join(&server, &id, "Carol", None);
+    let dora = join(&server, &id, "Dora", None);
+    let alice2 = join(&server, &id, "alice", None);
+    let bob2 = join(&server, &id, "BOB", Some("bob-secret-pw-1"));
+    assert_eq!(
+        (alice2.pid.as_str(), bob2.pid.as_str()),
+        (alice.pid.as_str(), bob.pid.as_str())
+    );
+    assert_eq!(version(&server, &id), 5);
+
+    // Changes apply in order; ranges come back merged.
     let a_changes = json!([
         {"level": "available", "slots": [[0, 3], [3, 5]]},
         {"level": "available", "slots": [[4, 9]]},
@@ -189,14 +219,8 @@ fn an_appointment_lives_from_creation_to_deletion() {
     update(&server, &id, &bob.pid, Some(&bob.token),
         json!([{"level": "available", "slots": [[1, 7]]}, {"level": "if_needed", "slots": [[7, 9]]}]))
     .expect(200);
-    let r = update(
-        &server,
-        &id,
-        &bob.pid,
-        Some(&bob2.token),
-        json!([{"level": "available", "slots": [[10, 12]]}]),
-    );
-    assert_eq!(r.expect(200).json["version"], 8);
+    let r = paint(&server, &id, &bob2, "available", &[(10, 12)]);
+    assert_eq!(r.json["version"], 8);
     assert_eq!(
         r.json["participant"]["available"],
         json!([[1, 7], [10, 12]])
@@ -218,6 +242,8 @@ fn an_appointment_lives_from_creation_to_deletion() {
         update(&server, &id, &carol.pid, Some(&carol.token), c_changes).json["version"],
         9
     );
+
+    // Only the participant's own token paints their times.
     let one = json!([{"level": "available", "slots": [[0, 1]]}]);
     update(&server, &id, &alice.pid, None, one.clone()).expect_error(401, "unauthorized");
     update(
@@ -232,18 +258,11 @@ fn an_appointment_lives_from_creation_to_deletion() {
     assert_eq!(version(&server, &id), 9);
 
     // Dora paints, then leaves by herself: her slots leave with her.
-    update(
-        &server,
-        &id,
-        &dora.pid,
-        Some(&dora.token),
-        json!([{"level": "available", "slots": [[9, 10]]}]),
-    )
-    .expect(200);
+    paint(&server, &id, &dora, "available", &[(9, 10)]);
     assert_eq!(version(&server, &id), 10);
     let dora_path = format!("/api/appointments/{id}/participants/{}", dora.pid);
     server.delete(&dora_path, Some(&dora.token)).expect(204);
-    update(&server, &id, &dora.pid, Some(&dora.token), one.clone()).expect_error(404, "not_found");
+    update(&server, &id, &dora.pid, Some(&dora.token), one).expect_error(404, "not_found");
 
     // The view: participants, counts, best windows (see the table below).
     //   slot:      0  1  2  3  4  5 | 6  7  8  9 10 11   (day 1 | day 2)
@@ -301,154 +320,5 @@ fn an_appointment_lives_from_creation_to_deletion() {
     assert_eq!(
         normalise_best(&v3.expect(200).json["best"]),
         json!([expected[3]])
-    );
-
-    // Leaving: someone else's token is refused, the admin may remove anyone.
-    let eve = join(&server, &id, "Eve", None);
-    let alice_path = format!("/api/appointments/{id}/participants/{a}");
-    server
-        .delete(&alice_path, Some(&eve.token))
-        .expect_error(403, "forbidden");
-    server
-        .delete(&alice_path, None)
-        .expect_error(401, "unauthorized");
-    let eve_path = format!("/api/appointments/{id}/participants/{}", eve.pid);
-    server.delete(&eve_path, Some(&admin)).expect(204);
-    server
-        .delete(&eve_path, Some(&admin))
-        .expect_error(404, "not_found");
-    assert_eq!(version(&server, &id), 13);
-
-    // Finalising, un-finalising, renaming; the calendar file follows.
-    let ics_path = format!("/api/appointments/{id}/calendar.ics");
-    server.get(&ics_path).expect_error(409, "not_finalised");
-    let fin = json!({"final": {"start": 4, "end": 6}});
-    patch_appointment(&server, &id, Some(&alice.token), fin.clone()).expect_error(403, "forbidden");
-    patch_appointment(&server, &id, None, fin.clone()).expect_error(401, "unauthorized");
-    let r = patch_appointment(&server, &id, Some(&admin), fin.clone());
-    assert_eq!(
-        (&r.expect(200).json["final"], &r.json["version"]),
-        (&json!({"start": 4, "end": 6}), &json!(14))
-    );
-    assert_eq!(
-        patch_appointment(&server, &id, Some(&admin), fin.clone()).json["version"],
-        14
-    );
-    let r = patch_appointment(&server, &id, Some(&admin), json!({"final": null}));
-    assert_eq!(
-        (&r.expect(200).json["final"], &r.json["version"]),
-        (&Value::Null, &json!(15))
-    );
-    server.get(&ics_path).expect_error(409, "not_finalised");
-    let new_title = "Plan, eat; repeat \\ <i>모임</i>";
-    let r = patch_appointment(
-        &server,
-        &id,
-        Some(&admin),
-        json!({"title": new_title, "final": fin["final"]}),
-    );
-    assert_eq!(
-        (&r.expect(200).json["title"], &r.json["version"]),
-        (&json!(new_title), &json!(16))
-    );
-    assert_eq!(r.json, view(&server, &id), "PATCH answers the view");
-    let cal = server.get(&ics_path);
-    cal.expect(200);
-    assert!(
-        cal.header("content-type")
-            .unwrap_or_default()
-            .starts_with("text/calendar"),
-        "{cal}"
-    );
-    let lines = ics::lines(&cal.body);
-    for needed in [
-        "BEGIN:VCALENDAR",
-        "VERSION:2.0",
-        "BEGIN:VEVENT",
-        "END:VEVENT",
-        "END:VCALENDAR",
-    ] {
-        assert!(
-            lines.iter().any(|l| l == needed),
-            "{needed} in\n{}",
-            cal.body
-        );
-    }
-    for needed in ["PRODID", "UID", "DTSTAMP"] {
-        assert!(
-            ics::prop(&lines, needed).is_some(),
-            "{needed} in\n{}",
-            cal.body
-        );
-    }
-    let summary = ics::prop(&lines, "SUMMARY").expect("SUMMARY");
-    assert_eq!(
-        ics::unescape(ics::value(summary)),
-        new_title,
-        "{}",
-        cal.body
-    );
-    let start = ics::instant(ics::prop(&lines, "DTSTART").expect("DTSTART"));
-    let end = ics::end_instant(&lines);
-    assert_eq!(fmt_utc(start), utc_of(ZONE, d1, "13:00"), "{}", cal.body);
-    assert_eq!(fmt_utc(end), utc_of(ZONE, d1, "15:00"), "{}", cal.body);
-
-    // Sharing: the QR code and the pages.
-    let qr = server.get(&format!("/api/appointments/{id}/qr.svg"));
-    qr.expect(200);
-    assert!(
-        qr.header("content-type")
-            .unwrap_or_default()
-            .starts_with("image/svg+xml"),
-        "{qr}"
-    );
-    assert!(qr.body.contains("<svg"), "{qr}");
-    for page in ["/".to_string(), format!("/a/{id}")] {
-        let r = server.get(&page);
-        r.expect(200);
-        assert!(
-            r.header("content-type")
-                .unwrap_or_default()
-                .starts_with("text/html"),
-            "{r}"
-        );
-    }
-    let missing = server.get("/a/NoSuchAppointment123");
-    missing.expect(404);
-    assert!(
-        missing
-            .header("content-type")
-            .unwrap_or_default()
-            .starts_with("text/html"),
-        "{missing}"
-    );
-
-    // Deleting: only the admin; afterwards every read is 404.
-    server
-        .delete(&path, Some(&alice.token))
-        .expect_error(403, "forbidden");
-    server.delete(&path, None).expect_error(401, "unauthorized");
-    server.delete(&path, Some(&admin)).expect(204);
-    for read in [
-        path.clone(),
-        format!("{path}?min_slots=2"),
-        ics_path,
-        format!("{path}/qr.svg"),
-    ] {
-        server.get(&read).expect_error(404, "not_found");
-    }
-    join_raw(&server, &id, "Alice", None).expect_error(404, "not_found");
-    update(&server, &id, a, Some(&alice.token), one).expect_error(404, "not_found");
-    patch_appointment(&server, &id, Some(&admin), fin).expect_error(404, "not_found");
-    server
-        .delete(&path, Some(&admin))
-        .expect_error(404, "not_found");
-    let page = server.get(&format!("/a/{id}"));
-    page.expect(404);
-    assert!(
-        page.header("content-type")
-            .unwrap_or_default()
-            .starts_with("text/html"),
-        "{page}"
     );
 }

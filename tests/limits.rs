@@ -3,8 +3,6 @@
 //! holds at most 1,000 participants, and guessing a password over and over
 //! is throttled.
 
-mod support;
-
 use chrono::Days;
 use serde_json::{json, Value};
 use support::api::*;
@@ -75,17 +73,8 @@ fn values_at_each_limit_are_accepted() {
         })
         .collect();
     update(&server, id, &long.pid, Some(&long.token), json!(changes)).expect(200);
-    let r = update(
-        &server,
-        id,
-        &h.pid,
-        Some(&h.token),
-        json!([{"level": "available", "slots": [[0, 2], [2, 3], [4, n]]}]),
-    );
-    assert_eq!(
-        r.expect(200).json["participant"]["available"],
-        json!([[0, 3], [4, n]])
-    );
+    let r = paint(&server, id, &h, "available", &[(0, 2), (2, 3), (4, n)]);
+    assert_eq!(r.json["participant"]["available"], json!([[0, 3], [4, n]]));
 }
 
 #[test]

@@ -1,8 +1,6 @@
 //! The live socket: everyone looking at an appointment hears of every
 //! change as it happens, without polling and without anyone's secrets.
 
-mod support;
-
 use chrono::{Days, Utc};
 use serde_json::{json, Value};
 use std::time::Duration;
@@ -64,14 +62,7 @@ fn the_live_socket_pushes_every_change() {
 
     let ann = join(&server, &id, "Ann", Some("ann-password-1"));
     next_update(2);
-    update(
-        &server,
-        &id,
-        &ann.pid,
-        Some(&ann.token),
-        json!([{"level": "available", "slots": [[0, 2]]}]),
-    )
-    .expect(200);
+    paint(&server, &id, &ann, "available", &[(0, 2)]);
     next_update(3);
     patch_appointment(
         &server,

@@ -3,8 +3,6 @@
 //! alarm did it, and the one JSON log line per request that operators read
 //! (which must never hold a token, password or name).
 
-mod support;
-
 use chrono::{Days, Utc};
 use serde_json::{json, Value};
 use std::collections::BTreeSet;
@@ -48,14 +46,8 @@ fn both_hear_an_update(
     for s in &mut sockets {
         s.ping();
     }
-    let r = update(
-        server,
-        id,
-        &who.pid,
-        Some(&who.token),
-        json!([{"level": level, "slots": [[0, 3]]}]),
-    );
-    assert_eq!(r.expect(200).json["version"], version);
+    let r = paint(server, id, who, level, &[(0, 3)]);
+    assert_eq!(r.json["version"], version);
     for s in &mut sockets {
         let pushed = s.expect_update(version);
         assert_eq!(pushed["participant"]["id"], json!(who.pid), "{pushed}");
@@ -107,19 +99,16 @@ fn live_sockets_hear_every_change_across_a_restart_and_the_deletion() {
 /// expiry to the grace period after each change.
 struct Keeper {
     id: String,
-    pid: String,
-    token: String,
+    who: Joined,
     painted: bool,
     changes: i64,
 }
 
 impl Keeper {
     fn join(server: &Server, id: &str) -> Keeper {
-        let p = join(server, id, "Keeper", None);
         Keeper {
             id: id.to_string(),
-            pid: p.pid,
-            token: p.token,
+            who: join(server, id, "Keeper", None),
             painted: false,
             changes: 0,
         }
@@ -129,8 +118,7 @@ impl Keeper {
     fn change(&mut self, server: &Server) {
         self.painted = !self.painted;
         let level = if self.painted { "available" } else { "none" };
-        let changes = json!([{"level": level, "slots": [[0, 1]]}]);
-        update(server, &self.id, &self.pid, Some(&self.token), changes).expect(200);
+        paint(server, &self.id, &self.who, level, &[(0, 1)]);
         self.changes += 1;
     }
 
@@ -144,7 +132,7 @@ impl Keeper {
         } else {
             json!([])
         };
-        assert_eq!(participant(&v, &self.pid)["available"], painted, "{v}");
+        assert_eq!(participant(&v, &self.who.pid)["available"], painted, "{v}");
     }
 }
 

@@ -2,8 +2,6 @@
 //! again on the same storage, every appointment, participant, availability,
 //! final time and token is still there.
 
-mod support;
-
 use chrono::Days;
 use serde_json::json;
 use support::api::*;
@@ -27,14 +25,7 @@ fn everything_survives_a_restart() {
     let jan = join(&server, &c.id, "Jan", None);
     let changes = json!([{"level": "available", "slots": [[0, 4], [9, 12]]}, {"level": "if_needed", "slots": [[4, 6]]}]);
     update(&server, &c.id, &ute.pid, Some(&ute.token), changes.clone()).expect(200);
-    update(
-        &server,
-        &c.id,
-        &jan.pid,
-        Some(&jan.token),
-        json!([{"level": "available", "slots": [[2, 5]]}]),
-    )
-    .expect(200);
+    paint(&server, &c.id, &jan, "available", &[(2, 5)]);
     patch_appointment(
         &server,
         &c.id,
@@ -61,14 +52,7 @@ fn everything_survives_a_restart() {
     // Tokens still work: an identical update changes nothing, a new one does.
     let r = update(&server, &c.id, &ute.pid, Some(&ute.token), changes);
     assert_eq!(r.expect(200).json["version"], 6);
-    update(
-        &server,
-        &c.id,
-        &jan.pid,
-        Some(&jan.token),
-        json!([{"level": "none", "slots": [[2, 3]]}]),
-    )
-    .expect(200);
+    paint(&server, &c.id, &jan, "none", &[(2, 3)]);
     update(&server, &c.id, &jan.pid, Some(&ute.token), json!([])).expect_error(403, "forbidden");
     // Passwords still guard names.
     join_raw(&server, &c.id, "ute", None).expect_error(401, "password_required");

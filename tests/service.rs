@@ -1,7 +1,5 @@
 //! The service as a whole: health, the OpenAPI document, operator stats.
 
-mod support;
-
 use chrono::Days;
 use serde_json::json;
 use support::api::*;
@@ -14,10 +12,7 @@ fn health_and_openapi_describe_the_service() {
     let server = Server::start();
     let health = server.get("/api/health");
     assert_eq!(health.expect(200).json, json!({"status": "ok"}));
-    assert!(health
-        .header("content-type")
-        .unwrap_or_default()
-        .starts_with("application/json"));
+    health.expect_content_type("application/json");
 
     let doc = server.get("/api/openapi.json");
     doc.expect(200);
@@ -94,14 +89,7 @@ fn stats_answer_only_the_operator() {
         "start": "09:00", "end": "10:00"}),
     );
     let p = join(&server, &c.id, "Stat", None);
-    update(
-        &server,
-        &c.id,
-        &p.pid,
-        Some(&p.token),
-        json!([{"level": "available", "slots": [[0, 1]]}]),
-    )
-    .expect(200);
+    paint(&server, &c.id, &p, "available", &[(0, 1)]);
     // Wait for the batch (one second here) to land in the index.
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
     let r = loop {
@@ -177,14 +165,7 @@ fn availability_updates_reach_the_index_only_in_the_alarms_batch() {
     const UPDATES: u64 = 20;
     for i in 0..UPDATES {
         let level = if i % 2 == 0 { "available" } else { "if_needed" };
-        update(
-            &server,
-            &c.id,
-            &p.pid,
-            Some(&p.token),
-            json!([{"level": level, "slots": [[0, 18]]}]),
-        )
-        .expect(200);
+        paint(&server, &c.id, &p, level, &[(0, 18)]);
     }
     let s = stats(&server, STATS);
     if started.elapsed() < std::time::Duration::from_secs(7) {

@@ -3,8 +3,6 @@
 //! order they were given in; best windows never span two days; the
 //! calendar file repeats weekly.
 
-mod support;
-
 use chrono::{Datelike, Duration, Timelike, Utc, Weekday};
 use serde_json::{json, Value};
 use support::api::*;
@@ -42,22 +40,8 @@ fn weekday_appointments_order_slots_by_weekday_and_repeat_weekly() {
     // Best windows split at day boundaries, ties broken by start.
     let ann = join(&server, &id, "Ann", None);
     let ben = join(&server, &id, "Ben", None);
-    update(
-        &server,
-        &id,
-        &ann.pid,
-        Some(&ann.token),
-        json!([{"level": "available", "slots": [[0, 6]]}]),
-    )
-    .expect(200);
-    update(
-        &server,
-        &id,
-        &ben.pid,
-        Some(&ben.token),
-        json!([{"level": "available", "slots": [[1, 3]]}]),
-    )
-    .expect(200);
+    paint(&server, &id, &ann, "available", &[(0, 6)]);
+    paint(&server, &id, &ben, "available", &[(1, 3)]);
     let mut both = [ann.pid.as_str(), ben.pid.as_str()];
     both.sort();
     let a = [ann.pid.as_str()];
@@ -91,13 +75,7 @@ fn weekday_appointments_order_slots_by_weekday_and_repeat_weekly() {
 
     // Friday 09:00–11:00 in Seoul, the next one, every week.
     let cal = server.get(&format!("/api/appointments/{id}/calendar.ics"));
-    cal.expect(200);
-    assert!(
-        cal.header("content-type")
-            .unwrap_or_default()
-            .starts_with("text/calendar"),
-        "{cal}"
-    );
+    cal.expect(200).expect_content_type("text/calendar");
     let lines = ics::lines(&cal.body);
     // A TZID needs its VTIMEZONE; Seoul's clocks say +09:00 all year.
     let zone = ics::zone(&lines, ZONE).expect("a VTIMEZONE for the event's TZID");

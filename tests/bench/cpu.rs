@@ -6,6 +6,7 @@
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
 use std::time::Instant;
+use support::group::ProcStat;
 
 /// The server's process group, once it runs.
 pub static SERVER_GROUP: OnceLock<u32> = OnceLock::new();
@@ -51,15 +52,15 @@ pub fn snapshot() -> Snapshot {
     let mut by_name = BTreeMap::new();
     if let (Some(group), Ok(entries)) = (group, std::fs::read_dir("/proc")) {
         for entry in entries.flatten() {
-            if let Some((name, f)) = stat_fields(&entry.path().join("stat")) {
-                if f.get(2).and_then(|g| g.parse::<u32>().ok()) == Some(group) {
-                    *by_name.entry(name).or_insert(0.0) += times(&f);
+            if let Some(stat) = ProcStat::read(&entry.path().join("stat")) {
+                if stat.group() == Some(group) {
+                    *by_name.entry(stat.comm).or_insert(0.0) += times(&stat.fields);
                 }
             }
         }
     }
     let client =
-        stat_fields(std::path::Path::new("/proc/self/stat")).map_or(0.0, |(_, f)| times(&f));
+        ProcStat::read(std::path::Path::new("/proc/self/stat")).map_or(0.0, |s| times(&s.fields));
     Snapshot {
         at: Instant::now(),
         busy: machine_busy(),
@@ -86,18 +87,6 @@ impl Snapshot {
             other: (self.busy - earlier.busy - server - client).max(0.0),
         }
     }
-}
-
-/// The process name and the fields after it of a `/proc/<pid>/stat`
-/// (`pid (comm) state ppid pgrp …`: state is field 0).
-fn stat_fields(path: &std::path::Path) -> Option<(String, Vec<String>)> {
-    let stat = std::fs::read_to_string(path).ok()?;
-    let (open, close) = (stat.find('(')?, stat.rfind(')')?);
-    let rest = &stat[close + 1..];
-    Some((
-        stat[open + 1..close].to_string(),
-        rest.split_whitespace().map(String::from).collect(),
-    ))
 }
 
 impl Usage {

@@ -23,10 +23,6 @@ mod http;
 mod live;
 mod load;
 mod many;
-// The tests' port chooser; the bench needs only its `free_port`.
-#[allow(dead_code)]
-#[path = "../support/port.rs"]
-mod port;
 mod report;
 mod sequential;
 mod server;
@@ -81,7 +77,7 @@ fn main() {
     report.detail("server_dir", serde_json::json!(server::server_dir()));
     println!();
     report.print();
-    let dir = server::repo().join("target").join("bench");
+    let dir = support::repo().join("target").join("bench");
     match report.write(&dir, &started_at) {
         Ok(paths) => println!("written: {}", paths.join(", ")),
         Err(e) => {

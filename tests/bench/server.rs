@@ -2,34 +2,29 @@
 //! with its own empty persist directory, in its own process group, stopped
 //! as a group (workerd included) and deleted on drop.
 //!
-//! Its own starter rather than the tests' harness: the bench runs wrangler
-//! at `--log-level warn`, because the per-request log line is work on the
-//! same two cores as the server, and no server in production does it.
+//! Its own starter rather than the tests' [`support::Server`]: the bench
+//! runs wrangler at `--log-level warn`, because the per-request log line is
+//! work on the same two cores as the server, and no server in production
+//! does it; at that level wrangler never prints the "Ready on" line the
+//! tests' starter waits for. The process group, the port and the
+//! repository root are the tests' own.
 
 use std::fs::File;
-use std::os::unix::process::CommandExt;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
-
-/// The repository root: this package lives in `<repo>/tests`.
-pub fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("tests/ has a parent")
-        .to_path_buf()
-}
+use support::group::ProcessGroup;
 
 /// Where wrangler runs: this repository, or another checkout with its own
 /// build when `BENCH_SERVER_DIR` names one (to compare two builds).
 pub fn server_dir() -> PathBuf {
-    std::env::var_os("BENCH_SERVER_DIR").map_or_else(repo, PathBuf::from)
+    std::env::var_os("BENCH_SERVER_DIR").map_or_else(support::repo, PathBuf::from)
 }
 
 pub struct Server {
     root: PathBuf,
     port: u16,
-    child: Option<Child>,
+    wrangler: Option<ProcessGroup>,
 }
 
 impl Server {
@@ -42,7 +37,7 @@ impl Server {
         let root = std::env::temp_dir().join(format!("bench-{}-{stamp}", std::process::id()));
         let state = root.join("state");
         std::fs::create_dir_all(&state).expect("create the persist dir");
-        let port = crate::port::free_port();
+        let port = support::port::free_port();
         let out = wrangler()
             .args(["d1", "migrations", "apply", "DB", "--local", "--persist-to"])
             .arg(&state)
@@ -55,35 +50,32 @@ impl Server {
             String::from_utf8_lossy(&out.stderr)
         );
         let log = File::create(root.join("wrangler.log")).expect("create the wrangler log");
-        let child = wrangler()
-            .args([
-                "dev",
-                "--local",
-                "--ip",
-                "127.0.0.1",
-                "--port",
-                &port.to_string(),
-            ])
-            .arg("--persist-to")
-            .arg(&state)
-            .args([
-                "--show-interactive-dev-session=false",
-                "--inspector-port",
-                "0",
-            ])
-            .args(["--log-level", log_level])
-            // The bench creates 200 appointments from one address in seconds.
-            .args(["--var", "CREATE_LIMIT_PER_MINUTE:1000000"])
-            .stdin(Stdio::null())
-            .stdout(log.try_clone().expect("clone the log handle"))
-            .stderr(log)
-            .process_group(0)
-            .spawn()
-            .expect("spawn wrangler dev");
+        let mut dev = wrangler();
+        dev.args([
+            "dev",
+            "--local",
+            "--ip",
+            "127.0.0.1",
+            "--port",
+            &port.to_string(),
+        ])
+        .arg("--persist-to")
+        .arg(&state)
+        .args([
+            "--show-interactive-dev-session=false",
+            "--inspector-port",
+            "0",
+        ])
+        .args(["--log-level", log_level])
+        // The bench creates 200 appointments from one address in seconds.
+        .args(["--var", "CREATE_LIMIT_PER_MINUTE:1000000"])
+        .stdin(Stdio::null())
+        .stdout(log.try_clone().expect("clone the log handle"))
+        .stderr(log);
         let mut server = Server {
             root,
             port,
-            child: Some(child),
+            wrangler: Some(ProcessGroup::spawn(&mut dev).expect("spawn wrangler dev")),
         };
         server.wait_healthy();
         server
@@ -96,7 +88,7 @@ impl Server {
 
     /// The process group of wrangler and workerd.
     pub fn group(&self) -> u32 {
-        self.child.as_ref().map_or(0, Child::id)
+        self.wrangler.as_ref().map_or(0, ProcessGroup::id)
     }
 
     fn log_tail(&self) -> String {
@@ -112,7 +104,7 @@ impl Server {
             .build();
         let url = format!("{}/api/health", self.base());
         loop {
-            if let Some(Ok(Some(status))) = self.child.as_mut().map(Child::try_wait) {
+            if let Some(status) = self.wrangler.as_mut().and_then(ProcessGroup::exited) {
                 panic!("wrangler dev exited with {status}:\n{}", self.log_tail());
             }
             if probe.get(&url).call().is_ok_and(|r| r.status() == 200) {
@@ -130,18 +122,8 @@ impl Server {
 
 impl Drop for Server {
     fn drop(&mut self) {
-        if let Some(mut child) = self.child.take() {
-            let group = child.id();
-            signal_group(group, "TERM");
-            let deadline = Instant::now() + Duration::from_secs(10);
-            while group_alive(group) && Instant::now() < deadline {
-                let _ = child.try_wait();
-                std::thread::sleep(Duration::from_millis(50));
-            }
-            if group_alive(group) {
-                signal_group(group, "KILL");
-            }
-            let _ = child.wait();
+        if let Some(wrangler) = self.wrangler.take() {
+            wrangler.stop();
         }
         let _ = std::fs::remove_dir_all(&self.root);
     }
@@ -163,27 +145,4 @@ fn wrangler() -> Command {
         .env("WRANGLER_SEND_METRICS", "false")
         .env("CI", "true");
     cmd
-}
-
-fn signal_group(group: u32, signal: &str) {
-    let _ = Command::new("kill")
-        .args([&format!("-{signal}"), "--", &format!("-{group}")])
-        .stderr(Stdio::null())
-        .status();
-}
-
-/// Whether a live (non-zombie) process is still in the group.
-fn group_alive(group: u32) -> bool {
-    let Ok(entries) = std::fs::read_dir("/proc") else {
-        return false;
-    };
-    entries.flatten().any(|entry| {
-        let stat = std::fs::read_to_string(entry.path().join("stat")).unwrap_or_default();
-        // "pid (comm) state ppid pgrp ...": comm may hold spaces.
-        let fields: Vec<&str> = stat
-            .rfind(')')
-            .map(|i| stat[i + 1..].split_whitespace().collect())
-            .unwrap_or_default();
-        fields.len() > 2 && fields[2] == group.to_string() && fields[0] != "Z"
-    })
 }

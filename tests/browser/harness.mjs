@@ -149,19 +149,24 @@ const LOCALES = { ko: 'ko-KR', en: 'en-US' };
 
 /**
  * A browser context that records every request (and WebSocket) its pages
- * make, and every dialog and CSP violation they raise.
+ * make, every dialog and CSP violation they raise, and every other error
+ * they write to the console.
  */
 export async function newContext(browser, { device = PHONE, lang = 'ko', zone = 'Asia/Seoul', ...rest } = {}) {
   const ctx = await browser.newContext({ ...device, locale: LOCALES[lang], timezoneId: zone, ...rest });
   ctx.requests = [];
   ctx.dialogs = [];
   ctx.errors = [];
+  ctx.consoleErrors = [];
   ctx.on('request', (r) => ctx.requests.push(r.url()));
   ctx.on('page', (page) => {
     page.on('websocket', (ws) => ctx.requests.push(ws.url()));
     page.on('dialog', (d) => { ctx.dialogs.push(d.message()); d.dismiss().catch(() => {}); });
     page.on('pageerror', (e) => ctx.errors.push(String(e)));
-    page.on('console', (m) => { if (/Content Security Policy/i.test(m.text())) ctx.errors.push(m.text()); });
+    page.on('console', (m) => {
+      if (/Content Security Policy/i.test(m.text())) ctx.errors.push(m.text());
+      else if (m.type() === 'error') ctx.consoleErrors.push(`${m.text()} (${m.location().url})`);
+    });
   });
   return ctx;
 }
@@ -185,6 +190,15 @@ export function assertQuiet(...contexts) {
     assert.deepEqual(c.dialogs, [], 'no dialog fired');
     assert.deepEqual(c.errors, [], 'no page errors or CSP violations');
   }
+}
+
+/**
+ * Nothing was written to the console as an error in any context. Not part
+ * of assertQuiet: a test that provokes a refusal (a 401, a 404) sees the
+ * browser log the failed request.
+ */
+export function assertNoConsoleErrors(...contexts) {
+  for (const c of contexts) assert.deepEqual(c.consoleErrors, [], 'no errors on the console');
 }
 
 export async function screenshot(page, name) {

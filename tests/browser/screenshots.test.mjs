@@ -1,19 +1,25 @@
 // Screenshots of the create page, the share screen and the group view, on a
 // phone and a desktop, in Korean and English (and two in dark mode), written
-// to target/screenshots/ for people to look at.
+// to target/screenshots/ for people to look at. Before each is taken, the
+// screen is checked: nothing is wider than the viewport, and its key text
+// (the title, a participant's name, the best times) is there in the right
+// language; no page error, dialog or console error happens along the way.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   useServerAndBrowser, newContext, PHONE, DESKTOP, createAppointment, join, paint, signIn, screenshot,
-  seoulDate, assertOwnOrigin, assertQuiet,
+  seoulDate, assertOwnOrigin, assertQuiet, assertNoConsoleErrors,
 } from './harness.mjs';
+import * as strings from '../../public/js/strings.js';
+
+const TITLE = '동아리 정기 모임 · Club meeting';
 
 let appt;
 let me;
 const env = useServerAndBrowser(async () => {
   // A week of dates and five people with a realistic spread of answers.
   appt = await createAppointment(env.server.base, {
-    title: '동아리 정기 모임 · Club meeting',
+    title: TITLE,
     dates: [1, 2, 3, 4, 5, 6, 7].map(seoulDate),
   });
   const day = 18;
@@ -35,25 +41,69 @@ const env = useServerAndBrowser(async () => {
 
 const top = (page) => page.evaluate(() => scrollTo(0, 0));
 
+/** What the UI shows for `key` in `lang`. */
+function say(lang, key) {
+  const text = strings[lang][key];
+  assert.ok(text, `there is a ${lang} string ${key}`);
+  return text;
+}
+
+/**
+ * Checks the screen, then writes it as `name`.png: the page is no wider
+ * than the viewport, and each selector of `shows` is visible and holds its
+ * text (each of them, for a list).
+ */
+async function shoot(page, name, shows) {
+  // The device's width, not innerWidth: a phone zooms out to show a page
+  // that overflows, and innerWidth grows with it.
+  const viewport = page.viewportSize().width;
+  const width = await page.evaluate(() => document.scrollingElement.scrollWidth);
+  assert.ok(width <= viewport, `${name}: the page is ${width}px wide on a ${viewport}px screen`);
+  for (const [selector, wanted] of Object.entries(shows)) {
+    const el = page.locator(selector).first();
+    assert.ok(await el.isVisible(), `${name}: ${selector} is visible`);
+    const text = await el.textContent();
+    for (const part of [wanted].flat()) {
+      assert.ok(text.includes(part), `${name}: ${selector} shows ${JSON.stringify(part)}; it shows ${JSON.stringify(text)}`);
+    }
+  }
+  await screenshot(page, name);
+}
+
+/** The group view: its title, people and ranked best times. */
+async function groupShows(page, lang) {
+  assert.ok(await page.locator('#best-list .best-pick').count() > 0, 'best times are listed');
+  return {
+    '#title': TITLE,
+    '#people': ['민지', 'Dana Kim'],
+    '.best-head h3': say(lang, 'best.title'),
+    '#best-list .best-pick': '민지',
+  };
+}
+
 for (const [device, dev] of [[PHONE, 'phone'], [DESKTOP, 'desktop']]) {
   for (const lang of ['ko', 'en']) {
     test(`create, share and group view on a ${dev} in ${lang}`, async () => {
       const ctx = await newContext(env.browser, { device, lang });
       const page = await ctx.newPage();
       await page.goto(`${env.server.base}/`);
-      await page.fill('#title', lang === 'ko' ? '동아리 정기 모임' : 'Club meeting');
+      const typed = lang === 'ko' ? '동아리 정기 모임' : 'Club meeting';
+      await page.fill('#title', typed);
       const days = page.locator('.cal-day:not([disabled])');
       if (await days.count() < 6) await page.click('.cal-head .btn:last-child');
       for (const i of [1, 2, 3, 5]) await page.locator('.cal-day:not([disabled])').nth(i).click();
       await page.locator('#title').focus();
       await top(page);
-      await screenshot(page, `create-${dev}-${lang}`);
+      assert.equal(await page.inputValue('#title'), typed);
+      await shoot(page, `create-${dev}-${lang}`, { '#intro h1': say(lang, 'create.heading') });
 
       await page.click('#submit');
       await page.waitForSelector('#done:not([hidden])');
       await page.waitForFunction(() => document.querySelector('#done img.qr-img').naturalWidth > 0);
       await top(page);
-      await screenshot(page, `share-${dev}-${lang}`);
+      await shoot(page, `share-${dev}-${lang}`, { '#done .eyebrow': say(lang, 'done.eyebrow'), '#done-title': typed });
+      const link = await page.inputValue('#share-slot input');
+      assert.ok(link.startsWith(`${env.server.base}/a/`), `the shared link ${link} leads to the appointment`);
 
       await signIn(ctx, env.server.base, appt.id, me);
       const group = await ctx.newPage();
@@ -63,9 +113,10 @@ for (const [device, dev] of [[PHONE, 'phone'], [DESKTOP, 'desktop']]) {
       await group.click('#best-list .best-pick');
       await group.locator('#best-list').focus().catch(() => {});
       await top(group);
-      await screenshot(group, `group-${dev}-${lang}`);
+      await shoot(group, `group-${dev}-${lang}`, await groupShows(group, lang));
       assertOwnOrigin(env.server.base, ctx);
       assertQuiet(ctx);
+      assertNoConsoleErrors(ctx);
       await ctx.close();
     });
   }
@@ -78,17 +129,18 @@ test('dark mode: the group view on a phone and the create page on a desktop', as
   await page.goto(`${env.server.base}/a/${appt.id}`);
   await page.waitForSelector('#paint-grid .cell[data-s]');
   await top(page);
-  await screenshot(page, 'mine-phone-ko-dark');
+  await shoot(page, 'mine-phone-ko-dark', { '#title': TITLE, '#whoami': '민지' });
   await page.click('#tab-group');
   await page.click('#heat-grid .cell[data-s="4"]');
   await top(page);
-  await screenshot(page, 'group-phone-ko-dark');
+  await shoot(page, 'group-phone-ko-dark', await groupShows(page, 'ko'));
   const desk = await newContext(env.browser, { device: DESKTOP, lang: 'en', colorScheme: 'dark' });
   const dp = await desk.newPage();
   await dp.goto(`${env.server.base}/`);
-  await screenshot(dp, 'create-desktop-en-dark');
+  await shoot(dp, 'create-desktop-en-dark', { '#intro h1': say('en', 'create.heading') });
   assert.equal(await dp.evaluate(() => matchMedia('(prefers-color-scheme: dark)').matches), true);
   assertQuiet(phone, desk);
+  assertNoConsoleErrors(phone, desk);
   await phone.close();
   await desk.close();
 });
@@ -114,6 +166,8 @@ test('nothing is wider than a 360 px phone, in either language', async () => {
     await page.click('#tab-group');
     await page.click('#heat-grid .cell[data-s="3"]');
     await fits('everyone');
+    assertQuiet(ctx);
+    assertNoConsoleErrors(ctx);
     await ctx.close();
   }
 });

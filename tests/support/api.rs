@@ -41,6 +41,23 @@ pub fn create(server: &Server, body: &Value) -> Created {
     created
 }
 
+/// Creates a two-day appointment in Asia/Seoul ten days from today,
+/// 09:00–15:00 in hour slots: slots 0–5 are the first day, 6–11 the
+/// second. Its version is 1. Returns it and the first day.
+#[track_caller]
+pub fn create_two_days(server: &Server) -> (Created, NaiveDate) {
+    let d1 = today_in("Asia/Seoul") + chrono::Days::new(10);
+    let created = create(
+        server,
+        &json!({
+            "title": "동아리 회의", "timezone": "Asia/Seoul",
+            "dates": [iso(d1), iso(d1 + chrono::Days::new(1))],
+            "start": "09:00", "end": "15:00", "slot_minutes": 60,
+        }),
+    );
+    (created, d1)
+}
+
 /// What joining or signing back in answered.
 pub struct Joined {
     pub status: u16,
@@ -107,6 +124,29 @@ pub fn update(server: &Server, id: &str, pid: &str, token: Option<&str>, changes
         token,
         &json!({ "changes": changes }),
     )
+}
+
+/// Paints `slots` (`[start, end)` ranges) at `level` (`"available"`,
+/// `"if_needed"` or `"none"`) as participant `who`, with their own token,
+/// in one change; asserts 200 and returns the answer
+/// (`{participant, version}`).
+#[track_caller]
+pub fn paint(
+    server: &Server,
+    id: &str,
+    who: &Joined,
+    level: &str,
+    slots: &[(usize, usize)],
+) -> Resp {
+    let resp = update(
+        server,
+        id,
+        &who.pid,
+        Some(&who.token),
+        json!([{ "level": level, "slots": slots }]),
+    );
+    resp.expect(200);
+    resp
 }
 
 /// `PATCH /api/appointments/{id}` with the admin (or any) token.

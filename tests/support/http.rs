@@ -229,6 +229,15 @@ impl Resp {
         self
     }
 
+    /// Asserts that the `Content-Type` is `media` (parameters such as a
+    /// charset may follow).
+    #[track_caller]
+    pub fn expect_content_type(&self, media: &str) -> &Resp {
+        let ct = self.header("content-type").unwrap_or_default();
+        assert!(ct.starts_with(media), "expected a {media} answer:\n{self}");
+        self
+    }
+
     /// Asserts an error answer: the status, JSON content type, and the
     /// shape `{"error":{"code","message"[,"field"]}}` with this code.
     #[track_caller]

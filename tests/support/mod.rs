@@ -7,9 +7,12 @@
 //! Each test function starts its own [`Server`], so tests are independent
 //! and may run in parallel. The Worker must have been built before
 //! (`sh scripts/build-worker.sh`); the server reuses `build/worker/shim.mjs`.
-#![allow(dead_code)]
+//!
+//! It is the library of the tests package, so every test binary and the
+//! bench share one copy (`use support::…`).
 
 pub mod api;
+pub mod group;
 pub mod http;
 pub mod ics;
 pub mod live;
@@ -19,10 +22,10 @@ pub mod port;
 
 pub use http::Resp;
 
+use group::ProcessGroup;
 use std::fs::File;
-use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -52,7 +55,7 @@ pub struct Server {
     port: u16,
     vars: Vec<(String, String)>,
     flags: Vec<String>,
-    child: Option<Child>,
+    wrangler: Option<ProcessGroup>,
     agent: ureq::Agent,
     secrets: Mutex<Vec<String>>,
 }
@@ -90,7 +93,7 @@ impl Server {
                 .map(|(k, v)| (k.to_string(), v.to_string()))
                 .collect(),
             flags: flags.iter().map(|f| f.to_string()).collect(),
-            child: None,
+            wrangler: None,
             agent: ureq::AgentBuilder::new()
                 .timeout(Duration::from_secs(60))
                 .redirects(0)
@@ -196,11 +199,9 @@ impl Server {
             .env("WRANGLER_SEND_METRICS", "false")
             .stdin(Stdio::null())
             .stdout(log.try_clone().expect("clone the log handle"))
-            .stderr(log)
-            .process_group(0);
+            .stderr(log);
         let log_start = std::fs::metadata(self.log_path()).map_or(0, |m| m.len() as usize);
-        let child = cmd.spawn().expect("spawn wrangler dev");
-        self.child = Some(child);
+        self.wrangler = Some(ProcessGroup::spawn(&mut cmd).expect("spawn wrangler dev"));
         self.wait_healthy(log_start)
     }
 
@@ -214,7 +215,7 @@ impl Server {
             .build();
         let mut ready = false;
         loop {
-            if let Some(Ok(Some(status))) = self.child.as_mut().map(|c| c.try_wait()) {
+            if let Some(status) = self.wrangler.as_mut().and_then(ProcessGroup::exited) {
                 return Err(format!("({status})\n{}", self.log_since(log_start)));
             }
             if !ready {
@@ -246,27 +247,11 @@ impl Server {
         self.spawn();
     }
 
-    /// Stops the whole process group: TERM, wait, then KILL if needed.
+    /// Stops wrangler's whole process group (see [`ProcessGroup::stop`]).
     pub fn stop(&mut self) {
-        let Some(mut child) = self.child.take() else {
-            return;
-        };
-        let pgid = child.id();
-        signal_group(pgid, "TERM");
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while group_alive(pgid) && Instant::now() < deadline {
-            let _ = child.try_wait();
-            std::thread::sleep(Duration::from_millis(50));
+        if let Some(wrangler) = self.wrangler.take() {
+            wrangler.stop();
         }
-        if group_alive(pgid) {
-            signal_group(pgid, "KILL");
-            let deadline = Instant::now() + Duration::from_secs(5);
-            while group_alive(pgid) && Instant::now() < deadline {
-                let _ = child.try_wait();
-                std::thread::sleep(Duration::from_millis(50));
-            }
-        }
-        let _ = child.wait();
     }
 
     /// Kills the whole process group at once with SIGKILL, as a crash or a
@@ -274,16 +259,9 @@ impl Server {
     /// may be sending requests meanwhile; [`Server::restart`] starts the
     /// server again on the same storage.
     pub fn kill_hard(&self) {
-        // The leader is not reaped until `stop`, so the group id stays ours.
-        let Some(pgid) = self.child.as_ref().map(Child::id) else {
-            return;
-        };
-        signal_group(pgid, "KILL");
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while group_alive(pgid) && Instant::now() < deadline {
-            std::thread::sleep(Duration::from_millis(20));
+        if let Some(wrangler) = &self.wrangler {
+            assert!(wrangler.kill_hard(), "wrangler survived SIGKILL");
         }
-        assert!(!group_alive(pgid), "wrangler survived SIGKILL");
     }
 
     /// Runs the Worker's scheduled handler now, as the cron `cron` would
@@ -334,29 +312,4 @@ fn ready_port(log: &str) -> Option<u16> {
     let rest = &log[log.find("Ready on http://127.0.0.1:")? + "Ready on http://127.0.0.1:".len()..];
     let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
     digits.parse().ok()
-}
-
-fn signal_group(pgid: u32, signal: &str) {
-    let _ = Command::new("kill")
-        .args([&format!("-{signal}"), "--", &format!("-{pgid}")])
-        .stderr(Stdio::null())
-        .status();
-}
-
-/// Whether any live (non-zombie) process is still in the group.
-fn group_alive(pgid: u32) -> bool {
-    let Ok(entries) = std::fs::read_dir("/proc") else {
-        return false;
-    };
-    entries.flatten().any(|entry| {
-        let Ok(stat) = std::fs::read_to_string(entry.path().join("stat")) else {
-            return false;
-        };
-        // "pid (comm) state ppid pgrp ...": comm may hold spaces and parens.
-        let Some(rest) = stat.rfind(')').map(|i| &stat[i + 1..]) else {
-            return false;
-        };
-        let fields: Vec<&str> = rest.split_whitespace().collect();
-        fields.len() > 2 && fields[2] == pgid.to_string() && fields[0] != "Z" && fields[0] != "X"
-    })
 }
