@@ -69,6 +69,7 @@ impl Server {
         .args(["--log-level", log_level])
         // The bench creates 200 appointments from one address in seconds.
         .args(["--var", "CREATE_LIMIT_PER_MINUTE:1000000"])
+        .args(["--var", "JOIN_LIMIT:1000000"])
         .stdin(Stdio::null())
         .stdout(log.try_clone().expect("clone the log handle"))
         .stderr(log);

@@ -77,9 +77,10 @@ pub fn counts<'a>(states: impl Iterator<Item = &'a Vec<Level>> + Clone, slots: u
 }
 
 /// `best` as the contract defines it, id lists sorted: maximal runs within
-/// one day with the same non-empty set of available participants, ordered
-/// by available (desc), if-needed on every slot (desc), length (desc),
-/// start (asc); at least `min_slots` long; the first five.
+/// one day over which both the available and the if-needed sets stay the
+/// same, not both empty, ordered by how many can come (desc), available
+/// (desc), length (desc), start (asc); at least `min_slots` long; the
+/// first five.
 pub fn best(day_of: &[usize], participants: &[(String, Vec<Level>)], min_slots: usize) -> Value {
     let at = |i: usize, level: Level| -> Vec<String> {
         let mut ids: Vec<String> = participants
@@ -93,28 +94,25 @@ pub fn best(day_of: &[usize], participants: &[(String, Vec<Level>)], min_slots: 
     let mut windows = Vec::new();
     let mut i = 0;
     while i < day_of.len() {
-        let set = at(i, Level::Available);
+        let (yes, maybe) = (at(i, Level::Available), at(i, Level::IfNeeded));
         let start = i;
         i += 1;
-        while i < day_of.len() && day_of[i] == day_of[start] && at(i, Level::Available) == set {
+        while i < day_of.len()
+            && day_of[i] == day_of[start]
+            && at(i, Level::Available) == yes
+            && at(i, Level::IfNeeded) == maybe
+        {
             i += 1;
         }
-        if set.is_empty() {
+        if yes.is_empty() && maybe.is_empty() {
             continue;
         }
-        let if_needed: Vec<String> = participants
-            .iter()
-            .filter(|(_, s)| s[start..i].iter().all(|l| *l == Level::IfNeeded))
-            .map(|(id, _)| id.clone())
-            .collect::<std::collections::BTreeSet<_>>()
-            .into_iter()
-            .collect();
-        windows.push((start, i, set, if_needed));
+        windows.push((start, i, yes, maybe));
     }
     windows.retain(|(s, e, _, _)| e - s >= min_slots);
     windows.sort_by(|a, b| {
-        (b.2.len(), b.3.len(), b.1 - b.0)
-            .cmp(&(a.2.len(), a.3.len(), a.1 - a.0))
+        (b.2.len() + b.3.len(), b.2.len(), b.1 - b.0)
+            .cmp(&(a.2.len() + a.3.len(), a.2.len(), a.1 - a.0))
             .then(a.0.cmp(&b.0))
     });
     Value::Array(
