@@ -118,10 +118,10 @@ fn fifty_people_painting_at_once_lose_no_update() {
                         r.expect(200);
                         let p = &r.json["participant"];
                         assert_eq!(
-                            (&p["available"], &p["if_needed"]),
+                            model::shown(p),
                             (
-                                &model::ranges(&state, Level::Available),
-                                &model::ranges(&state, Level::IfNeeded)
+                                model::ranges(&state, Level::Available),
+                                model::ranges(&state, Level::IfNeeded)
                             ),
                             "the answer shows the state after this update:\n{r}"
                         );
@@ -145,10 +145,10 @@ fn fifty_people_painting_at_once_lose_no_update() {
     for Painted { pid, state, .. } in &results {
         let p = participant(&v, pid);
         assert_eq!(
-            (&p["available"], &p["if_needed"]),
+            model::shown(p),
             (
-                &model::ranges(state, Level::Available),
-                &model::ranges(state, Level::IfNeeded)
+                model::ranges(state, Level::Available),
+                model::ranges(state, Level::IfNeeded)
             ),
             "participant {pid} shows their last update"
         );

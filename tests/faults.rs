@@ -119,7 +119,7 @@ fn a_crash_under_load_loses_no_acknowledged_update() {
     let mut landed_in_flight = 0;
     for p in &painters {
         let shown = participant(&v, &p.pid);
-        let shown = (&shown["available"], &shown["if_needed"]);
+        let shown = model::shown(shown);
         let as_json = |s: &[Level]| {
             (
                 model::ranges(s, Level::Available),
@@ -127,7 +127,7 @@ fn a_crash_under_load_loses_no_acknowledged_update() {
             )
         };
         let acked = as_json(&p.acked);
-        let state = if shown == (&acked.0, &acked.1) {
+        let state = if shown == acked {
             p.acked.clone()
         } else {
             let pending = p.in_flight.as_ref().unwrap_or_else(|| {
@@ -139,8 +139,7 @@ fn a_crash_under_load_loses_no_acknowledged_update() {
             });
             let after = as_json(pending);
             assert_eq!(
-                shown,
-                (&after.0, &after.1),
+                shown, after,
                 "participant {} shows neither its last acknowledged update {acked:?} \
                  nor the one in flight",
                 p.pid
@@ -236,10 +235,10 @@ fn paint_until_cut_off(
             Ok(r) if r.status == 200 => {
                 let shown = &r.json["participant"];
                 assert_eq!(
-                    (&shown["available"], &shown["if_needed"]),
+                    model::shown(shown),
                     (
-                        &model::ranges(&next, Level::Available),
-                        &model::ranges(&next, Level::IfNeeded)
+                        model::ranges(&next, Level::Available),
+                        model::ranges(&next, Level::IfNeeded)
                     ),
                     "the answer shows the state after this update:\n{r}"
                 );

@@ -6,7 +6,7 @@
 use chrono::Days;
 use serde_json::{json, Value};
 use support::api::*;
-use support::Server;
+use support::{model, Server};
 
 const ZONE: &str = "Asia/Seoul";
 
@@ -131,7 +131,7 @@ fn names_sign_back_in_ignoring_case_spaces_and_unicode_form_unless_a_password_gu
     assert_eq!(alice.status, 201);
     assert_eq!(
         alice.participant,
-        json!({"id": alice.pid, "name": "Alice", "protected": false, "available": [], "if_needed": []})
+        json!({"id": alice.pid, "name": "Alice", "protected": false, "levels": "AAAA", "slots": 0})
     );
     assert_eq!(version(&server, &id), 2);
     let alice2 = join(&server, &id, "  aLiCe ", None);
@@ -207,14 +207,23 @@ fn updates_apply_in_order_and_the_view_counts_and_ranks_everyones_times() {
         a_changes.clone(),
     );
     r.expect(200);
+    // Levels travel packed, two bits a slot: 0x55 0x55 0x89 is slots 0–8
+    // available, 9 if needed, 10 none, 11 if needed.
+    let a_packed = json!({"id": alice.pid, "name": "Alice", "protected": false,
+        "levels": "VVWJ", "slots": 11});
     let a_state = json!({"id": alice.pid, "name": "Alice", "protected": false,
         "available": [[0, 9]], "if_needed": [[9, 10], [11, 12]]});
-    assert_eq!(r.json, json!({"participant": a_state, "version": 6}), "{r}");
+    assert_eq!(
+        r.json,
+        json!({"participant": a_packed, "version": 6}),
+        "{r}"
+    );
+    assert_eq!(model::with_ranges(&r.json["participant"]), a_state);
     // The same update again, with the other token: idempotent, version kept.
     let r = update(&server, &id, &alice.pid, Some(&alice2.token), a_changes);
     assert_eq!(
         r.expect(200).json,
-        json!({"participant": a_state, "version": 6})
+        json!({"participant": a_packed, "version": 6})
     );
     update(&server, &id, &bob.pid, Some(&bob.token),
         json!([{"level": "available", "slots": [[1, 7]]}, {"level": "if_needed", "slots": [[7, 9]]}]))
@@ -222,10 +231,9 @@ fn updates_apply_in_order_and_the_view_counts_and_ranks_everyones_times() {
     let r = paint(&server, &id, &bob2, "available", &[(10, 12)]);
     assert_eq!(r.json["version"], 8);
     assert_eq!(
-        r.json["participant"]["available"],
-        json!([[1, 7], [10, 12]])
+        model::shown(&r.json["participant"]),
+        (json!([[1, 7], [10, 12]]), json!([[7, 9]]))
     );
-    assert_eq!(r.json["participant"]["if_needed"], json!([[7, 9]]));
     let c_changes = json!([
         {"level": "if_needed", "slots": [[1, 3], [11, 12]]},
         {"level": "available", "slots": [[4, 9]]},
@@ -272,7 +280,12 @@ fn updates_apply_in_order_and_the_view_counts_and_ranks_everyones_times() {
     let v = view(&server, &id);
     assert_eq!(v["version"], 11, "{v:#}");
     let (a, b, c) = (alice.pid.as_str(), bob.pid.as_str(), carol.pid.as_str());
-    let mut people: Vec<Value> = v["participants"].as_array().unwrap().clone();
+    let mut people: Vec<Value> = v["participants"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(model::with_ranges)
+        .collect();
     people.sort_by_key(|p| [a, b, c].iter().position(|x| p["id"] == *x));
     assert_eq!(
         Value::Array(people),

@@ -132,7 +132,8 @@ impl Keeper {
         } else {
             json!([])
         };
-        assert_eq!(participant(&v, &self.who.pid)["available"], painted, "{v}");
+        let (available, _) = support::model::shown(participant(&v, &self.who.pid));
+        assert_eq!(available, painted, "{v}");
     }
 }
 

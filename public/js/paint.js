@@ -103,7 +103,7 @@ export class Painter {
       this.queue.shift();
       apply(this.base, item.changes);
       const p = r.data?.participant;
-      if (p?.available && !this.queue.length) this.base = levelsOf(p, this.base.length);
+      if (p?.levels !== undefined && !this.queue.length) this.base = levelsOf(p, this.base.length);
       this.version = Math.max(this.version, r.data?.version ?? 0);
       this.delay = 0;
       this.failing = false;

@@ -156,11 +156,22 @@ export function toRanges(indices) {
   return out;
 }
 
-/** Fills `levels` (one byte per slot) from a participant's ranges. */
+/**
+ * A participant's level at each of `n` slots (one byte per slot) from its
+ * packed `levels`: two bits a slot, slot i in bits 2·(i mod 4) of byte
+ * ⌊i/4⌋, as unpadded base64url.
+ */
 export function levelsOf(p, n) {
   const lv = new Uint8Array(n);
-  for (const [a, b] of p.available ?? []) lv.fill(1, a, Math.min(b, n));
-  for (const [a, b] of p.if_needed ?? []) lv.fill(2, a, Math.min(b, n));
+  const b64 = (p.levels ?? '').replace(/-/g, '+').replace(/_/g, '/');
+  let bin = '';
+  try {
+    bin = atob(b64 + '==='.slice((b64.length + 3) % 4));
+  } catch { /* malformed: every slot stays none */ }
+  for (let i = 0; i < n && (i >> 2) < bin.length; i += 1) {
+    const v = (bin.charCodeAt(i >> 2) >> ((i & 3) * 2)) & 3;
+    lv[i] = v === 3 ? 0 : v;
+  }
   return lv;
 }
 

@@ -232,6 +232,14 @@ impl Availability {
         Level::from_bits(self.bytes[i / 4] >> (2 * (i % 4)))
     }
 
+    /// How many slots are not `none`.
+    pub fn answered(&self) -> usize {
+        self.bytes
+            .iter()
+            .map(|&b| ((b | (b >> 1)) & 0b0101_0101).count_ones() as usize)
+            .sum()
+    }
+
     /// The slots at `level` as sorted, non-overlapping, non-adjacent
     /// half-open ranges.
     pub fn ranges(&self, level: Level) -> Vec<[usize; 2]> {

@@ -3,6 +3,8 @@
 //! body and the live messages. Built from domain values only; the OpenAPI
 //! document describes these same types.
 
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -11,7 +13,7 @@ use super::grid::Slot;
 use super::requests::{FinalRange, ScheduleFields};
 use super::results::{best, counts, Counts, Window};
 use super::wire;
-use super::{Availability, ErrorCode, Grid, Level, Schedule};
+use super::{Availability, ErrorCode, Grid, Schedule};
 
 /// One participant as every reader sees them: never a hash or a token.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
@@ -21,12 +23,13 @@ pub struct ParticipantView {
     pub name: String,
     /// Whether the name is protected by a password.
     pub protected: bool,
-    /// Slots at `available`, as sorted `[start, end)` ranges.
-    #[schema(value_type = Vec<Vec<u64>>)]
-    pub available: Vec<[usize; 2]>,
-    /// Slots at `if_needed`, as sorted `[start, end)` ranges.
-    #[schema(value_type = Vec<Vec<u64>>)]
-    pub if_needed: Vec<[usize; 2]>,
+    /// The level at every slot, two bits a slot (0 none, 1 available,
+    /// 2 if needed; slot `i` in bits `2·(i mod 4)` and up of byte
+    /// `⌊i/4⌋`), as unpadded base64url: small for any pattern.
+    #[schema(pattern = "^[A-Za-z0-9_-]*$")]
+    pub levels: String,
+    /// How many slots are not `none`.
+    pub slots: usize,
 }
 
 impl ParticipantView {
@@ -36,8 +39,8 @@ impl ParticipantView {
             id: id.to_string(),
             name: name.to_string(),
             protected,
-            available: availability.ranges(Level::Available),
-            if_needed: availability.ranges(Level::IfNeeded),
+            levels: URL_SAFE_NO_PAD.encode(availability.as_bytes()),
+            slots: availability.answered(),
         }
     }
 }
@@ -261,6 +264,8 @@ mod tests {
         assert_eq!(v["type"], "update");
         assert_eq!(v["version"], 3);
         assert_eq!(v["participant"]["id"], "p1");
+        assert_eq!(v["participant"]["levels"], "AA");
+        assert_eq!(v["participant"]["slots"], 0);
         assert!(v.get("left").is_none());
         assert_eq!(
             serde_json::to_value(LiveMessage::Deleted).unwrap(),

@@ -243,6 +243,25 @@ export async function paint(base, id, who, changes) {
   }));
 }
 
+/**
+ * A participant object with its packed `levels` shown as the ranges
+ * `available` and `if_needed`, for assertions.
+ */
+export function withRanges(p) {
+  const bytes = Buffer.from(p.levels ?? '', 'base64url');
+  const ranges = (level) => {
+    const out = [];
+    for (let i = 0; i < bytes.length * 4; i += 1) {
+      const v = (bytes[i >> 2] >> ((i & 3) * 2)) & 3;
+      if (v !== level) continue;
+      const last = out[out.length - 1];
+      if (last && last[1] === i) last[1] = i + 1; else out.push([i, i + 1]);
+    }
+    return out;
+  };
+  return { ...p, available: ranges(1), if_needed: ranges(2) };
+}
+
 export async function getView(base, id) {
   return json(await fetch(`${base}/api/appointments/${id}`));
 }

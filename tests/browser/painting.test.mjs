@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  useServerAndBrowser, newContext, DESKTOP, createAppointment, join, signIn, getView, cellCenter,
+  useServerAndBrowser, newContext, DESKTOP, createAppointment, join, signIn, getView, withRanges, cellCenter,
   assertOwnOrigin, assertQuiet, eventually,
 } from './harness.mjs';
 
@@ -21,7 +21,7 @@ async function painter(name) {
   page.on('request', (r) => { if (r.method() === 'PATCH') patches.push(r.postDataJSON()); });
   await page.goto(`${base}/a/${appt.id}`);
   await page.waitForSelector('#me:not([hidden]) #paint-grid .cell[data-s]');
-  const mine = async () => (await getView(base, appt.id)).participants.find((p) => p.id === me.participant.id);
+  const mine = async () => withRanges((await getView(base, appt.id)).participants.find((p) => p.id === me.participant.id));
   return { ctx, page, patches, appt, mine };
 }
 

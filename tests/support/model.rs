@@ -170,3 +170,48 @@ impl Rng {
             .collect()
     }
 }
+
+/// The levels a participant object carries (`levels`: two bits a slot,
+/// unpadded base64url), one per slot of a grid of `len` slots.
+pub fn levels_of(participant: &Value, len: usize) -> Vec<Level> {
+    use base64::Engine;
+    let packed = participant["levels"].as_str().expect("levels");
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(packed)
+        .expect("levels is unpadded base64url");
+    (0..len)
+        .map(
+            |i| match bytes.get(i / 4).map(|b| (b >> (2 * (i % 4))) & 0b11) {
+                Some(1) => Level::Available,
+                Some(2) => Level::IfNeeded,
+                _ => Level::None,
+            },
+        )
+        .collect()
+}
+
+/// What a participant object shows, as `(available, if_needed)` ranges.
+pub fn shown(participant: &Value) -> (Value, Value) {
+    let len = participant["levels"]
+        .as_str()
+        .map_or(0, |s| s.len() * 6 / 8 * 4);
+    let levels = levels_of(participant, len);
+    (
+        ranges(&levels, Level::Available),
+        ranges(&levels, Level::IfNeeded),
+    )
+}
+
+/// A participant object with its levels shown as ranges, for comparing
+/// whole objects: `{id, name, protected, available, if_needed}`.
+pub fn with_ranges(participant: &Value) -> Value {
+    let (available, if_needed) = shown(participant);
+    let mut out = participant.clone();
+    if let Some(o) = out.as_object_mut() {
+        o.remove("levels");
+        o.remove("slots");
+        o.insert("available".into(), available);
+        o.insert("if_needed".into(), if_needed);
+    }
+    out
+}

@@ -378,3 +378,15 @@ proptest! {
         let _ = Update::parse(&json!({"changes": [body]}), len);
     }
 }
+
+#[test]
+fn answered_counts_the_slots_that_are_not_none() {
+    let mut a = Availability::empty(10);
+    assert_eq!(a.answered(), 0);
+    a.apply(&update(
+        json!({"changes": [{"level": "available", "slots": [[0, 3]]},
+                           {"level": "if_needed", "slots": [[5, 10]]}]}),
+        10,
+    ));
+    assert_eq!(a.answered(), 8);
+}
