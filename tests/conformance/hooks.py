@@ -17,6 +17,17 @@ earlier request deleted. The token moves along only when the request carries
 the fixture's token: a request the fuzzer sent without one, or with another,
 keeps what it had.
 
+A valid request to start from. Schemathesis builds most negative cases by
+breaking one field of an otherwise valid request, and takes that request
+from the document's examples when it has some; without them, a creation
+it makes up almost never has dates in the allowed window and times on the
+slot grid, so each broken field meets a refusal for another reason and
+proves nothing. So every JSON request body gets one example that the
+service accepts (dates from today), next to any the document has. Examples
+are annotations: what the document allows stays as it is. The example's
+participant name is made new for each request: were it taken, every broken
+password would rightly meet a 401 before any check of its shape.
+
 Painting that fits the grid. The document cannot know how many slots an
 appointment has, so a range it allows is almost always past the end of the
 main appointment's grid and refused. In a positive case (and only there)
@@ -28,6 +39,7 @@ Both kinds of appointment. Every other request that reads or joins the main
 view and of its slots are checked against the document.
 """
 
+import copy
 import datetime as dt
 import itertools
 import json
@@ -45,6 +57,9 @@ SLOTS = int(os.environ.get("CONFORMANCE_SLOTS", "0"))
 PAINT = "PATCH /api/appointments/{id}/participants/{pid}/availability"
 DELETE_APPOINTMENT = "DELETE /api/appointments/{id}"
 DELETE_PARTICIPANT = "DELETE /api/appointments/{id}/participants/{pid}"
+JOIN = "POST /api/appointments/{id}/participants"
+# The example's name, made unique per request (see before_call).
+JOINER = "Conformance joiner"
 _turn = itertools.count()
 _names = itertools.count()
 
@@ -58,6 +73,33 @@ class FixtureTokens:
 
     def set(self, case, data, ctx):
         case.headers = {**(case.headers or {}), "Authorization": f"Bearer {data}"}
+
+
+def request_examples():
+    tomorrow = dt.datetime.now(dt.timezone.utc).date() + dt.timedelta(days=1)
+    dates = [tomorrow.isoformat(), (tomorrow + dt.timedelta(days=1)).isoformat()]
+    window = {"timezone": "Asia/Seoul", "start": "09:00", "end": "12:00", "slot_minutes": 30}
+    return {
+        ("post", "/api/appointments"): {"title": "Club meeting", "dates": dates, **window},
+        ("post", "/api/appointments/{id}/participants"): {"name": JOINER, "password": "conformance-password"},
+        ("patch", "/api/appointments/{id}"): {"title": "Club meeting, moved", "final": {"start": 0, "end": 2}},
+        ("patch", "/api/appointments/{id}/participants/{pid}/availability"): {
+            "changes": [{"level": "available", "slots": [[0, 2], [4, 6]]}, {"level": "if_needed", "slots": [[2, 4]]}]
+        },
+    }
+
+
+@schemathesis.hook
+def before_load_schema(context, raw_schema):
+    for (method, path), example in request_examples().items():
+        operation = (raw_schema.get("paths") or {}).get(path, {}).get(method) or {}
+        media = ((operation.get("requestBody") or {}).get("content") or {}).get("application/json")
+        if media is None:
+            continue
+        examples = media.setdefault("examples", {})
+        if "example" in media:  # `example` and `examples` exclude each other
+            examples["document"] = {"value": media.pop("example")}
+        examples["conformance"] = {"summary": "accepted by the service (tests/conformance/hooks.py)", "value": example}
 
 
 def post(path, body):
@@ -115,17 +157,25 @@ def fit_update(body):
 
 @schemathesis.hook
 def before_call(context, case, kwargs):
+    # Cases may share their containers with the examples they were built
+    # from, so every change here is made to a copy that replaces the
+    # case's own.
     label = case.operation.label
-    path = case.path_parameters
+    path = dict(case.path_parameters or {})
     if not path:
         return
     if label in FRESH:
         ids, token = FRESH[label]()
-        path.update(ids)
-        headers = case.headers or {}
+        case.path_parameters = {**path, **ids}
+        headers = dict(case.headers or {})
         if headers.get("Authorization") == f"Bearer {TOKENS.get(label)}":
-            headers["Authorization"] = f"Bearer {token}"
-    elif label == PAINT and SLOTS and isinstance(case.body, dict) and is_positive(case):
-        fit_update(case.body)
-    elif WEEKLY and path.get("id") == MAIN and label not in TOKENS and next(_turn) % 2:
-        path["id"] = WEEKLY
+            case.headers = {**headers, "Authorization": f"Bearer {token}"}
+        return
+    body = copy.deepcopy(case.body) if isinstance(case.body, dict) else None
+    if label == PAINT and SLOTS and body is not None and is_positive(case):
+        fit_update(body)
+        case.body = body
+    if label == JOIN and body is not None and body.get("name") == JOINER:
+        case.body = {**body, "name": f"Joiner {next(_names)}"}
+    if WEEKLY and label not in TOKENS and path.get("id") == MAIN and next(_turn) % 2:
+        case.path_parameters = {**path, "id": WEEKLY}

@@ -429,6 +429,8 @@ def schemathesis_command(args, base: str, config: Path) -> list[str]:
         "--request-timeout", "20",
         "--generation-database", "none",
         "--no-color",
+        # Every failing case of an operation, not only its first.
+        "--continue-on-failure",
         "--report-json-path", str(REPORT_DIR / "report.json"),
         "--report-junit-path", str(REPORT_DIR / "junit.xml"),
         "--report-ndjson-path", str(REPORT_DIR / "events.ndjson"),
@@ -445,6 +447,8 @@ class Answers:
     def __init__(self, events: Path):
         self.statuses: dict[str, dict[int, int]] = {}
         self.refusals: dict[str, dict[str, list]] = {}
+        # (operation, what the case broke) -> the shortest such input accepted
+        self.accepted: dict[tuple[str, str], str] = {}
         try:
             lines = events.read_text().splitlines()
         except OSError:
@@ -465,7 +469,15 @@ class Answers:
             counts = self.statuses.setdefault(shown, {})
             counts[status] = counts.get(status, 0) + 1
             case = (cases.get(case_id) or {}).get("value") or {}
-            mode = ((case.get("meta") or {}).get("generation") or {}).get("mode")
+            meta = case.get("meta") or {}
+            mode = (meta.get("generation") or {}).get("mode")
+            checks = (recorder.get("checks") or {}).get(case_id) or []
+            if any(c.get("name") == "negative_data_rejection" and c.get("status") == "failure" for c in checks):
+                broke = ((meta.get("phase") or {}).get("data") or {}).get("description") or "?"
+                example = sent_input(request)
+                known = self.accepted.get((label, broke))
+                if known is None or len(example) < len(known):
+                    self.accepted[(label, broke)] = example
             if mode == "positive" and status == 400 and shown == label:
                 example = sent_input(request)
                 entry = self.refusals.setdefault(label, {}).setdefault(error_code(response), [0, example])
@@ -526,6 +538,10 @@ def print_totals(report: dict | None, exit_code: int, seconds: float) -> None:
             print(f"  {label}:")
             for code, (n, example) in sorted(codes.items(), key=lambda kv: -kv[1][0]):
                 print(f"    {code} x{n}: {short(example)}")
+    if answers.accepted:
+        print("input the document forbids, accepted (each kind of breakage, shortest input):")
+        for (label, broke), example in sorted(answers.accepted.items()):
+            print(f"  {label}: {broke}: {short(example, 300)}")
     failures = report.get("failures") or []
     if failures:
         print("failures by kind:")
@@ -541,7 +557,7 @@ def print_totals(report: dict | None, exit_code: int, seconds: float) -> None:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--max-examples", type=int, default=int(os.environ.get("CONFORMANCE_MAX_EXAMPLES", 30)))
+    parser.add_argument("--max-examples", type=int, default=int(os.environ.get("CONFORMANCE_MAX_EXAMPLES", 100)))
     parser.add_argument("--max-time", type=int, default=int(os.environ.get("CONFORMANCE_MAX_TIME", 120)))
     parser.add_argument("--seed", type=int, default=int(os.environ.get("CONFORMANCE_SEED", 20261202)))
     # One worker: CPython 3.11 before 3.11.8 can fail to parse in two threads
