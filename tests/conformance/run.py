@@ -429,6 +429,9 @@ def schemathesis_command(args, base: str, config: Path) -> list[str]:
         "--request-timeout", "20",
         "--generation-database", "none",
         "--no-color",
+        # The tokens and passwords belong to a throwaway server: show the
+        # reproductions as they were sent.
+        "--output-sanitize", "false",
         # Every failing case of an operation, not only its first.
         "--continue-on-failure",
         "--report-json-path", str(REPORT_DIR / "report.json"),
