@@ -1,12 +1,13 @@
 # The two commands of the README, and the steps behind them.
 #   make dev   — build, apply D1 migrations locally, serve on 127.0.0.1:$(PORT)
-#   make test  — every test: formatting, lints, unit, API and browser tests
+#   make test  — every test: formatting, lints, unit, API and browser tests,
+#                and the conformance run against the OpenAPI document
 PORT ?= 8787
 PERSIST ?= .wrangler/state
 export PATH := $(CURDIR)/node_modules/.bin:$(CURDIR)/.tools/bin:$(HOME)/.cargo/bin:$(PATH)
 export WRANGLER_SEND_METRICS := false
 
-.PHONY: dev test setup build check unit api browser deploy-check bench
+.PHONY: dev test setup build check unit api browser deploy-check conformance bench
 
 setup:
 	sh scripts/setup.sh
@@ -38,7 +39,15 @@ browser: build
 deploy-check: build
 	SKIP_WORKER_BUILD=1 wrangler deploy --dry-run --env production --outdir target/deploy
 
-test: check unit api browser deploy-check
+# Schemathesis, driven by GET /api/openapi.json, against a real wrangler dev:
+# fails on any 5xx, any answer the document does not describe and any input
+# the document forbids that the service accepts. Bounded to a few minutes;
+# CONFORMANCE_MAX_EXAMPLES, CONFORMANCE_MAX_TIME (s) and CONFORMANCE_SEED
+# change the bounds. Report in target/conformance/.
+conformance: build
+	sh scripts/conformance.sh
+
+test: check unit api browser deploy-check conformance
 
 # Not a test: prints a table and writes target/bench/results.json.
 bench: build
