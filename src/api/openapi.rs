@@ -72,9 +72,13 @@ impl Modify for BearerAuth {
 fn exclusive_days(json: &mut serde_json::Value) {
     if let Some(schema) = json.pointer_mut("/components/schemas/NewAppointment") {
         schema["required"] = serde_json::json!(["title", "timezone", "start", "end"]);
+        // `null` stands for absent, so "present" means "an array".
+        let given = |field: &str| {
+            serde_json::json!({"required": [field], "properties": {field: {"type": "array"}}})
+        };
         schema["oneOf"] = serde_json::json!([
-            {"required": ["dates"], "not": {"required": ["weekdays"]}},
-            {"required": ["weekdays"], "not": {"required": ["dates"]}}
+            {"allOf": [given("dates")], "not": given("weekdays")},
+            {"allOf": [given("weekdays")], "not": given("dates")}
         ]);
     }
     if let Some(schema) = json.pointer_mut("/components/schemas/JoinRequest") {
