@@ -107,7 +107,7 @@ fn create() {}
     get, path = "/api/appointments/{id}",
     params(
         ("id" = String, Path, pattern = r"^[A-Za-z0-9_-]{1,32}$"),
-        ("min_slots" = Option<u32>, Query, minimum = 1,
+        ("min_slots" = Option<i64>, Query, minimum = 1,
          description = "Keep only best windows of at least this many slots"),
         ("If-None-Match" = Option<String>, Header),
     ),
@@ -127,7 +127,7 @@ fn view() {}
     head, path = "/api/appointments/{id}",
     params(
         ("id" = String, Path, pattern = r"^[A-Za-z0-9_-]{1,32}$"),
-        ("min_slots" = Option<u32>, Query, minimum = 1),
+        ("min_slots" = Option<i64>, Query, minimum = 1),
         ("If-None-Match" = Option<String>, Header),
     ),
     responses(

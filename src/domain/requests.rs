@@ -325,13 +325,15 @@ fn field_error(path: &str, detail: &str) -> DomainError {
     }
 }
 
-/// `?min_slots=n`: a positive integer; 0 (keep every window) when absent.
+/// `?min_slots=n`: a positive 64-bit integer; 0 (keep every window) when
+/// absent. Past the largest grid every n means the same: no window.
 pub fn min_slots(value: Option<&str>) -> Result<usize, DomainError> {
     let Some(value) = value else { return Ok(0) };
     value
-        .parse::<usize>()
+        .parse::<u64>()
         .ok()
-        .filter(|n| *n > 0)
+        .filter(|n| (1..=i64::MAX as u64).contains(n))
+        .map(|n| usize::try_from(n).unwrap_or(usize::MAX))
         .ok_or_else(|| {
             DomainError::InvalidQuery("min_slots must be a positive whole number".into())
         })
@@ -385,7 +387,8 @@ mod tests {
     fn min_slots_is_a_positive_whole_number() {
         assert_eq!(min_slots(None), Ok(0));
         assert_eq!(min_slots(Some("3")), Ok(3));
-        for bad in ["0", "-1", "x", "", "1.5"] {
+        assert!(min_slots(Some("9223372036854775807")).is_ok());
+        for bad in ["0", "-1", "x", "", "1.5", "9223372036854775808"] {
             assert_eq!(
                 min_slots(Some(bad)).unwrap_err().code(),
                 ErrorCode::InvalidQuery

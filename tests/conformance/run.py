@@ -589,6 +589,7 @@ def main() -> int:
         {
             # The fuzzer creates far more appointments than a person would.
             "CREATE_LIMIT_PER_MINUTE": "100000",
+            "JOIN_LIMIT": "1000000",
             "STATS_TOKEN": STATS_TOKEN,
         },
     )
