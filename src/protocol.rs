@@ -47,13 +47,16 @@ pub struct Call {
 pub enum Command {
     /// Create the appointment; the body is the create request.
     Create,
-    /// The view (`GET`/`HEAD`), with the raw `min_slots` query value and
-    /// the client's `If-None-Match`.
+    /// The view (`GET`, or `HEAD`: the same answer without building the
+    /// body), with the raw `min_slots` query value and the client's
+    /// `If-None-Match`.
     View {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         min_slots: Option<String>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         if_none_match: Option<String>,
+        #[serde(default)]
+        head: bool,
     },
     /// What the appointment page needs: does it exist, and its title.
     Summary,
@@ -156,6 +159,7 @@ mod tests {
             Command::View {
                 min_slots: Some("2".into()),
                 if_none_match: Some("W/\"x\"".into()),
+                head: false,
             },
             Command::Update {
                 participant: "p\n1".into(),

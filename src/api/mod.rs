@@ -138,7 +138,7 @@ async fn dispatch(
         Route::Appointment { id, command } => {
             known_ids(&id, &command)?;
             let command = match command {
-                Command::View { .. } => view_command(&req)?,
+                Command::View { head, .. } => view_command(&req, head)?,
                 other => other,
             };
             call(&ctx, &id, command, &body).await?
@@ -166,7 +166,7 @@ fn known_ids(id: &str, command: &Command) -> ApiResult<()> {
 }
 
 /// The view command with the request's query and `If-None-Match`.
-fn view_command(req: &Request) -> ApiResult<Command> {
+fn view_command(req: &Request, head: bool) -> ApiResult<Command> {
     let url = req.url()?;
     let min_slots = url
         .query_pairs()
@@ -176,6 +176,7 @@ fn view_command(req: &Request) -> ApiResult<Command> {
     Ok(Command::View {
         min_slots,
         if_none_match: req.headers().get("if-none-match")?,
+        head,
     })
 }
 

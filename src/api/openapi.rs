@@ -73,9 +73,7 @@ fn exclusive_days(json: &mut serde_json::Value) {
     if let Some(schema) = json.pointer_mut("/components/schemas/NewAppointment") {
         schema["required"] = serde_json::json!(["title", "timezone", "start", "end"]);
         // `null` stands for absent, so "present" means "an array".
-        let given = |field: &str| {
-            serde_json::json!({"required": [field], "properties": {field: {"type": "array"}}})
-        };
+        let given = |field: &str| serde_json::json!({"required": [field], "properties": {field: {"type": "array"}}});
         schema["oneOf"] = serde_json::json!([
             {"allOf": [given("dates")], "not": given("weekdays")},
             {"allOf": [given("weekdays")], "not": given("dates")}

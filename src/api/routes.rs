@@ -101,6 +101,7 @@ impl Route {
                     Command::View {
                         min_slots: None,
                         if_none_match: None,
+                        head: method == "HEAD",
                     },
                 )),
                 "PATCH" => Ok(on(id, Command::Edit)),

@@ -2,6 +2,8 @@
 //! the domain decide, apply the change in one transaction, answer, and tell
 //! the live connections.
 
+use std::rc::Rc;
+
 use worker::{Headers, Response};
 
 use super::store::{self, AppointmentRow, ParticipantRow};
@@ -115,6 +117,7 @@ impl Appointment {
         row: &AppointmentRow,
         min_slots: Option<&str>,
         if_none_match: Option<&str>,
+        head: bool,
     ) -> ApiResult<Response> {
         let min_slots = requests::min_slots(min_slots)?;
         let etag = view::etag(&row.id, row.version, min_slots);
@@ -124,10 +127,32 @@ impl Appointment {
         if if_none_match.is_some_and(|tags| view::etag_matches(tags, &etag)) {
             return Ok(Response::empty()?.with_status(304).with_headers(headers));
         }
-        let r = json_response(&self.full_view(row, min_slots)?, 200)?;
-        r.headers().set("etag", &etag)?;
-        r.headers().set("cache-control", "no-cache")?;
-        Ok(r)
+        headers.set("content-type", "application/json; charset=utf-8")?;
+        if head {
+            // The headers of GET, without building the body.
+            return Ok(Response::empty()?.with_status(200).with_headers(headers));
+        }
+        let bytes = self.view_bytes(row, min_slots, &etag)?;
+        Ok(Response::from_bytes(bytes.to_vec())?.with_headers(headers))
+    }
+
+    /// The view's JSON, built once per version and query: a second read of
+    /// an unchanged appointment only copies it.
+    fn view_bytes(
+        &self,
+        row: &AppointmentRow,
+        min_slots: usize,
+        etag: &str,
+    ) -> ApiResult<Rc<[u8]>> {
+        if let Some((tag, bytes)) = self.last_view.borrow().as_ref() {
+            if tag == etag {
+                return Ok(bytes.clone());
+            }
+        }
+        let view = self.full_view(row, min_slots)?;
+        let bytes: Rc<[u8]> = serde_json::to_vec(&view).map_err(internal)?.into();
+        *self.last_view.borrow_mut() = Some((etag.to_string(), bytes.clone()));
+        Ok(bytes)
     }
 
     pub(super) async fn join(

@@ -16,6 +16,7 @@ impl Appointment {
         self.state.storage().delete_all().await?;
         self.schema_ready.set(false);
         *self.layout.borrow_mut() = None;
+        *self.last_view.borrow_mut() = None;
         self.broadcast(&LiveMessage::Deleted);
         for ws in self.state.get_websockets() {
             let _ = ws.close(Some(1000), Some("appointment deleted"));

@@ -42,6 +42,10 @@ pub struct Appointment {
     state: State,
     env: Env,
     layout: RefCell<Option<Rc<Layout>>>,
+    /// The last view served, by its entity tag (which names the version
+    /// and the query), so repeated reads of an unchanged appointment cost
+    /// a copy. Lost on eviction, which only costs one rebuild.
+    last_view: RefCell<Option<(String, Rc<[u8]>)>>,
     schema_ready: Cell<bool>,
     /// Whether an alarm is due soon to write the update count to the
     /// index. Lost on eviction, which only costs one extra alarm check.
@@ -54,6 +58,7 @@ impl DurableObject for Appointment {
             state,
             env,
             layout: RefCell::new(None),
+            last_view: RefCell::new(None),
             schema_ready: Cell::new(false),
             index_write_scheduled: Cell::new(false),
         }
@@ -141,7 +146,8 @@ impl Appointment {
             Command::View {
                 min_slots,
                 if_none_match,
-            } => self.view(&row, min_slots.as_deref(), if_none_match.as_deref()),
+                head,
+            } => self.view(&row, min_slots.as_deref(), if_none_match.as_deref(), *head),
             Command::Join => self.join(&row, &call.client, body, now).await,
             Command::Update { participant } => {
                 self.update_availability(&row, participant, call.token.as_deref(), body, now)

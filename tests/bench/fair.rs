@@ -163,7 +163,7 @@ pub fn run(bench: &Bench, cap: Duration) -> Fair {
 
 /// The size of `bytes` gzipped at the default level, as a server would
 /// send them with `Content-Encoding: gzip`.
-fn gzip_len(bytes: &[u8]) -> usize {
+pub fn gzip_len(bytes: &[u8]) -> usize {
     let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
     encoder.write_all(bytes).expect("gzip in memory");
     encoder.finish().expect("gzip in memory").len()

@@ -96,20 +96,25 @@ pub fn apply(state: &mut [u8], changes: &[Change]) -> bool {
     *state != before[..]
 }
 
-/// The state a participant object of the API describes
-/// (`{"available": [[a, b], ...], "if_needed": [...]}`), or `None` when
-/// the object is not of that shape.
+/// The state a participant object of the API describes (its `levels`,
+/// two bits a slot as unpadded base64url), or `None` when the object is
+/// not of that shape.
 pub fn state_of(participant: &Value, slots: usize) -> Option<Vec<u8>> {
-    let mut state = vec![NONE; slots];
-    for (key, level) in [("available", AVAILABLE), ("if_needed", IF_NEEDED)] {
-        for range in participant.get(key)?.as_array()? {
-            let start = range.get(0)?.as_u64()? as usize;
-            let end = range.get(1)?.as_u64()? as usize;
-            if start >= end || end > slots {
-                return None;
-            }
-            state[start..end].fill(level);
-        }
+    use base64::Engine;
+    let packed = participant.get("levels")?.as_str()?;
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(packed)
+        .ok()?;
+    if bytes.len() != slots.div_ceil(4) {
+        return None;
     }
-    Some(state)
+    Some(
+        (0..slots)
+            .map(|i| match (bytes[i / 4] >> (2 * (i % 4))) & 0b11 {
+                0b01 => AVAILABLE,
+                0b10 => IF_NEEDED,
+                _ => NONE,
+            })
+            .collect(),
+    )
 }

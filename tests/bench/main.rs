@@ -3,7 +3,8 @@
 //! Worker-only request and the do-nothing Durable Object round trip), the
 //! full-grid update, the campus-fair load with its lost-update check, the
 //! appointment view with 200 participants, the load spread over many
-//! appointments and how soon a change is pushed to a live socket, then prints a table (every figure with its ratio to the
+//! appointments, how soon a change is pushed to a live socket, and the
+//! worst view (1,000 alternating patterns on the largest grid), then prints a table (every figure with its ratio to the
 //! baseline of the same run, and the goals) and writes it as JSON to
 //! `target/bench/results.json` plus a copy named after the start time.
 //! Where the CPU went (server, this client, other processes) is measured
@@ -28,11 +29,12 @@ mod sequential;
 mod server;
 mod setup;
 mod summary;
+mod view;
 
 use std::time::{Duration, Instant};
 
 /// The whole measurement, server start-up aside.
-const BUDGET: Duration = Duration::from_secs(270);
+const BUDGET: Duration = Duration::from_secs(340);
 /// Rounds of the one-at-a-time phase: each round sends one full-grid
 /// update of each size.
 const SEQUENTIAL_ROUNDS: usize = 300;
@@ -68,11 +70,18 @@ fn main() {
         clock.elapsed().as_secs_f64()
     );
     let live = live::run(&bench, 100, Duration::from_secs(20));
+    eprintln!(
+        "bench: the worst view, {} participants ({:.0} s) …",
+        view::PARTICIPANTS,
+        clock.elapsed().as_secs_f64()
+    );
+    let worst = view::run(&bench, Duration::from_secs(70));
     eprintln!("bench: done in {:.0} s", clock.elapsed().as_secs_f64());
     drop(server);
 
-    let mut report = summary::report(&seq, &fair, &many, &live);
+    let mut report = summary::report(&seq, &fair, &many, &live, &worst);
     report.detail("seconds", serde_json::json!(clock.elapsed().as_secs_f64()));
+    report.detail("worst_view", worst.to_json());
     report.detail("wrangler_log_level", serde_json::json!(log_level));
     report.detail("server_dir", serde_json::json!(server::server_dir()));
     println!();

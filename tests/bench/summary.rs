@@ -17,7 +17,13 @@ const DO_50_P: &str = "DO @50 same pct";
 const NOISY_CORES: f64 = 0.25;
 const DO_CPU: &str = "DO @50 server CPU";
 
-pub fn report(seq: &Sequential, fair: &Fair, many: &Many, live: &Live) -> Report {
+pub fn report(
+    seq: &Sequential,
+    fair: &Fair,
+    many: &Many,
+    live: &Live,
+    worst: &crate::view::WorstView,
+) -> Report {
     let mut r = Report::default();
     let object = seq.object_stats();
     let worker = seq.worker_stats();
@@ -239,6 +245,53 @@ pub fn report(seq: &Sequential, fair: &Fair, many: &Many, live: &Live) -> Report
         "< 50 KB",
         fair.view_gzip_bytes > 0 && fair.view_gzip_bytes < 50_000,
     );
+
+    let repeated = Stats::of(&worst.repeated);
+    r.add(
+        "worst view",
+        format!(
+            "{} participants × 4,464 slots, alternating: size, raw",
+            worst.participants
+        ),
+        worst.raw_bytes as f64,
+        Unit::Bytes,
+    )
+    .goal(
+        "≤ 2 MB",
+        worst.error.is_none() && worst.raw_bytes > 0 && worst.raw_bytes <= 2_000_000,
+    )
+    .note(format!("gzipped {} B", worst.gzip_bytes));
+    r.add(
+        "worst view",
+        "workerd resident memory added by building it",
+        worst.rss_added_bytes(),
+        Unit::Bytes,
+    )
+    .goal(
+        "≤ 32 MB",
+        worst.error.is_none() && worst.rss_added_bytes() <= 32.0 * 1024.0 * 1024.0,
+    )
+    .note(format!(
+        "{} → {} kB; first read {:.0} ms",
+        worst.rss_before_kb,
+        worst.rss_after_kb,
+        worst.first.as_secs_f64() * 1e3
+    ));
+    r.add(
+        "worst view",
+        "repeated read of the unchanged view, median",
+        repeated.p50,
+        Unit::Ms,
+    )
+    .ratio(object.p50, DO)
+    .goal(
+        "≤ 1.2× DO",
+        repeated.n > 0 && repeated.p50 <= 1.2 * object.p50,
+    )
+    .note(format!("n={}", repeated.n));
+    if let Some(e) = &worst.error {
+        r.warnings.push(format!("worst view: {e}"));
+    }
 
     let create = many.creates.stats();
     r.add(
