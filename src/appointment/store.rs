@@ -333,6 +333,17 @@ struct Uses {
     oldest: Option<i64>,
 }
 
+/// Counts the uses (rows with an `at`) of `rows`, a table and its filter.
+fn uses(sql: &SqlStorage, rows: &str, bindings: Vec<V>) -> StoreResult<(usize, Option<i64>)> {
+    let u: Uses = sql
+        .exec(
+            &format!("SELECT count(*) AS n, min(at) AS oldest FROM {rows}"),
+            bindings,
+        )?
+        .one()?;
+    Ok((u.n.max(0) as usize, u.oldest))
+}
+
 /// Wrong passwords for a participant from one client address since
 /// `since`: how many, and when the oldest of them was.
 pub fn wrong_passwords(
@@ -341,14 +352,11 @@ pub fn wrong_passwords(
     client: &str,
     since: i64,
 ) -> StoreResult<(usize, Option<i64>)> {
-    let u: Uses = sql
-        .exec(
-            "SELECT count(*) AS n, min(at) AS oldest FROM wrong_passwords
-             WHERE participant_id = ? AND client = ? AND at > ?",
-            vec![participant_id.into(), client.into(), since.into()],
-        )?
-        .one()?;
-    Ok((u.n.max(0) as usize, u.oldest))
+    uses(
+        sql,
+        "wrong_passwords WHERE participant_id = ? AND client = ? AND at > ?",
+        vec![participant_id.into(), client.into(), since.into()],
+    )
 }
 
 /// Records a wrong password and forgets those older than `forget_before`.
@@ -373,13 +381,11 @@ pub fn record_wrong_password(
 /// New participants from one client address since `since`: how many, and
 /// when the oldest joined.
 pub fn joins(sql: &SqlStorage, client: &str, since: i64) -> StoreResult<(usize, Option<i64>)> {
-    let u: Uses = sql
-        .exec(
-            "SELECT count(*) AS n, min(at) AS oldest FROM joins WHERE client = ? AND at > ?",
-            vec![client.into(), since.into()],
-        )?
-        .one()?;
-    Ok((u.n.max(0) as usize, u.oldest))
+    uses(
+        sql,
+        "joins WHERE client = ? AND at > ?",
+        vec![client.into(), since.into()],
+    )
 }
 
 /// Records a new participant from `client` and forgets joins older than
