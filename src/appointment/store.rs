@@ -1,8 +1,10 @@
 //! The appointment object's SQLite schema and the only SQL it speaks.
 //!
-//! Three tables: `meta` (one row: the appointment itself and its version),
+//! `meta` (one row: the appointment itself and its version),
 //! `participants` (one row each, availability packed in a BLOB, so an update
-//! of any size rewrites one row) and `tokens` (hashes of issued tokens).
+//! of any size rewrites one row, with the two look-alike keys of the name
+//! indexed), `tokens` (hashes of issued tokens), and the windows of the
+//! per-address limits, `wrong_passwords` and `joins`.
 //! Functions here convert rows to plain values and back; no rules live here.
 
 use std::fmt;
@@ -79,11 +81,6 @@ CREATE TABLE IF NOT EXISTS joins (
   at INTEGER NOT NULL
 );
 CREATE INDEX IF NOT EXISTS joins_by_client ON joins(client, at);
-CREATE TABLE IF NOT EXISTS failed_sign_ins (
-  participant_id TEXT NOT NULL,
-  at INTEGER NOT NULL
-);
-CREATE INDEX IF NOT EXISTS failed_sign_ins_by_participant ON failed_sign_ins(participant_id, at);
 ";
 
 /// The appointment's own row.
