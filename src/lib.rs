@@ -11,6 +11,7 @@ pub mod domain;
 pub mod error;
 pub mod index;
 pub mod limiter;
+pub mod preview;
 pub mod secrets;
 pub mod sweep;
 
