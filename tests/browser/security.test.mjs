@@ -1,7 +1,7 @@
 // User text is only ever text: a name or a title full of markup shows as
 // typed, runs nothing and loads nothing. Every page keeps to its own origin
 // and carries the CSP; an unknown appointment gets a real 404 page. Assets
-// are cached for good under versioned URLs.
+// are cached for good under versioned URLs; pages carry link previews.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
@@ -132,4 +132,35 @@ test('scripts and styles are cached for good under versioned URLs, while the pag
   // Modules import each other relatively, so they stay under the same version.
   const app = await (await fetch(`${base}${(await assetsOf(base, `/a/${appt.id}`)).find((a) => a.endsWith('/app.js'))}`)).text();
   assert.match(app, /from '\.\/i18n\.js'/);
+});
+
+test('a link preview: the pages carry Open Graph tags and the preview image is served from here', async () => {
+  const { base } = env.server;
+  const appt = await createAppointment(base);
+  for (const page of ['/', `/a/${appt.id}`]) {
+    const html = await (await fetch(`${base}${page}`)).text();
+    for (const tag of ['og:title', 'og:description', 'og:type', 'twitter:card']) {
+      assert.match(html, new RegExp(`<meta (property|name)="${tag}" content="[^"]+">`), `${page} has ${tag}`);
+    }
+  }
+  const img = await fetch(`${base}/og.png`);
+  assert.equal(img.status, 200);
+  assert.equal(img.headers.get('content-type'), 'image/png');
+  const bytes = Buffer.from(await img.arrayBuffer());
+  assert.deepEqual([bytes.readUInt32BE(16), bytes.readUInt32BE(20)], [1200, 630], '1200×630');
+  assert.ok(bytes.length < 80 * 1024, `small: ${bytes.length} bytes`);
+});
+
+// The page route puts the appointment into its preview with src/preview.rs
+// (unit-tested there); this checks the page once that is wired in.
+test('a link preview names the appointment, escaped', { todo: 'src/api serves /a/{id} through preview::rewrite' }, async () => {
+  const { base } = env.server;
+  const title = '</title><script>alert(1)</script>"\'&';
+  const appt = await createAppointment(base, { title });
+  const html = await (await fetch(`${base}/a/${appt.id}`)).text();
+  assert.ok(html.includes('<title>&lt;/title&gt;&lt;script&gt;alert(1)&lt;/script&gt;"\'&amp; · 언제볼까?</title>'), 'escaped title');
+  assert.match(html, /<meta property="og:title" content="&lt;\/title&gt;&lt;script&gt;alert\(1\)&lt;\/script&gt;&quot;&#39;&amp;">/);
+  assert.match(html, new RegExp(`<meta property="og:image" content="${base}/og.png">`));
+  assert.match(html, new RegExp(`<meta property="og:url" content="${base}/a/${appt.id}">`));
+  assert.doesNotMatch(html, /<script>alert/);
 });
