@@ -42,6 +42,7 @@ export class Painter {
     this.id = id;
     this.me = me;
     this.queue = me ? store.queue(id, me.pid) : [];
+      onTap: (s) => this.paint([s], s),
     this.version = 0;
     this.failing = this.queue.length > 0;
     clearTimeout(this.timer);
