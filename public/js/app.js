@@ -55,6 +55,8 @@ setupJoin($('#join'), {
     toast(t(isNew ? 'join.welcome' : 'join.back', { name: me.name }));
     render();
     refresh();
+    // The form that had focus is gone: the grid takes it (it keeps it
+    // when it is rebuilt for its new width).
     $('#paint-grid .cell[tabindex="0"]')?.focus({ preventScroll: true });
   },
 });
@@ -212,6 +214,8 @@ function signOut() {
   render();
 }
 
+// Notices show at the top, out of the grid's way, and let every touch
+// through (style.css: .toast has pointer-events: none).
 let toastTimer;
 function toast(msg) {
   const el = $('#toast');

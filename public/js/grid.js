@@ -92,6 +92,8 @@ export class Grid {
 
   build() {
     const { L } = this;
+    // Rebuilding replaces the cells: a focused one must hand focus on.
+    const hadFocus = this.grid.contains(document.activeElement);
     const c0 = this.first;
     const c1 = Math.min(L.nc, c0 + this.perPage);
     this.c0 = c0;
@@ -149,6 +151,7 @@ export class Grid {
     }
     if (!this.focus || this.focus.c < c0 || this.focus.c >= c1) this.focus = this.firstCell();
     this.refresh();
+    if (hadFocus && this.focus) this.els[L.at(this.focus.c, this.focus.r)]?.focus({ preventScroll: true });
   }
 
   firstCell() {

@@ -1,11 +1,12 @@
-// On a phone, a finger does what its owner meant: a swipe over the grid
-// scrolls the page, touching and holding a cell starts painting a block,
-// and a tap paints one cell.
+// On a phone, a finger does what its owner meant: the welcome notice never
+// takes a touch meant for the grid, a swipe over the grid scrolls the page,
+// touching and holding a cell starts painting a block, and a tap paints
+// one cell. After joining, the focus is on the grid, not lost.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   useServerAndBrowser, newContext, PHONE, createAppointment, join, signIn, getView, touchDrag,
-  assertQuiet, eventually,
+  screenshot, assertOwnOrigin, assertQuiet, eventually,
 } from './harness.mjs';
 
 const env = useServerAndBrowser();
@@ -26,6 +27,52 @@ function cellAt(page, x, y) {
 
 /** Where the grid is on screen: it must not move under a painting finger. */
 const gridTop = (page) => page.evaluate(() => Math.round(document.querySelector('#paint-grid .grid').getBoundingClientRect().top));
+
+test('right after joining, a drag on the cells under the welcome notice paints and does not scroll', async () => {
+  const { base } = env.server;
+  const appt = await createAppointment(base, { start: '08:00', end: '22:00' });
+  const ctx = await newContext(env.browser, { device: PHONE, lang: 'ko' });
+  const page = await ctx.newPage();
+  const patches = [];
+  page.on('request', (r) => { if (r.method() === 'PATCH') patches.push(r.postDataJSON()); });
+  await page.goto(`${base}/a/${appt.id}`);
+  await page.fill('#name', '지우');
+  await page.tap('#join button[type="submit"]');
+  await page.waitForSelector('#toast:not([hidden])');
+  await page.waitForSelector('#paint-grid .cell[data-s]');
+  await screenshot(page, 'touch-phone-ko-welcome', { fullPage: false });
+
+  // Bring the grid under the whole screen, then touch where the notice is
+  // (or, if it is not over the grid, the cells nearest the bottom edge,
+  // where a thumb lands first).
+  await page.evaluate(() => {
+    const g = document.querySelector('#paint-grid .grid').getBoundingClientRect();
+    scrollBy(0, g.top - 120);
+  });
+  const toast = await page.locator('#toast').boundingBox();
+  assert.ok(toast, 'the notice is still showing');
+  const targets = [{ x: 200, y: PHONE.viewport.height - 40 }];
+  const underToast = { x: toast.x + toast.width / 2, y: toast.y + toast.height / 2 };
+  if (await cellAt(page, underToast.x, underToast.y)) targets.unshift(underToast);
+  let n = 0;
+  for (const point of targets) {
+    const cell = await cellAt(page, point.x, point.y);
+    assert.ok(cell, `a cell under (${point.x}, ${point.y}); the grid is at ${await gridTop(page)}`);
+    const top = await gridTop(page);
+    await touchDrag(page, cell, { x: cell.x, y: cell.y - 3 * cell.h }, 6, { hold: 450 });
+    await eventually(() => patches.length === n + 1, 5000, `a PATCH from the drag at y=${Math.round(cell.y)}`);
+    n += 1;
+    assert.equal(await gridTop(page), top, 'the page did not scroll');
+    assert.equal(patches[n - 1].changes[0].level, 'available');
+    assert.equal(patches[n - 1].changes[0].slots.reduce((k, [a, b]) => k + b - a, 0), 4, 'four cells painted');
+  }
+  // The focus went to the grid when the form that had it went away (a
+  // finger does not move it).
+  await eventually(() => page.evaluate(() => !!document.activeElement?.closest('#paint-grid, .brush')), 3000, 'focus on the grid');
+  assertOwnOrigin(base, ctx);
+  assertQuiet(ctx);
+  await ctx.close();
+});
 
 test('a swipe over the grid scrolls, a held finger paints a block, a tap paints one cell', async () => {
   const { base } = env.server;
