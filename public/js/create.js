@@ -99,7 +99,7 @@ tzSelect.addEventListener('change', () => {
 
 // --- errors -----------------------------------------------------------------
 const control = {
-  title: () => $('#title'), days: () => (mode() === 'dates' ? $('#calendar .cal-days') : $('#weekdays')),
+  title: () => $('#title'), days: () => (mode() === 'dates' ? cal : $('#weekdays input')),
   time: () => $('#start'), slot: () => $('#slot-group'), tz: () => tzSelect, form: () => null,
 };
 function setError(field, msg) {
