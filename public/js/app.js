@@ -4,7 +4,7 @@
 import { t, initI18n, onLangChange, getLang } from './i18n.js';
 import { api, ApiError } from './api.js';
 import { store } from './store.js';
-import { buildLayout, browserZone, rangeText, dayLabels, zoneLabel } from './time.js';
+import { buildLayout, browserZone, rangeText, zoneLabel, scheduleText } from './time.js';
 import { Painter } from './paint.js';
 import { Heatmap } from './heatmap.js';
 import { renderBest, lengthChoices, duration } from './best.js';
@@ -127,11 +127,7 @@ function render() {
   const lang = getLang();
   document.title = `${v.title} · ${t('brand')}`;
   $('#title').textContent = v.title;
-  const days = v.dates
-    ? (v.dates.length === 1 ? dayLabels(v.dates[0], lang).medium
-      : `${dayLabels(v.dates[0], lang).medium} – ${dayLabels(v.dates[v.dates.length - 1], lang).medium} · ${t('meta.days', { n: v.dates.length })}`)
-    : t('meta.weekly', { days: v.weekdays.map((d) => dayLabels(d, lang).short).join(', ') });
-  $('#meta').textContent = `${days} · ${v.start}–${v.end} · ${t('meta.slot', { d: duration(v.slot_minutes) })}`;
+  $('#meta').textContent = metaText(v, L, lang);
   renderZone();
   renderFinal();
 
@@ -144,6 +140,9 @@ function render() {
   heat.setView(v, admin.active);
   $('#people-title').textContent = t('people.title', { n: v.participants.length });
   renderMinSlots();
+  const zoneNote = $('#best-zone');
+  zoneNote.hidden = !otherZone();
+  zoneNote.textContent = t('best.zone', { zone: L.zone });
   renderBest($('#best-list'), v, L, {
     chosen: state.chosen,
     expanded: state.bestOpen,
@@ -158,6 +157,19 @@ function render() {
     $('#share').replaceChildren(block);
     if ($('#share-box').open) block.loadQr();
   }
+}
+
+/** Whether someone could read a time in the wrong zone: the viewer's zone is
+ *  not the appointment's, so the zone is named wherever a time is shown. */
+function otherZone() {
+  return !state.view.weekdays && browserZone() !== state.view.timezone;
+}
+
+/** The dates and daily hours, in the zone the grid shows. */
+function metaText(v, L, lang) {
+  const { days, time } = scheduleText(v, L, lang, t);
+  const zone = otherZone() ? ` (${L.zone})` : '';
+  return `${days} · ${time}${zone} · ${t('meta.slot', { d: duration(v.slot_minutes) })}`;
 }
 
 function renderZone() {
