@@ -2,7 +2,7 @@
 // updates), and ties together joining, painting, the heatmap, best times,
 // sharing and the organiser's tools.
 import { t, initI18n, onLangChange, getLang } from './i18n.js';
-import { api, ApiError } from './api.js';
+import { api, ApiError, watchReach } from './api.js';
 import { store } from './store.js';
 import { buildLayout, browserZone, rangeText, zoneLabel, scheduleText } from './time.js';
 import { Painter } from './paint.js';
@@ -30,11 +30,15 @@ takeAdminToken();
 const state = {
   view: null, etag: null, minSlots: 1, me: store.me(id), L: null,
   zone: 'mine', chosen: null, tab: null, loading: false, again: false, gone: false, live: null,
+  // The connection as the live indicator tells it: the socket's state, and
+  // whether the last request reached the server at all.
+  socket: null, reached: true,
 };
 
 const painter = new Painter($('#paint-grid'), $('#save-status'), {
   onSaved: () => refresh(),
   onLost: () => { signOut(); toast(t('me.lost')); refresh(); },
+  onState: () => renderLive(),
 });
 const heat = new Heatmap($('#heat-grid'), {
   detail: $('#detail'), legend: $('#legend'), people: $('#people'), note: $('#filter-note'),
@@ -110,13 +114,32 @@ function layout() {
 function startLive() {
   state.live = connectLive(id, {
     onChange: () => refresh(),
-    onStatus: (s) => {
-      const el = $('#live');
-      el.dataset.state = s;
-      el.replaceChildren(h('span', { class: 'dot', 'aria-hidden': 'true' }), t(`live.${s}`));
-      el.title = t(`live.${s}.title`);
-    },
+    onStatus: (s) => { state.socket = s; renderLive(); },
+    onAlive: () => reached(true),
   });
+}
+
+function reached(ok) {
+  if (state.reached === ok) return;
+  state.reached = ok;
+  renderLive();
+}
+watchReach(reached);
+addEventListener('online', () => renderLive());
+addEventListener('offline', () => renderLive());
+
+/** The live indicator: connecting, live, polling, or offline (with the
+ *  number of changes waiting to be saved), in the current language. */
+function renderLive() {
+  const el = $('#live');
+  if (state.gone || !state.socket) return;
+  const offline = !navigator.onLine || !state.reached;
+  const s = offline ? 'offline' : state.socket;
+  const waiting = painter.queue.length;
+  el.dataset.state = s;
+  el.replaceChildren(h('span', { class: 'dot', 'aria-hidden': 'true' }),
+    h('span', { text: offline && waiting ? t('live.offlineWaiting', { n: waiting }) : t(`live.${s}`) }));
+  el.title = t(`live.${s}.title`);
 }
 
 // --- rendering ----------------------------------------------------------------
@@ -301,6 +324,7 @@ onLangChange(() => {
   layout();
   render();
   painter.renderStatus();
+  renderLive();
 });
 
 if (!/^[A-Za-z0-9_-]{1,64}$/.test(id)) gone(false);
