@@ -12,7 +12,7 @@ import { connectLive } from './live.js';
 import { setupJoin } from './join.js';
 import { Admin } from './admin.js';
 import { shareBlock } from './share.js';
-import { h, $, $$, confirmDialog } from './ui.js';
+import { h, icon, $, $$, confirmDialog } from './ui.js';
 
 initI18n();
 
@@ -100,6 +100,20 @@ function apply(view) {
     startLive();
   }
   render();
+  remember();
+}
+
+/** Keeps this appointment in the home page's "my appointments" list while
+ *  this browser is its organiser or one of its participants. */
+function remember() {
+  const v = state.view;
+  if (!store.admin(id) && !state.me) return;
+  store.remember(id, {
+    title: v.title,
+    dates: v.dates ? [v.dates[0], v.dates[v.dates.length - 1], v.dates.length] : null,
+    weekdays: v.weekdays ?? null,
+    final: !!v.final,
+  });
 }
 
 function layout() {
@@ -151,6 +165,7 @@ function render() {
   document.title = `${v.title} · ${t('brand')}`;
   $('#title').textContent = v.title;
   $('#meta').textContent = metaText(v, L, lang);
+  $('#admin-badge').hidden = !admin.active;
   renderZone();
   renderFinal();
 
@@ -273,6 +288,7 @@ function gone(deleted) {
   const el = $('#live');
   el.replaceChildren();
   delete el.dataset.state;
+  if (!deleted) store.forget(id); // expired: nothing left to go back to
 }
 
 function failed() {
@@ -308,6 +324,11 @@ $('#not-me').addEventListener('click', async () => {
   $('#name').focus();
 });
 $('#unfix').addEventListener('click', () => admin.unfix());
+$('#admin-badge button').prepend(icon('key'), ' ');
+$('#admin-badge button').addEventListener('click', () => {
+  $('#admin').scrollIntoView({ block: 'start' });
+  $('#admin-h').focus();
+});
 $('#share-box').addEventListener('toggle', () => { if ($('#share-box').open) $('#share .share')?.loadQr?.(); });
 // Let the QR block be printed even when the details element is closed.
 addEventListener('beforeprint', () => { $('#share-box').open = true; $('#share .share')?.loadQr?.(); });

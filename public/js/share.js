@@ -1,12 +1,13 @@
 // Sharing an appointment: the link with a copy button, the phone's own share
 // sheet (Web Share API) where there is one, the QR code with download and
-// print, and the organiser's admin link.
+// print, and the organiser's admin link — which looks nothing like the link
+// to share.
 import { t } from './i18n.js';
 import { api } from './api.js';
-import { h, copyText } from './ui.js';
+import { h, icon, copyText } from './ui.js';
 
-function copyRow(id, label, value) {
-  const input = h('input', { id, type: 'text', readonly: true, value, class: 'mono', spellcheck: 'false' });
+function copyRow(id, label, value, { copyLabel, cls = '' } = {}) {
+  const input = h('input', { id, type: 'text', readonly: true, value, class: `mono ${cls}`.trim(), spellcheck: 'false' });
   input.addEventListener('focus', () => input.select());
   const status = h('span', { class: 'copy-status', role: 'status' });
   const btn = h('button', {
@@ -16,7 +17,7 @@ function copyRow(id, label, value) {
       status.textContent = ok ? t('share.copied') : t('share.copyFail');
       setTimeout(() => { status.textContent = ''; }, 4000);
     },
-  }, t('share.copy'));
+  }, copyLabel ?? t('share.copy'));
   return [h('label', { for: id, text: label }), h('div', { class: 'copyrow' }, input, btn), status];
 }
 
@@ -60,10 +61,11 @@ async function printQr({ id, url, title }) {
   print();
 }
 
-/** The organiser's secret link, with the warning to keep it. */
-export function adminBlock({ id, adminUrl }) {
+/** The organiser's secret link: its own colour, label and copy button, and
+ *  the warning to keep it. `level` is the heading level where it goes. */
+export function adminBlock({ id, adminUrl, level = 3 }) {
   return h('div', { class: 'admin-link warn' },
-    h('h3', { text: t('admin.linkTitle') }),
+    h(`h${level}`, {}, icon('key'), ' ', t('admin.linkTitle')),
     h('p', { text: t('admin.warn') }),
-    ...copyRow(`admin-${id}`, t('admin.linkLabel'), adminUrl));
+    ...copyRow(`admin-${id}`, t('admin.linkLabel'), adminUrl, { copyLabel: t('admin.copy'), cls: 'admin-url' }));
 }
