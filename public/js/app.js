@@ -11,7 +11,7 @@ import { renderBest, lengthChoices, duration } from './best.js';
 import { connectLive } from './live.js';
 import { setupJoin } from './join.js';
 import { Admin } from './admin.js';
-import { shareBlock } from './share.js';
+import { shareBlock, fileName } from './share.js';
 import { h, icon, $, $$, confirmDialog } from './ui.js';
 
 initI18n();
@@ -236,6 +236,7 @@ function renderFinal() {
   $('#final-when').textContent = rangeText(state.L, v.final.start, v.final.end);
   $('#final-zone').textContent = state.L.weekly ? t('final.weekly') : t('final.zone', { zone: state.L.zone });
   $('#ics').href = api.icsUrl(id);
+  $('#ics').download = fileName(v.title, 'ics');
   $('#unfix').hidden = !admin.active;
 }
 

@@ -1,8 +1,10 @@
 // What stays with the person: the organiser's link, which must never be
-// mistaken for the one to share, and "my appointments" on the home page,
-// with organiser rights where this browser has them.
+// mistaken for the one to share; "my appointments" on the home page, with
+// organiser rights where this browser has them; and files saved under the
+// appointment's name (the QR code as PNG and SVG, the calendar file).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
 import {
   useServerAndBrowser, newContext, PHONE, createAppointment, join, screenshot, assertOwnOrigin, assertQuiet,
 } from './harness.mjs';
@@ -96,6 +98,35 @@ test('"my appointments" on the home page lists what this browser made or joined,
   await page.click('dialog[open] .btn.danger');
   assert.equal(await page.isHidden('#mine'), true);
   assert.equal(await page.evaluate((id) => localStorage.getItem(`eb:a:${id}`), madeId), null, 'the rights went with it');
+  assertOwnOrigin(base, ctx);
+  assertQuiet(ctx);
+  await ctx.close();
+});
+
+test('the QR code saves as a PNG and an SVG, and the calendar file, named after the title', async () => {
+  const { base } = env.server;
+  const appt = await createAppointment(base, { title: '동아리 회의: 12/7?' });
+  await join(base, appt.id, 'Ana');
+  await fetch(`${base}/api/appointments/${appt.id}`, {
+    method: 'PATCH', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${appt.admin_token}` },
+    body: JSON.stringify({ final: { start: 0, end: 2 } }),
+  });
+  const ctx = await newContext(env.browser, { device: PHONE, lang: 'ko', acceptDownloads: true });
+  const page = await ctx.newPage();
+  await page.goto(`${base}/a/${appt.id}`);
+  await page.waitForSelector('#final:not([hidden])');
+  assert.equal(await page.getAttribute('#ics', 'download'), '동아리 회의 12 7.ics');
+  await page.click('#share-box summary');
+
+  const [png] = await Promise.all([page.waitForEvent('download'), page.click('#share button:has-text("PNG")')]);
+  assert.equal(png.suggestedFilename(), '동아리 회의 12 7.png');
+  const bytes = await readFile(await png.path());
+  assert.deepEqual([...bytes.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], 'a PNG file');
+  assert.equal(bytes.readUInt32BE(16), 1024, '1024 px wide');
+
+  const [svg] = await Promise.all([page.waitForEvent('download'), page.click('#share a:has-text("SVG")')]);
+  assert.equal(svg.suggestedFilename(), '동아리 회의 12 7.svg');
+  assert.match(await readFile(await svg.path(), 'utf8'), /<svg/);
   assertOwnOrigin(base, ctx);
   assertQuiet(ctx);
   await ctx.close();
