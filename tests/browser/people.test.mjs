@@ -1,7 +1,7 @@
 // Who is who: a returning visitor stays signed in, "not you?" switches, a
-// protected name asks for its password; the organiser's tools; and times
-// shown in the viewer's own time zone, the same zone, named, wherever a
-// time is written.
+// protected name asks for its password (and a lockout says how long); the
+// organiser's tools; and times shown in the viewer's own time zone, the
+// same zone, named, wherever a time is written.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
@@ -201,5 +201,33 @@ test('someone in another zone reads every time in the grid’s zone, with the zo
   await page.tap('#zone-line button');
   assert.match(await page.textContent('#meta'), /09:00–18:00 \(Asia\/Seoul\)/);
   assertQuiet(ctx);
+  await ctx.close();
+});
+
+test('a protected name asks for its password plainly, and a lockout says how many minutes to wait', async () => {
+  const { base } = env.server;
+  const appt = await createAppointment(base);
+  await join(base, appt.id, '보안', 'right-one');
+  const ctx = await newContext(env.browser, { device: PHONE, lang: 'ko' });
+  const page = await ctx.newPage();
+  await page.goto(`${base}/a/${appt.id}`);
+  await page.waitForSelector('#join:not([hidden])');
+  assert.match(await page.textContent('label[for="password"]'), /선택/, 'optional for a new name');
+  await page.fill('#name', '보안');
+  assert.equal((await page.textContent('label[for="password"]')).trim(), '비밀번호', 'not optional for a protected one');
+  // Use up the wrong-password allowance from this address, then try once more in the page.
+  let last;
+  for (let i = 0; i < 12; i++) {
+    last = await fetch(`${base}/api/appointments/${appt.id}/participants`, {
+      method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ name: '보안', password: `wrong-${i}` }),
+    });
+    if (last.status === 429) break;
+  }
+  assert.equal(last.status, 429);
+  await page.fill('#password', 'wrong-again');
+  await page.tap('#join button[type="submit"]');
+  const msg = await page.textContent('#err-password:not([hidden])');
+  assert.match(msg, /\d+분 뒤에 다시 해 주세요/);
+  assert.doesNotMatch(msg, /\d{3}초/);
   await ctx.close();
 });
