@@ -277,6 +277,9 @@ function toast(msg) {
 }
 
 function gone(deleted) {
+  // Deleting it here also makes the live socket report it gone, and a view
+  // request then answers 404: that must not turn "deleted" into "not found".
+  if (state.deleted) deleted = true;
   state.gone = true;
   state.deleted = deleted;
   state.live?.stop();
