@@ -14,6 +14,7 @@ setup:
 
 build: setup
 	sh scripts/build-worker.sh
+	node scripts/build-assets.mjs
 
 dev: build
 	wrangler d1 migrations apply DB --local --persist-to $(PERSIST)

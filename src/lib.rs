@@ -12,6 +12,7 @@ pub mod domain;
 pub mod error;
 pub mod index;
 pub mod limiter;
+pub mod preview;
 pub mod protocol;
 pub mod render;
 pub mod secrets;

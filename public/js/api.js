@@ -14,6 +14,10 @@ export class ApiError extends Error {
   }
 }
 
+let onReach = () => {};
+/** f(reached) after every request: whether the server could be reached at all. */
+export function watchReach(f) { onReach = f; }
+
 async function call(method, path, { body, token, etag } = {}) {
   const headers = {};
   if (body !== undefined) headers['Content-Type'] = 'application/json';
@@ -26,8 +30,10 @@ async function call(method, path, { body, token, etag } = {}) {
       body: body === undefined ? undefined : JSON.stringify(body),
     });
   } catch (e) {
+    onReach(false);
     throw new ApiError(0, 'network', String(e?.message ?? e));
   }
+  onReach(true);
   if (res.status === 304) return { status: 304, etag };
   const text = await res.text();
   let data = null;

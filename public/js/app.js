@@ -2,17 +2,17 @@
 // updates), and ties together joining, painting, the heatmap, best times,
 // sharing and the organiser's tools.
 import { t, initI18n, onLangChange, getLang } from './i18n.js';
-import { api, ApiError } from './api.js';
+import { api, ApiError, watchReach } from './api.js';
 import { store } from './store.js';
-import { buildLayout, browserZone, rangeText, dayLabels, zoneLabel } from './time.js';
+import { buildLayout, browserZone, rangeText, zoneLabel, scheduleText } from './time.js';
 import { Painter } from './paint.js';
 import { Heatmap } from './heatmap.js';
 import { renderBest, lengthChoices, duration } from './best.js';
 import { connectLive } from './live.js';
 import { setupJoin } from './join.js';
 import { Admin } from './admin.js';
-import { shareBlock } from './share.js';
-import { h, $, $$, confirmDialog } from './ui.js';
+import { shareBlock, fileName } from './share.js';
+import { h, icon, $, $$, confirmDialog } from './ui.js';
 
 initI18n();
 
@@ -30,11 +30,15 @@ takeAdminToken();
 const state = {
   view: null, etag: null, minSlots: 1, me: store.me(id), L: null,
   zone: 'mine', chosen: null, tab: null, loading: false, again: false, gone: false, live: null,
+  // The connection as the live indicator tells it: the socket's state, and
+  // whether the last request reached the server at all.
+  socket: null, reached: true,
 };
 
 const painter = new Painter($('#paint-grid'), $('#save-status'), {
   onSaved: () => refresh(),
   onLost: () => { signOut(); toast(t('me.lost')); refresh(); },
+  onState: () => renderLive(),
 });
 const heat = new Heatmap($('#heat-grid'), {
   detail: $('#detail'), legend: $('#legend'), people: $('#people'), note: $('#filter-note'),
@@ -55,6 +59,8 @@ setupJoin($('#join'), {
     toast(t(isNew ? 'join.welcome' : 'join.back', { name: me.name }));
     render();
     refresh();
+    // The form that had focus is gone: the grid takes it (it keeps it
+    // when it is rebuilt for its new width).
     $('#paint-grid .cell[tabindex="0"]')?.focus({ preventScroll: true });
   },
 });
@@ -94,6 +100,20 @@ function apply(view) {
     startLive();
   }
   render();
+  remember();
+}
+
+/** Keeps this appointment in the home page's "my appointments" list while
+ *  this browser is its organiser or one of its participants. */
+function remember() {
+  const v = state.view;
+  if (!store.admin(id) && !state.me) return;
+  store.remember(id, {
+    title: v.title,
+    dates: v.dates ? [v.dates[0], v.dates[v.dates.length - 1], v.dates.length] : null,
+    weekdays: v.weekdays ?? null,
+    final: !!v.final,
+  });
 }
 
 function layout() {
@@ -108,13 +128,32 @@ function layout() {
 function startLive() {
   state.live = connectLive(id, {
     onChange: () => refresh(),
-    onStatus: (s) => {
-      const el = $('#live');
-      el.dataset.state = s;
-      el.replaceChildren(h('span', { class: 'dot', 'aria-hidden': 'true' }), t(`live.${s}`));
-      el.title = t(`live.${s}.title`);
-    },
+    onStatus: (s) => { state.socket = s; renderLive(); },
+    onAlive: () => reached(true),
   });
+}
+
+function reached(ok) {
+  if (state.reached === ok) return;
+  state.reached = ok;
+  renderLive();
+}
+watchReach(reached);
+addEventListener('online', () => renderLive());
+addEventListener('offline', () => renderLive());
+
+/** The live indicator: connecting, live, polling, or offline (with the
+ *  number of changes waiting to be saved), in the current language. */
+function renderLive() {
+  const el = $('#live');
+  if (state.gone || !state.socket) return;
+  const offline = !navigator.onLine || !state.reached;
+  const s = offline ? 'offline' : state.socket;
+  const waiting = painter.queue.length;
+  el.dataset.state = s;
+  el.replaceChildren(h('span', { class: 'dot', 'aria-hidden': 'true' }),
+    h('span', { text: offline && waiting ? t('live.offlineWaiting', { n: waiting }) : t(`live.${s}`) }));
+  el.title = t(`live.${s}.title`);
 }
 
 // --- rendering ----------------------------------------------------------------
@@ -125,11 +164,8 @@ function render() {
   const lang = getLang();
   document.title = `${v.title} · ${t('brand')}`;
   $('#title').textContent = v.title;
-  const days = v.dates
-    ? (v.dates.length === 1 ? dayLabels(v.dates[0], lang).medium
-      : `${dayLabels(v.dates[0], lang).medium} – ${dayLabels(v.dates[v.dates.length - 1], lang).medium} · ${t('meta.days', { n: v.dates.length })}`)
-    : t('meta.weekly', { days: v.weekdays.map((d) => dayLabels(d, lang).short).join(', ') });
-  $('#meta').textContent = `${days} · ${v.start}–${v.end} · ${t('meta.slot', { d: duration(v.slot_minutes) })}`;
+  $('#meta').textContent = metaText(v, L, lang);
+  $('#admin-badge').hidden = !admin.active;
   renderZone();
   renderFinal();
 
@@ -142,6 +178,9 @@ function render() {
   heat.setView(v, admin.active);
   $('#people-title').textContent = t('people.title', { n: v.participants.length });
   renderMinSlots();
+  const zoneNote = $('#best-zone');
+  zoneNote.hidden = !otherZone();
+  zoneNote.textContent = t('best.zone', { zone: L.zone });
   renderBest($('#best-list'), v, L, {
     chosen: state.chosen,
     expanded: state.bestOpen,
@@ -156,6 +195,19 @@ function render() {
     $('#share').replaceChildren(block);
     if ($('#share-box').open) block.loadQr();
   }
+}
+
+/** Whether someone could read a time in the wrong zone: the viewer's zone is
+ *  not the appointment's, so the zone is named wherever a time is shown. */
+function otherZone() {
+  return !state.view.weekdays && browserZone() !== state.view.timezone;
+}
+
+/** The dates and daily hours, in the zone the grid shows. */
+function metaText(v, L, lang) {
+  const { days, time } = scheduleText(v, L, lang, t);
+  const zone = otherZone() ? ` (${L.zone})` : '';
+  return `${days} · ${time}${zone} · ${t('meta.slot', { d: duration(v.slot_minutes) })}`;
 }
 
 function renderZone() {
@@ -184,6 +236,7 @@ function renderFinal() {
   $('#final-when').textContent = rangeText(state.L, v.final.start, v.final.end);
   $('#final-zone').textContent = state.L.weekly ? t('final.weekly') : t('final.zone', { zone: state.L.zone });
   $('#ics').href = api.icsUrl(id);
+  $('#ics').download = fileName(v.title, 'ics');
   $('#unfix').hidden = !admin.active;
 }
 
@@ -212,6 +265,8 @@ function signOut() {
   render();
 }
 
+// Notices show at the top, out of the grid's way, and let every touch
+// through (style.css: .toast has pointer-events: none).
 let toastTimer;
 function toast(msg) {
   const el = $('#toast');
@@ -222,6 +277,9 @@ function toast(msg) {
 }
 
 function gone(deleted) {
+  // Deleting it here also makes the live socket report it gone, and a view
+  // request then answers 404: that must not turn "deleted" into "not found".
+  if (state.deleted) deleted = true;
   state.gone = true;
   state.deleted = deleted;
   state.live?.stop();
@@ -234,6 +292,7 @@ function gone(deleted) {
   const el = $('#live');
   el.replaceChildren();
   delete el.dataset.state;
+  if (!deleted) store.forget(id); // expired: nothing left to go back to
 }
 
 function failed() {
@@ -269,6 +328,11 @@ $('#not-me').addEventListener('click', async () => {
   $('#name').focus();
 });
 $('#unfix').addEventListener('click', () => admin.unfix());
+$('#admin-badge button').prepend(icon('key'), ' ');
+$('#admin-badge button').addEventListener('click', () => {
+  $('#admin').scrollIntoView({ block: 'start' });
+  $('#admin-h').focus();
+});
 $('#share-box').addEventListener('toggle', () => { if ($('#share-box').open) $('#share .share')?.loadQr?.(); });
 // Let the QR block be printed even when the details element is closed.
 addEventListener('beforeprint', () => { $('#share-box').open = true; $('#share .share')?.loadQr?.(); });
@@ -285,6 +349,7 @@ onLangChange(() => {
   layout();
   render();
   painter.renderStatus();
+  renderLive();
 });
 
 if (!/^[A-Za-z0-9_-]{1,64}$/.test(id)) gone(false);

@@ -1,11 +1,17 @@
-// The date picker of the create page: a month view where a tap toggles a
+// The date picker of the create page: a month grid where a tap toggles a
 // date and press-and-drag selects (or, starting on a selected date,
-// deselects) every date between; arrows move between days.
+// deselects) every date between. With the keyboard it is the WAI-ARIA
+// date-picker grid: one date is in the tab order (roving tabindex) and
+// keeps the focus through every change; arrows move by day and week,
+// Home/End to the start/end of the week, Page Up/Down by month (with Shift
+// by year), Space or Enter toggles.
 import { t, getLang } from './i18n.js';
-import { addDays, dayLabels } from './time.js';
+import { addDays, dayLabels, WEEKDAYS } from './time.js';
 import { h } from './ui.js';
 
 export const MAX_DATES = 31;
+const SUNDAY_FIRST = [6, 0, 1, 2, 3, 4, 5];
+let count = 0;
 
 export class Calendar {
   /** onChange(selectedSortedArray, {capped}) */
@@ -16,14 +22,14 @@ export class Calendar {
     this.onChange = onChange;
     this.selected = new Set();
     this.month = min.slice(0, 7);
-    this.focus = min;
+    this.current = min;
     this.drag = null;
-    this.title = h('h3', { class: 'cal-title', 'aria-live': 'polite' });
+    const titleId = `cal-title-${++count}`;
+    this.title = h('p', { class: 'cal-title', id: titleId, 'aria-live': 'polite' });
     this.prevBtn = h('button', { type: 'button', class: 'btn small ghost', onclick: () => this.shift(-1) }, '‹');
     this.nextBtn = h('button', { type: 'button', class: 'btn small ghost', onclick: () => this.shift(1) }, '›');
-    this.days = h('div', { class: 'cal-days', role: 'group' });
-    root.replaceChildren(h('div', { class: 'cal-head' }, this.prevBtn, this.title, this.nextBtn),
-      h('div', { class: 'cal-wd', 'aria-hidden': 'true' }), this.days);
+    this.days = h('div', { class: 'cal-days', role: 'grid', 'aria-labelledby': titleId });
+    root.replaceChildren(h('div', { class: 'cal-head' }, this.prevBtn, this.title, this.nextBtn), this.days);
     const d = this.days;
     d.addEventListener('pointerdown', (e) => this.down(e));
     d.addEventListener('pointermove', (e) => this.move(e));
@@ -42,7 +48,7 @@ export class Calendar {
     this.max = max;
     for (const s of [...this.selected]) if (s < min || s > max) this.selected.delete(s);
     if (this.month < min.slice(0, 7)) this.month = min.slice(0, 7);
-    if (this.focus < min) this.focus = min;
+    if (this.current < min) this.current = min;
     this.render();
     this.onChange(this.value(), {});
   }
@@ -57,6 +63,11 @@ export class Calendar {
     this.onChange([], {});
   }
 
+  /** Moves the focus to the date in the tab order (after an error, say). */
+  focus() {
+    this.days.querySelector('button[tabindex="0"]')?.focus();
+  }
+
   shift(n) {
     const [y, m] = this.month.split('-').map(Number);
     const d = new Date(Date.UTC(y, m - 1 + n, 1));
@@ -66,6 +77,8 @@ export class Calendar {
 
   render() {
     const lang = getLang();
+    // Redrawing replaces the buttons: the focused date hands focus on.
+    const hadFocus = this.days.contains(document.activeElement);
     const [y, m] = this.month.split('-').map(Number);
     this.title.textContent = new Intl.DateTimeFormat(lang, { year: 'numeric', month: 'long', timeZone: 'UTC' })
       .format(new Date(Date.UTC(y, m - 1, 1)));
@@ -73,16 +86,17 @@ export class Calendar {
     this.nextBtn.disabled = this.month >= this.max.slice(0, 7);
     this.prevBtn.setAttribute('aria-label', t('cal.prev'));
     this.nextBtn.setAttribute('aria-label', t('cal.next'));
-    this.days.setAttribute('aria-label', this.title.textContent);
     // Weekday header, Sunday first.
-    this.root.querySelector('.cal-wd').replaceChildren(
-      ...[6, 0, 1, 2, 3, 4, 5].map((i) => h('span', { text: dayLabels(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'][i], lang).short })));
+    const head = h('div', { role: 'row', class: 'cal-row cal-wd' }, ...SUNDAY_FIRST.map((i) => {
+      const l = dayLabels(WEEKDAYS[i], lang);
+      return h('span', { role: 'columnheader', 'aria-label': l.long }, h('span', { 'aria-hidden': 'true', text: l.short }));
+    }));
     const first = `${this.month}-01`;
     const lead = new Date(`${first}T00:00:00Z`).getUTCDay();
     const cells = [];
-    for (let i = 0; i < lead; i++) cells.push(h('span', { class: 'cal-pad' }));
+    for (let i = 0; i < lead; i++) cells.push(h('span', { role: 'gridcell', class: 'cal-pad' }));
     const preview = this.previewSet();
-    if (this.focus.slice(0, 7) !== this.month) this.focus = this.firstEnabled() ?? this.focus;
+    if (this.current.slice(0, 7) !== this.month) this.current = this.firstEnabled() ?? this.current;
     for (let d = first; d.slice(0, 7) === this.month; d = addDays(d, 1)) {
       const off = d < this.min || d > this.max;
       const on = this.selected.has(d);
@@ -92,12 +106,16 @@ export class Calendar {
       if (d === this.min) cls += ' today';
       const dow = new Date(`${d}T00:00:00Z`).getUTCDay();
       if (dow === 0 || dow === 6) cls += ' weekend';
-      cells.push(h('button', {
+      cells.push(h('span', { role: 'gridcell' }, h('button', {
         type: 'button', class: cls, 'data-date': d, disabled: off,
-        'aria-pressed': String(on), tabindex: d === this.focus ? '0' : '-1',
-      }, ...this.dayName(d, lang)));
+        'aria-pressed': String(on), tabindex: d === this.current ? '0' : '-1',
+      }, ...this.dayName(d, lang))));
     }
-    this.days.replaceChildren(...cells);
+    while (cells.length % 7) cells.push(h('span', { role: 'gridcell', class: 'cal-pad' }));
+    const rows = [head];
+    for (let i = 0; i < cells.length; i += 7) rows.push(h('div', { role: 'row', class: 'cal-row' }, ...cells.slice(i, i + 7)));
+    this.days.replaceChildren(...rows);
+    if (hadFocus) this.focus();
   }
 
   /** The full date spoken, with only the day number shown. */
@@ -130,7 +148,7 @@ export class Calendar {
     const d = b.dataset.date;
     this.drag = { id: e.pointerId, from: d, to: d, add: !this.selected.has(d) };
     try { this.days.setPointerCapture(e.pointerId); } catch { /* synthetic */ }
-    this.focus = d;
+    this.current = d;
     this.render();
   }
 
@@ -161,14 +179,37 @@ export class Calendar {
     this.onChange(this.value(), { capped });
   }
 
+  /** The date a key moves the focus to, or null for keys the grid ignores. */
+  target(e) {
+    const f = this.current;
+    const dow = new Date(`${f}T00:00:00Z`).getUTCDay();
+    const byMonth = (n) => {
+      const [y, m, d] = f.split('-').map(Number);
+      const last = new Date(Date.UTC(y, m - 1 + n + 1, 0)).getUTCDate();
+      return new Date(Date.UTC(y, m - 1 + n, Math.min(d, last))).toISOString().slice(0, 10);
+    };
+    switch (e.key) {
+      case 'ArrowLeft': return addDays(f, -1);
+      case 'ArrowRight': return addDays(f, 1);
+      case 'ArrowUp': return addDays(f, -7);
+      case 'ArrowDown': return addDays(f, 7);
+      case 'Home': return addDays(f, -dow);
+      case 'End': return addDays(f, 6 - dow);
+      case 'PageUp': return byMonth(e.shiftKey ? -12 : -1);
+      case 'PageDown': return byMonth(e.shiftKey ? 12 : 1);
+      default: return null;
+    }
+  }
+
   key(e) {
-    const moves = { ArrowLeft: -1, ArrowRight: 1, ArrowUp: -7, ArrowDown: 7 };
-    if (!(e.key in moves)) return;
+    let next = this.target(e);
+    if (!next) return;
     e.preventDefault();
-    const next = addDays(this.focus, moves[e.key]);
-    if (next < this.min || next > this.max) return;
-    this.focus = next;
-    if (next.slice(0, 7) !== this.month) this.month = next.slice(0, 7);
+    if (next < this.min) next = this.min;
+    if (next > this.max) next = this.max;
+    if (next === this.current) return;
+    this.current = next;
+    this.month = next.slice(0, 7);
     this.render();
     this.days.querySelector(`[data-date="${next}"]`)?.focus();
   }

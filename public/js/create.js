@@ -7,6 +7,7 @@ import { store } from './store.js';
 import { Calendar, MAX_DATES } from './calendar.js';
 import { browserZone, todayIn, addDays, hhmm, toMin, WEEKDAYS, dayLabels, zoneLabel } from './time.js';
 import { shareBlock, adminBlock } from './share.js';
+import { renderMine } from './mine.js';
 import { h, $, $$ } from './ui.js';
 
 initI18n();
@@ -99,7 +100,7 @@ tzSelect.addEventListener('change', () => {
 
 // --- errors -----------------------------------------------------------------
 const control = {
-  title: () => $('#title'), days: () => (mode() === 'dates' ? $('#calendar .cal-days') : $('#weekdays')),
+  title: () => $('#title'), days: () => (mode() === 'dates' ? cal : $('#weekdays input')),
   time: () => $('#start'), slot: () => $('#slot-group'), tz: () => tzSelect, form: () => null,
 };
 function setError(field, msg) {
@@ -154,10 +155,16 @@ form.addEventListener('submit', async (e) => {
     const r = await api.create(body);
     const { id, url, admin_token: admin } = r.data;
     store.setAdmin(id, admin);
+    store.remember(id, {
+      title: r.data.appointment?.title ?? body.title,
+      dates: body.dates ? [body.dates[0], body.dates[body.dates.length - 1], body.dates.length] : null,
+      weekdays: body.weekdays ?? null,
+      final: false,
+    });
     const link = new URL(url || `/a/${id}`, location.origin).href;
     created = { id, title: r.data.appointment?.title ?? body.title, url: link, adminUrl: `${link}#admin=${encodeURIComponent(admin)}` };
     renderDone();
-    $('#done h2').focus();
+    $('#done-title').focus();
     scrollTo(0, 0);
   } catch (err) {
     const f = fieldOf(err.field);
@@ -174,16 +181,18 @@ function renderDone() {
   if (!created) return;
   form.hidden = true;
   $('#intro').hidden = true;
+  $('#mine').hidden = true;
   $('#done').hidden = false;
   document.title = `${created.title} · ${t('brand')}`;
   $('#done-title').textContent = created.title;
   $('#share-slot').replaceChildren(shareBlock({ id: created.id, url: created.url, title: created.title }));
-  $('#admin-slot').replaceChildren(adminBlock({ id: created.id, adminUrl: created.adminUrl }));
+  $('#admin-slot').replaceChildren(adminBlock({ id: created.id, adminUrl: created.adminUrl, level: 2 }));
   $('#open').href = `/a/${encodeURIComponent(created.id)}#admin=${encodeURIComponent(store.admin(created.id) ?? '')}`;
 }
 
 function renderAll() {
   document.title = t('doc.create');
+  renderMine($('#mine'));
   renderPicked();
   renderWeekdays();
   renderZone();
@@ -191,6 +200,8 @@ function renderAll() {
   renderDone();
 }
 onLangChange(renderAll);
+// Coming back (also from the browser's back/forward cache): the list may have changed.
+addEventListener('pageshow', (e) => { if (e.persisted && !created) renderMine($('#mine')); });
 fillTimes();
 syncMode();
 renderAll();

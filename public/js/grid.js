@@ -1,21 +1,25 @@
 // The day × time grid shared by "my times" (painting) and "everyone"
 // (heatmap): layout, paging through days on narrow screens, and gestures —
-// press-and-drag with mouse, pen or touch (Pointer Events; only the cells
-// have `touch-action: none`, so the page still scrolls from the time
-// labels), and the keyboard (arrows move, shift+arrows extend, space/enter
-// commit).
+// press-and-drag with a mouse; with a finger or pen a swipe scrolls the page
+// as everywhere else, a tap is a tap, and touching and holding a cell for a
+// moment starts a drag (Pointer Events, with `touchmove` held back only once
+// a drag has started); and the keyboard (arrows move, shift+arrows extend,
+// space/enter commit).
 import { h } from './ui.js';
 import { t } from './i18n.js';
 
 const MIN_COL = 36; // px: 7 days fit on a 360 px phone
 const LABEL_W = 46;
 const EDGE = 48; // px from the viewport edge where a drag scrolls the page
+const HOLD_MS = 280; // a finger held this long on a cell starts a drag
+const SLOP = 10; // px a finger may wander while holding
 
 export class Grid {
   /**
    * opts: kind ('paint'|'heat'), label(), cell(slot) → {cls, text, label},
-   * previewClass(anchorSlot), onCommit(slots, anchorSlot), column (select
-   * within one column), touchDrag (drag on touch too; else taps → onTap),
+   * previewClass(anchorSlot), onCommit(slots, anchorSlot, how) with how
+   * 'pointer' or 'key', column (select within one column), touchDrag (a
+   * finger held still starts a drag; taps → onTap either way),
    * selectFollowsFocus, onTap(slot), onHover(slot|null).
    */
   constructor(root, opts) {
@@ -27,6 +31,7 @@ export class Grid {
     this.focus = null; // {c, r} of the roving-tabindex cell
     this.anchor = null; // keyboard selection anchor
     this.drag = null;
+    this.hold = null; // a finger resting on a cell, not yet dragging
     this.marks = new Set(); // slots highlighted from outside (a chosen best time)
     this.prev = h('button', { type: 'button', class: 'btn small', onclick: () => this.turn(-1) }, '‹');
     this.next = h('button', { type: 'button', class: 'btn small', onclick: () => this.turn(1) }, '›');
@@ -38,7 +43,9 @@ export class Grid {
     g.addEventListener('pointerdown', (e) => this.down(e));
     g.addEventListener('pointermove', (e) => this.move(e));
     g.addEventListener('pointerup', (e) => this.up(e));
-    g.addEventListener('pointercancel', () => this.abort());
+    g.addEventListener('pointercancel', () => { this.unhold(); this.abort(); });
+    // Once a finger drag has started, its moves paint instead of scrolling.
+    g.addEventListener('touchmove', (e) => { if (this.drag?.touch && e.cancelable) e.preventDefault(); }, { passive: false });
     g.addEventListener('lostpointercapture', () => this.drag && this.up({ pointerId: this.drag.id }));
     g.addEventListener('click', (e) => this.click(e));
     g.addEventListener('keydown', (e) => this.key(e));
@@ -46,7 +53,7 @@ export class Grid {
       if (e.pointerType === 'mouse' && !this.drag) this.o.onHover?.(this.slotOf(e.target));
     });
     g.addEventListener('pointerleave', () => this.o.onHover?.(null));
-    g.addEventListener('contextmenu', (e) => { if (this.drag) e.preventDefault(); });
+    g.addEventListener('contextmenu', (e) => { if (this.drag || this.hold) e.preventDefault(); });
     new ResizeObserver(() => this.fit()).observe(root);
   }
 
@@ -85,6 +92,8 @@ export class Grid {
 
   build() {
     const { L } = this;
+    // Rebuilding replaces the cells: a focused one must hand focus on.
+    const hadFocus = this.grid.contains(document.activeElement);
     const c0 = this.first;
     const c1 = Math.min(L.nc, c0 + this.perPage);
     this.c0 = c0;
@@ -142,6 +151,7 @@ export class Grid {
     }
     if (!this.focus || this.focus.c < c0 || this.focus.c >= c1) this.focus = this.firstCell();
     this.refresh();
+    if (hadFocus && this.focus) this.els[L.at(this.focus.c, this.focus.r)]?.focus({ preventScroll: true });
   }
 
   firstCell() {
@@ -217,21 +227,53 @@ export class Grid {
   down(e) {
     const s = this.slotOf(e.target);
     this.pointerType = e.pointerType;
-    if (s == null || this.drag) return;
+    if (s == null || this.drag || this.hold) return;
     if (e.pointerType === 'mouse' && e.button !== 0) return;
-    if (e.pointerType !== 'mouse' && !this.o.touchDrag) return; // a tap: see click()
+    if (e.pointerType !== 'mouse') {
+      // A finger: a swipe scrolls, a tap is a click (see click()); resting
+      // still on a cell for a moment starts a drag.
+      if (!this.o.touchDrag) return;
+      this.hold = { id: e.pointerId, s, x: e.clientX, y: e.clientY, timer: setTimeout(() => this.held(), HOLD_MS) };
+      this.els[s]?.classList.add('holding');
+      return;
+    }
     e.preventDefault();
+    this.startDrag(e.pointerId, s, e.clientX, e.clientY);
+    this.els[s]?.focus({ preventScroll: true });
+  }
+
+  startDrag(id, s, x, y, touch = false) {
     const p = this.pos(s);
-    this.drag = { id: e.pointerId, anchor: p, cur: p, x: e.clientX, y: e.clientY, cls: this.o.previewClass(s) };
-    try { this.grid.setPointerCapture(e.pointerId); } catch { /* synthetic event */ }
+    this.drag = { id, anchor: p, cur: p, x, y, touch, cls: this.o.previewClass(s) };
+    try { this.grid.setPointerCapture(id); } catch { /* synthetic event, or the pointer is gone */ }
     this.anchor = null;
     this.focus = p;
-    if (e.pointerType === 'mouse') this.els[s]?.focus({ preventScroll: true });
     this.refresh();
     this.scrollLoop();
   }
 
+  /** The finger stayed on its cell long enough: from here on it paints. */
+  held() {
+    const h0 = this.hold;
+    this.unhold();
+    if (!h0 || this.drag) return;
+    this.startDrag(h0.id, h0.s, h0.x, h0.y, true);
+    if (navigator.userActivation?.hasBeenActive) navigator.vibrate?.(10);
+  }
+
+  unhold() {
+    if (!this.hold) return;
+    clearTimeout(this.hold.timer);
+    this.els[this.hold.s]?.classList.remove('holding');
+    this.hold = null;
+  }
+
   move(e) {
+    const hold = this.hold;
+    if (hold && e.pointerId === hold.id && Math.hypot(e.clientX - hold.x, e.clientY - hold.y) > SLOP) {
+      this.unhold(); // the finger is scrolling the page
+      return;
+    }
     if (!this.drag || e.pointerId !== this.drag.id) return;
     this.drag.x = e.clientX;
     this.drag.y = e.clientY;
@@ -268,13 +310,16 @@ export class Grid {
   }
 
   up(e) {
+    if (this.hold && e.pointerId === this.hold.id) this.unhold(); // a tap: click() follows
     const d = this.drag;
     if (!d || e.pointerId !== d.id) return;
     this.drag = null;
     const slots = this.rectSlots(d.anchor, d.cur);
     this.focus = d.cur;
+    // A finger held still and lifted may still fire a click on its cell.
+    if (d.touch) this.swallowClick = { at: Date.now(), s: this.L.at(d.cur.c, d.cur.r) };
     this.refresh();
-    this.o.onCommit(slots, this.L.at(d.anchor.c, d.anchor.r));
+    this.o.onCommit(slots, this.L.at(d.anchor.c, d.anchor.r), 'pointer');
   }
 
   abort() {
@@ -284,9 +329,11 @@ export class Grid {
   }
 
   click(e) {
-    if (this.pointerType === 'mouse' || this.o.touchDrag) return;
+    if (this.pointerType === 'mouse') return; // handled as a drag of one cell
     const s = this.slotOf(e.target);
-    if (s == null) return;
+    const after = this.swallowClick;
+    this.swallowClick = null;
+    if (s == null || (after && after.s === s && Date.now() - after.at < 800)) return; // part of that drag
     this.focus = this.pos(s);
     this.anchor = null;
     this.o.onTap?.(s);
@@ -312,7 +359,7 @@ export class Grid {
       const slots = this.rectSlots(a, this.focus);
       if (!this.o.selectFollowsFocus) this.anchor = null;
       this.refresh();
-      this.o.onCommit(slots, this.L.at(a.c, a.r));
+      this.o.onCommit(slots, this.L.at(a.c, a.r), 'key');
       return;
     } else if (e.key === 'Escape') {
       if (!this.anchor) return;
@@ -329,7 +376,7 @@ export class Grid {
     this.focusAt(next);
     if (this.o.selectFollowsFocus) {
       const a = this.anchor ?? next;
-      this.o.onCommit(this.rectSlots(a, next), this.L.at(a.c, a.r));
+      this.o.onCommit(this.rectSlots(a, next), this.L.at(a.c, a.r), 'key');
     }
   }
 

@@ -1,5 +1,9 @@
 // "Everyone": the heatmap of counts, the who-can panel for a cell or a
 // range, and the participants list (tap a name to see only their times).
+// A cell or a range is picked the same way with a finger and a mouse: one
+// tap (click) picks a cell, a second one on the same day picks the range
+// between, and a mouse may also drag. The who-can panel then sticks to the
+// bottom of the screen, where it is seen, and the picked cell is kept above it.
 import { t } from './i18n.js';
 import { Grid } from './grid.js';
 import { cellName, hhmm, levelsOf } from './time.js';
@@ -25,7 +29,11 @@ export class Heatmap {
       label: () => t('grid.heat'),
       cell: (s) => this.cell(s),
       previewClass: () => 'pv-sel',
-      onCommit: (slots) => this.select(slots),
+      // A click is a drag of one cell: it acts like a tap.
+      onCommit: (slots, _anchor, how) => {
+        if (how === 'pointer' && slots.length === 1) this.tap(slots[0]);
+        else { this.select(slots); this.keepInView(); }
+      },
       onTap: (s) => this.tap(s),
       // Hovering previews a cell only while nothing is selected.
       onHover: (s) => { this.hovered = s; if (!this.sel.length) this.renderDetail(); },
@@ -65,7 +73,7 @@ export class Heatmap {
     const a = v.counts.available[s];
     const f = v.counts.if_needed[s];
     const total = v.participants.length;
-    const step = a === 0 ? 0 : Math.max(1, Math.round((a / total) * 5));
+    const step = shade(a, total);
     let cls = `h${step}`;
     if (f) cls += ' ifn';
     if (a && a === total) cls += ' all';
@@ -82,14 +90,25 @@ export class Heatmap {
     else if (one != null && this.L.colOf[one] === this.L.colOf[s]) {
       this.select(this.grid.rectSlots(this.grid.pos(one), this.grid.pos(s)));
     } else this.select([s]);
+    this.keepInView();
   }
 
   select(slots) {
-    const next = [...slots].sort((a, b) => a - b);
-    // Clicking the one selected cell again clears the selection.
-    const same = next.length === 1 && this.sel.length === 1 && next[0] === this.sel[0];
-    this.sel = same && this.grid.pointerType === 'mouse' ? [] : next;
+    this.sel = [...slots].sort((a, b) => a - b);
     this.render();
+  }
+
+  /** Scrolls so the cell last picked is not hidden behind the who-can panel. */
+  keepInView() {
+    const f = this.grid.focus;
+    const cell = f && this.grid.els?.[this.L.at(f.c, f.r)];
+    const panel = this.detailEl;
+    if (!this.sel.length || !cell || getComputedStyle(panel).position !== 'sticky') return;
+    requestAnimationFrame(() => {
+      const c = cell.getBoundingClientRect();
+      const top = Math.min(innerHeight, panel.getBoundingClientRect().top);
+      if (c.bottom > top - 8) scrollBy({ top: c.bottom - top + 16, behavior: 'instant' });
+    });
   }
 
   /** Selects a range of slot indices (a best time) and shows it. */
@@ -110,6 +129,7 @@ export class Heatmap {
     const el = this.detailEl;
     const preview = !this.sel.length && this.hovered != null;
     const slots = preview ? [this.hovered] : this.sel;
+    el.classList.toggle('open', !preview && slots.length > 0);
     if (!this.view || !slots.length) {
       el.replaceChildren(h('p', { class: 'muted', text: t('detail.hint') }));
       return;
@@ -132,7 +152,14 @@ export class Heatmap {
     const list = (key) => h('div', { class: `who who-${key}` },
       h('h4', { text: t(`detail.${key}`, { n: groups[key].length }) }),
       groups[key].length ? h('ul', { class: 'names' }, groups[key].map((n) => h('li', { text: n }))) : null);
-    const parts = [h('h3', { text: title }), list('available'), list('if_needed'), list('none')];
+    const head = h('div', { class: 'detail-head' }, h('h3', { text: title }));
+    if (!preview) {
+      head.append(h('button', {
+        type: 'button', class: 'btn small ghost close', 'aria-label': t('detail.close'),
+        onclick: () => { this.select([]); if (this.grid.focus) this.grid.focusAt(this.grid.focus); },
+      }, '✕'));
+    }
+    const parts = [head, list('available'), list('if_needed'), list('none')];
     if (this.admin && !preview) {
       const ok = last - first + 1 === slots.length && slots.every((s) => L.appDay[s] === L.appDay[first]);
       parts.push(ok
@@ -149,9 +176,12 @@ export class Heatmap {
         h('span', { class: 'key' }, h('i', { class: 'sw lv1' }), t('lv.available')),
         h('span', { class: 'key' }, h('i', { class: 'sw lv2' }), t('lv.if_needed')));
     } else {
+      // One swatch per shade the cells can take with this many people.
+      const steps = new Set([0]);
+      for (let a = 1; a <= total; a++) steps.add(shade(a, total));
       this.legendEl.replaceChildren(
         h('span', { class: 'key' }, t('legend.zero'),
-          ...[0, 1, 2, 3, 4, 5].map((i) => h('i', { class: `sw h${i}` })), t('legend.all', { n: total })),
+          ...[...steps].map((i) => h('i', { class: `sw h${i}` })), t('legend.all', { n: total })),
         h('span', { class: 'key' }, h('i', { class: 'sw h0 ifn' }), t('legend.ifn')));
     }
     const p = this.filter && this.view.participants.find((x) => x.id === this.filter);
@@ -187,4 +217,9 @@ export class Heatmap {
     }));
     if (!ps.length) this.peopleEl.replaceChildren(h('li', { class: 'muted', text: t('people.empty') }));
   }
+}
+
+/** The shade (0–5) of a cell where `a` of `total` people are available. */
+function shade(a, total) {
+  return a === 0 ? 0 : Math.max(1, Math.round((a / total) * 5));
 }

@@ -62,10 +62,16 @@ export function initI18n() {
   document.getElementById('lang')?.addEventListener('click', () => setLang(lang === 'ko' ? 'en' : 'ko'));
 }
 
+/** A wait in words: "30초", "15분" / "30 seconds", "15 minutes". */
+export function waitText(seconds) {
+  const s = Math.max(1, Math.round(seconds));
+  return s < 60 ? t('wait.s', { n: s }) : t('wait.m', { n: Math.ceil(s / 60) });
+}
+
 /** An API error (ApiError) in words the user can act on, in their language. */
 export function errorText(err, { field } = {}) {
   if (err.status === 0) return t('err.network');
-  if (err.status === 429) return t('err.rate', { s: err.retryAfter || 30 });
+  if (err.status === 429) return t('err.rate', { wait: waitText(err.retryAfter || 30) });
   if (err.status === 413) return t('err.tooBig');
   if (has(`err.code.${err.code}`)) return t(`err.code.${err.code}`);
   const f = err.field ?? field;

@@ -28,6 +28,10 @@ export function setupJoin(form, { id, view, onJoined }) {
     const p = name.value.trim() && existing();
     el.hidden = !p;
     if (p) el.textContent = t(p.protected ? 'join.existingProtected' : 'join.existing', { name: p.name });
+    // A protected name needs its password: the label must not call it optional.
+    const needed = !!p?.protected;
+    $('#password-label', form).textContent = t(needed ? 'join.passwordNeeded' : 'join.password');
+    pw.required = needed;
   };
   name.addEventListener('input', () => { set('name', null); note(); });
   pw.addEventListener('input', () => set('password', null));
@@ -52,6 +56,7 @@ export function setupJoin(form, { id, view, onJoined }) {
       onJoined(me, r.status === 201);
     } catch (err) {
       if (err.status === 401) fail('password', t(p ? 'join.wrongPassword' : 'join.needPassword'));
+      else if (err.status === 429 && p) fail('password', errorText(err));
       else if (err.field === 'name') fail('name', errorText(err, { field: 'name' }));
       else if (err.field === 'password') fail('password', errorText(err, { field: 'password' }));
       else fail('join', errorText(err));

@@ -1,19 +1,26 @@
 // Live updates: a WebSocket on /api/appointments/{id}/live tells us that
 // something changed, and the caller re-fetches the view (with If-None-Match,
 // so that is cheap). After a drop it reconnects with exponential backoff;
-// while no socket is open, it polls every few seconds instead.
+// while no socket is open, it polls every few seconds instead. A socket can
+// die without closing (a phone changing networks, a laptop waking up), so
+// it is pinged now and then, and one that stops answering counts as gone.
 import { api } from './api.js';
 
 const POLL_MS = 4000;
 const MAX_BACKOFF_MS = 30000;
+const PING_MS = 25000;
+const PONG_MS = 8000;
 
 /** onChange() is called whenever the view may have changed; onStatus(state)
- *  with 'connecting' | 'live' | 'polling'. Returns {stop}. */
-export function connectLive(id, { onChange, onStatus }) {
+ *  with 'connecting' | 'live' | 'polling'; onAlive() whenever the server
+ *  answered over the socket. Returns {stop}. */
+export function connectLive(id, { onChange, onStatus, onAlive }) {
   let ws = null;
   let attempts = 0;
   let retry = null;
   let poll = null;
+  let beat = null;
+  let silence = null;
   let stopped = false;
 
   const startPolling = () => {
@@ -25,6 +32,25 @@ export function connectLive(id, { onChange, onStatus }) {
     clearInterval(poll);
     poll = null;
   };
+  const quiet = () => {
+    clearInterval(beat);
+    clearTimeout(silence);
+    beat = null;
+    silence = null;
+  };
+
+  /** The socket is gone (closed, or silent): poll and try again later. */
+  const lost = (socket, opened) => {
+    if (ws !== socket) return;
+    ws = null;
+    quiet();
+    socket.onopen = socket.onmessage = socket.onclose = null;
+    try { socket.close(); } catch { /* already closed */ }
+    if (stopped) return;
+    if (opened) onChange();
+    startPolling();
+    schedule();
+  };
 
   const open = () => {
     clearTimeout(retry);
@@ -32,33 +58,37 @@ export function connectLive(id, { onChange, onStatus }) {
     if (stopped || ws) return;
     if (!poll) onStatus('connecting');
     let opened = false;
+    let socket;
     try {
-      ws = new WebSocket(api.liveUrl(id));
+      socket = new WebSocket(api.liveUrl(id));
     } catch {
-      ws = null;
       startPolling();
       schedule();
       return;
     }
-    ws.onopen = () => {
+    ws = socket;
+    socket.onopen = () => {
       opened = true;
       attempts = 0;
       stopPolling();
       onStatus('live');
+      onAlive?.();
       onChange(); // catch up on anything missed while disconnected
+      beat = setInterval(() => {
+        if (document.hidden || silence) return;
+        try { socket.send('ping'); } catch { /* closing: onclose follows */ }
+        silence = setTimeout(() => lost(socket, true), PONG_MS);
+      }, PING_MS);
     };
-    ws.onmessage = (e) => {
+    socket.onmessage = (e) => {
+      clearTimeout(silence);
+      silence = null;
+      onAlive?.();
       let msg = null;
-      try { msg = JSON.parse(e.data); } catch { /* ignore */ }
-      if (msg?.type === 'update') onChange(msg.version);
+      try { msg = JSON.parse(e.data); } catch { /* "pong" */ }
+      if (msg?.type === 'update' || msg?.type === 'view' || msg?.type === 'deleted') onChange(msg.version);
     };
-    ws.onclose = () => {
-      ws = null;
-      if (stopped) return;
-      if (opened) onChange();
-      startPolling();
-      schedule();
-    };
+    socket.onclose = () => lost(socket, opened);
   };
 
   const schedule = () => {
@@ -82,6 +112,7 @@ export function connectLive(id, { onChange, onStatus }) {
       stopped = true;
       clearTimeout(retry);
       stopPolling();
+      quiet();
       if (ws) ws.close(1000);
     },
   };

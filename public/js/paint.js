@@ -12,10 +12,12 @@ import { h } from './ui.js';
 export const LEVELS = ['none', 'available', 'if_needed'];
 
 export class Painter {
-  constructor(root, statusEl, { onSaved, onLost }) {
+  constructor(root, statusEl, { onSaved, onLost, onState }) {
     this.statusEl = statusEl;
     this.onSaved = onSaved;
     this.onLost = onLost;
+    this.onState = onState;
+    this.root = root;
     this.brush = 1;
     this.base = new Uint8Array(0);
     this.levels = this.base;
@@ -29,10 +31,18 @@ export class Painter {
       label: () => t('grid.paint'),
       cell: (s) => {
         const lv = this.levels[s] ?? 0;
-        return { cls: `lv${lv}`, text: '', label: `${cellName(this.L, s)}: ${t(`lv.${LEVELS[lv]}`)}` };
+        // A cell whose change is not saved yet says so, and looks it (dashed)
+        // while saving fails: see renderStatus().
+        const unsaved = lv !== (this.base[s] ?? 0);
+        return {
+          cls: unsaved ? `lv${lv} unsaved` : `lv${lv}`,
+          text: '',
+          label: `${cellName(this.L, s)}: ${t(`lv.${LEVELS[lv]}`)}${unsaved ? ` (${t('save.cellPending')})` : ''}`,
+        };
       },
       previewClass: (s) => (this.levels[s] === this.brush ? 'pv-off' : `pv-on pv${this.brush}`),
       onCommit: (slots, anchor) => this.paint(slots, anchor),
+      onTap: (s) => this.paint([s], s),
     });
     addEventListener('online', () => this.flush(true));
   }
@@ -156,6 +166,8 @@ export class Painter {
       rejected: [t('save.rejected', { msg: this.detail ?? '' })],
     }[this.state];
     el.replaceChildren(...parts.map((p, i) => (i === 0 ? h('span', { text: p }) : p)));
+    this.root.classList.toggle('is-pending', this.state === 'pending');
+    this.onState?.(this.state, n);
   }
 }
 

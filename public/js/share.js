@@ -1,12 +1,23 @@
 // Sharing an appointment: the link with a copy button, the phone's own share
-// sheet (Web Share API) where there is one, the QR code with download and
-// print, and the organiser's admin link.
+// sheet (Web Share API) where there is one, the QR code with downloads (PNG
+// for chat apps and printers, SVG for designers) and print, and the
+// organiser's admin link — which looks nothing like the link to share.
 import { t } from './i18n.js';
 import { api } from './api.js';
-import { h, copyText } from './ui.js';
+import { h, icon, copyText } from './ui.js';
 
-function copyRow(id, label, value) {
-  const input = h('input', { id, type: 'text', readonly: true, value, class: 'mono', spellcheck: 'false' });
+/** A file name made from a title: "동아리 회의.png". */
+export function fileName(title, ext) {
+  const base = String(title ?? '')
+    .replace(/[\p{Cc}\p{Cf}\\/:*?"<>|]+/gu, ' ')
+    .replace(/\s+/g, ' ')
+    .replace(/^[\s.]+|[\s.]+$/g, '');
+  const cut = [...base].slice(0, 80).join('').trim();
+  return `${cut || t('brand').replace(/\?/g, '') || 'eonjebolkka'}.${ext}`;
+}
+
+function copyRow(id, label, value, { copyLabel, cls = '' } = {}) {
+  const input = h('input', { id, type: 'text', readonly: true, value, class: `mono ${cls}`.trim(), spellcheck: 'false' });
   input.addEventListener('focus', () => input.select());
   const status = h('span', { class: 'copy-status', role: 'status' });
   const btn = h('button', {
@@ -16,7 +27,7 @@ function copyRow(id, label, value) {
       status.textContent = ok ? t('share.copied') : t('share.copyFail');
       setTimeout(() => { status.textContent = ''; }, 4000);
     },
-  }, t('share.copy'));
+  }, copyLabel ?? t('share.copy'));
   return [h('label', { for: id, text: label }), h('div', { class: 'copyrow' }, input, btn), status];
 }
 
@@ -37,10 +48,35 @@ export function shareBlock({ id, url, title, qr = true }) {
     native ? h('div', { class: 'row' }, native) : null,
     h('figure', { class: 'qr' }, img, h('figcaption', { text: t('qr.caption') })),
     h('div', { class: 'row' },
-      h('a', { class: 'btn', href: api.qrUrl(id), download: `eonjebolkka-${id}.svg` }, t('qr.download')),
+      h('button', { type: 'button', class: 'btn', onclick: () => downloadPng(id, title) }, t('qr.png')),
+      h('a', { class: 'btn', href: api.qrUrl(id), download: fileName(title, 'svg') }, t('qr.svg')),
       h('button', { type: 'button', class: 'btn', onclick: () => printQr({ id, url, title }) }, t('qr.print'))));
   el.loadQr = () => { if (!img.getAttribute('src')) img.src = api.qrUrl(id); };
   return el;
+}
+
+/** Draws the QR code on a white canvas and saves it as a PNG. */
+async function downloadPng(id, title) {
+  const img = new Image();
+  img.src = api.qrUrl(id);
+  await img.decode();
+  const size = 1024;
+  const pad = 64;
+  const canvas = document.createElement('canvas');
+  canvas.width = size;
+  canvas.height = size;
+  const g = canvas.getContext('2d');
+  g.fillStyle = '#fff';
+  g.fillRect(0, 0, size, size);
+  g.imageSmoothingEnabled = false;
+  g.drawImage(img, pad, pad, size - 2 * pad, size - 2 * pad);
+  const blob = await new Promise((resolve) => canvas.toBlob(resolve, 'image/png'));
+  const href = URL.createObjectURL(blob);
+  const a = h('a', { href, download: fileName(title, 'png'), hidden: true });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(href), 10000);
 }
 
 /** Prints a one-page flyer: the title, a large QR code and the link. */
@@ -60,10 +96,11 @@ async function printQr({ id, url, title }) {
   print();
 }
 
-/** The organiser's secret link, with the warning to keep it. */
-export function adminBlock({ id, adminUrl }) {
+/** The organiser's secret link: its own colour, label and copy button, and
+ *  the warning to keep it. `level` is the heading level where it goes. */
+export function adminBlock({ id, adminUrl, level = 3 }) {
   return h('div', { class: 'admin-link warn' },
-    h('h3', { text: t('admin.linkTitle') }),
+    h(`h${level}`, {}, icon('key'), ' ', t('admin.linkTitle')),
     h('p', { text: t('admin.warn') }),
-    ...copyRow(`admin-${id}`, t('admin.linkLabel'), adminUrl));
+    ...copyRow(`admin-${id}`, t('admin.linkLabel'), adminUrl, { copyLabel: t('admin.copy'), cls: 'admin-url' }));
 }

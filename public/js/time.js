@@ -122,6 +122,36 @@ export function buildLayout(view, zone, lang) {
   };
 }
 
+/**
+ * The days and the daily hours of a view as the layout `L` shows them:
+ * {days: "Mon, Dec 7 – Wed, Dec 9 · 3 days", time: "09:00–18:00"}. In
+ * another zone than the appointment's, the days are the grid's columns
+ * and the hours those of the first day there ("19:00–04:00 next day").
+ */
+export function scheduleText(view, L, lang, t) {
+  if (view.weekdays) {
+    return {
+      days: t('meta.weekly', { days: view.weekdays.map((d) => dayLabels(d, lang).short).join(', ') }),
+      time: `${view.start}–${view.end}`,
+    };
+  }
+  const span = (a, b) => (a === b ? dayLabels(a, lang).medium : `${dayLabels(a, lang).medium} – ${dayLabels(b, lang).medium}`);
+  if (L.zone === view.timezone || !L.n) {
+    const d = view.dates;
+    return {
+      days: d.length === 1 ? span(d[0], d[0]) : `${span(d[0], d[d.length - 1])} · ${t('meta.days', { n: d.length })}`,
+      time: `${view.start}–${view.end}`,
+    };
+  }
+  let last = 0;
+  while (last + 1 < L.n && L.appDay[last + 1] === L.appDay[0]) last++;
+  const a = L.wall[0];
+  const e = wallAt(L.wall[last].ms + L.step * 60000, L.zone);
+  let end = hhmm(e.min);
+  if (e.date !== a.date) end = e.min === 0 && e.date === addDays(a.date, 1) ? '24:00' : t('meta.nextDay', { time: end });
+  return { days: span(L.cols[0].key, L.cols[L.nc - 1].key), time: `${hhmm(a.min)}–${end}` };
+}
+
 /** "Tue, Dec 1 10:00–11:30" for slots [start, end) in the layout's zone. */
 export function rangeText(L, start, end) {
   const { day, time } = rangeParts(L, start, end);

@@ -20,6 +20,7 @@ export function h(tag, props = {}, ...children) {
 
 const ICONS = {
   lock: 'M4 7V5a4 4 0 0 1 8 0v2h1v8H3V7h1zm2 0h4V5a2 2 0 0 0-4 0v2z',
+  key: 'M10.5 1a4.5 4.5 0 0 0-4.3 5.8L1 12v3h3v-1.5h1.5V12H7l1.2-1.2A4.5 4.5 0 1 0 10.5 1zm1 2.5a1 1 0 1 1 0 2 1 1 0 0 1 0-2z',
 };
 
 /** A small inline SVG icon (decorative: hidden from screen readers). */

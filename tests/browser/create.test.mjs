@@ -1,6 +1,7 @@
 // The create page: mistakes are explained next to the field (caught before
 // sending, or the API's own answer translated), weekdays and slot sizes
-// work, and the language follows the browser and the switch.
+// work, the language follows the browser and the switch, and the date
+// picker works from the keyboard.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { useServerAndBrowser, newContext, PHONE, DESKTOP, getView, assertOwnOrigin, assertQuiet } from './harness.mjs';
@@ -92,3 +93,74 @@ test('a weekly appointment with 15-minute slots, created in English, then switch
   assertQuiet(ctx);
   await ctx.close();
 });
+
+test('the date picker works from the keyboard: the focus stays on the date through every toggle', async () => {
+  const ctx = await newContext(env.browser, { device: DESKTOP, lang: 'en' });
+  const page = await ctx.newPage();
+  await page.goto(`${env.server.base}/`);
+  const active = () => page.evaluate(() => document.activeElement?.dataset?.date ?? document.activeElement?.tagName);
+  const isPressed = () => page.evaluate(() => document.activeElement?.getAttribute('aria-pressed'));
+  const count = async () => (await page.textContent('#picked strong').catch(() => '')) || 'none';
+  // One date is in the tab order.
+  assert.equal(await page.locator('.cal-day[tabindex="0"]').count(), 1);
+  await page.focus('.cal-day[tabindex="0"]');
+  const first = await active();
+  assert.match(first, /^\d{4}-\d{2}-\d{2}$/);
+
+  await page.keyboard.press('Space');
+  assert.equal(await active(), first, 'Space toggles and the focus stays on the date');
+  assert.equal(await isPressed(), 'true');
+  assert.equal(await count(), '1 date');
+
+  await page.keyboard.press('ArrowRight');
+  const second = await active();
+  assert.equal(second, addDays(first, 1), 'ArrowRight moves one day');
+  await page.keyboard.press('Enter');
+  assert.equal(await active(), second);
+  assert.equal(await isPressed(), 'true');
+  assert.equal(await count(), '2 dates');
+
+  await page.keyboard.press('ArrowDown');
+  assert.equal(await active(), addDays(second, 7), 'ArrowDown moves one week');
+  await page.keyboard.press('ArrowUp');
+  await page.keyboard.press('Space');
+  assert.equal(await active(), second);
+  assert.equal(await isPressed(), 'false', 'Space on a picked date unpicks it');
+  assert.equal(await count(), '1 date');
+  assert.equal(await page.locator('.cal-day[tabindex="0"]').count(), 1, 'still one date in the tab order');
+
+  // Page Down goes to the next month, the same day; the heading follows.
+  const title = await page.textContent('.cal-title');
+  await page.keyboard.press('PageDown');
+  assert.equal((await active()).slice(0, 7), addMonths(second, 1).slice(0, 7));
+  assert.notEqual(await page.textContent('.cal-title'), title);
+  assert.equal(await count(), '1 date');
+  assertQuiet(ctx);
+  await ctx.close();
+});
+
+test('the create page’s headings go in order, and a week of weekday chips fits one row on a phone', async () => {
+  const ctx = await newContext(env.browser, { device: PHONE, lang: 'ko' });
+  const page = await ctx.newPage();
+  await page.goto(`${env.server.base}/`);
+  const levels = await page.evaluate(() => [...document.querySelectorAll('h1, h2, h3, h4, h5, h6')]
+    .filter((e) => e.offsetParent !== null).map((e) => Number(e.tagName[1])));
+  levels.forEach((l, i) => assert.ok(i === 0 ? l === 1 : l <= levels[i - 1] + 1, `heading levels ${levels} skip none`));
+  await page.click('input[name="mode"][value="weekdays"]');
+  const tops = await page.locator('#weekdays label').evaluateAll((els) => els.map((e) => Math.round(e.getBoundingClientRect().top)));
+  assert.equal(tops.length, 7);
+  assert.equal(new Set(tops).size, 1, 'all seven on one row');
+  await ctx.close();
+});
+
+function addDays(date, n) {
+  const d = new Date(`${date}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + n);
+  return d.toISOString().slice(0, 10);
+}
+
+function addMonths(date, n) {
+  const [y, m, d] = date.split('-').map(Number);
+  const last = new Date(Date.UTC(y, m - 1 + n + 1, 0)).getUTCDate();
+  return new Date(Date.UTC(y, m - 1 + n, Math.min(d, last))).toISOString().slice(0, 10);
+}

@@ -201,9 +201,18 @@ export function assertNoConsoleErrors(...contexts) {
   for (const c of contexts) assert.deepEqual(c.consoleErrors, [], 'no errors on the console');
 }
 
-export async function screenshot(page, name) {
+/** Saves target/screenshots/{name}.png: the whole page, or with
+ *  {fullPage: false} what the screen shows (a full-page capture draws
+ *  sticky and fixed parts where they happen to be, and on a phone loses
+ *  the touch emulation while it captures). */
+export async function screenshot(page, name, { fullPage = true } = {}) {
   await mkdir(SCREENSHOTS, { recursive: true });
-  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
+  // On a whole-page capture, sticky parts are shown where they sit in the
+  // page (set through the CSSOM: the CSP refuses an injected stylesheet).
+  const sticky = '.tabs, .colh, .corner, .detail.open';
+  if (fullPage) await page.$$eval(sticky, (els) => els.forEach((e) => { e.style.position = 'static'; }));
+  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage });
+  if (fullPage) await page.$$eval(sticky, (els) => els.forEach((e) => { e.style.position = ''; }));
 }
 
 // --- API shortcuts (for setting the scene quickly) ---------------------------
@@ -286,11 +295,15 @@ export async function cellCenter(page, gridSel, s) {
   return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
 }
 
-/** A genuine touch drag (CDP touch events → pointer events of type touch). */
-export async function touchDrag(page, from, to, steps = 8) {
+/**
+ * A genuine touch drag (CDP touch events → pointer events of type touch).
+ * `hold`: ms the finger rests before it moves (a touch-and-hold drag).
+ */
+export async function touchDrag(page, from, to, steps = 8, { hold = 0 } = {}) {
   const cdp = await page.context().newCDPSession(page);
   const point = (x, y) => [{ x: Math.round(x), y: Math.round(y), id: 1, radiusX: 4, radiusY: 4, force: 1 }];
   await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: point(from.x, from.y) });
+  if (hold) await new Promise((r) => setTimeout(r, hold));
   for (let i = 1; i <= steps; i++) {
     const x = from.x + ((to.x - from.x) * i) / steps;
     const y = from.y + ((to.y - from.y) * i) / steps;

@@ -68,7 +68,7 @@ test('create, share, join, paint by touch, see the best time, fix it, add to cal
   await you.waitForSelector('#me:not([hidden])');
   assert.match(await you.textContent('#whoami'), /민지/);
 
-  // A swipe on the time labels scrolls the page (only the cells take the finger).
+  // A swipe on the time labels scrolls the page (so does one on the cells: touch.test.mjs).
   const grid = '#paint-grid';
   await you.waitForSelector(`${grid} .cell[data-s]`);
   const label = await you.locator(`${grid} .rowh`).nth(10).boundingBox();
@@ -77,12 +77,12 @@ test('create, share, join, paint by touch, see the best time, fix it, add to cal
   await eventually(async () => (await you.evaluate(() => scrollY)) > y0 + 100, 3000, 'the page to scroll');
   assert.equal(patches.length, 0, 'scrolling painted nothing');
 
-  // Paint a block of 3 days × 2 hours with one finger drag.
+  // Paint a block of 3 days × 2 hours: touch and hold, then drag.
   const a = await cellAt(you, grid, 0, 0);
   const b = await cellAt(you, grid, 2, 3);
   const from = await cellCenter(you, grid, a);
   const to = await cellCenter(you, grid, b);
-  await touchDrag(you, from, to, 10);
+  await touchDrag(you, from, to, 10, { hold: 450 });
   await you.waitForSelector('#save-status[data-state="saved"]');
   assert.equal(patches.length, 1, 'the gesture was sent as one PATCH');
   assert.deepEqual(patches[0], { changes: [{ level: 'available', slots: [[0, 4], [18, 22], [36, 40]] }] });

@@ -1,11 +1,12 @@
 // Live updates: a change in one browser shows in another within seconds,
 // without a reload — over the WebSocket, and by polling when the socket
-// cannot open.
+// cannot open; and the live indicator says honestly which it is, or that
+// the page is offline.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   useServerAndBrowser, newContext, PHONE, DESKTOP, createAppointment, join, paint, signIn, cellCenter,
-  assertOwnOrigin, assertQuiet, eventually,
+  assertOwnOrigin, assertQuiet, eventually, screenshot,
 } from './harness.mjs';
 
 const env = useServerAndBrowser();
@@ -66,5 +67,45 @@ test('when the socket cannot open, the page polls and still updates', async () =
   await paint(base, appt.id, bo, [{ level: 'if_needed', slots: [[3, 4]] }]);
   await eventually(async () => (await page.textContent('#heat-grid .cell[data-s="3"] [aria-hidden]')) === '0+1', 10000, 'polled update');
   assertQuiet(ctx);
+  await ctx.close();
+});
+
+test('the live indicator tells the truth: offline with the changes waiting, then live again', async () => {
+  const { base } = env.server;
+  const appt = await createAppointment(base);
+  const me = await join(base, appt.id, 'Dae');
+  const ctx = await newContext(env.browser, { device: PHONE, lang: 'ko' });
+  await signIn(ctx, base, appt.id, me);
+  const page = await ctx.newPage();
+  await page.goto(`${base}/a/${appt.id}`);
+  await page.waitForSelector('#live[data-state="live"]');
+  await ctx.setOffline(true);
+  await page.tap('#paint-grid .cell[data-s="3"]');
+  await page.tap('#paint-grid .cell[data-s="8"]');
+  // Well within the 6 s it used to keep saying "live".
+  await page.waitForSelector('#live[data-state="offline"]', { timeout: 3000 });
+  await eventually(async () => /오프라인 · 저장 대기 2/.test(await page.textContent('#live')), 3000, 'two changes waiting');
+  assert.equal(await page.getAttribute('#paint-grid', 'class'), 'grid-host is-pending');
+  assert.equal(await page.locator('#paint-grid .cell.unsaved').count(), 2, 'the unsaved cells are marked');
+  await screenshot(page, 'live-phone-ko-offline', { fullPage: false });
+  await ctx.setOffline(false);
+  await page.waitForSelector('#save-status[data-state="saved"]', { timeout: 15000 });
+  await page.waitForSelector('#live[data-state="live"]', { timeout: 15000 });
+  assert.equal(await page.locator('#paint-grid .cell.unsaved').count(), 0);
+  assertQuiet(ctx);
+  await ctx.close();
+});
+
+test('switching the language translates the live indicator and its tooltip at once', async () => {
+  const { base } = env.server;
+  const appt = await createAppointment(base);
+  const ctx = await newContext(env.browser, { device: PHONE, lang: 'ko' });
+  const page = await ctx.newPage();
+  await page.goto(`${base}/a/${appt.id}`);
+  await page.waitForSelector('#live[data-state="live"]');
+  assert.match(await page.textContent('#live'), /실시간/);
+  await page.tap('#lang');
+  assert.equal((await page.textContent('#live')).trim(), 'Live');
+  assert.equal(await page.getAttribute('#live', 'title'), 'Changes by others show up right away.');
   await ctx.close();
 });

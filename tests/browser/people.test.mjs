@@ -1,11 +1,12 @@
 // Who is who: a returning visitor stays signed in, "not you?" switches, a
-// protected name asks for its password; the organiser's tools; and times
-// shown in the viewer's own time zone.
+// protected name asks for its password (and a lockout says how long); the
+// organiser's tools; and times shown in the viewer's own time zone, the
+// same zone, named, wherever a time is written.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   useServerAndBrowser, newContext, PHONE, DESKTOP, createAppointment, join, paint, signIn, getView,
-  assertOwnOrigin, assertQuiet, eventually, seoulDate,
+  assertOwnOrigin, assertQuiet, eventually, seoulDate, screenshot,
 } from './harness.mjs';
 
 const env = useServerAndBrowser();
@@ -162,5 +163,71 @@ test('best times can be limited to a minimum length, and a name shows only that 
   assert.equal(await page.isHidden('#filter-note'), true);
   assert.match(await page.getAttribute('#heat-grid .cell[data-s="20"]', 'class'), /\bh\d\b.*\bifn\b/);
   assertQuiet(ctx);
+  await ctx.close();
+});
+
+test('someone in another zone reads every time in the grid’s zone, with the zone named: header, final time, best times', async () => {
+  const { base } = env.server;
+  const appt = await createAppointment(base, { dates: [seoulDate(5), seoulDate(6), seoulDate(7)], start: '09:00', end: '18:00' });
+  const ana = await join(base, appt.id, 'Ana');
+  await paint(base, appt.id, ana, [{ level: 'available', slots: [[0, 4]] }]);
+  const fixed = await fetch(`${base}/api/appointments/${appt.id}`, {
+    method: 'PATCH', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${appt.admin_token}` },
+    body: JSON.stringify({ final: { start: 0, end: 4 } }),
+  });
+  assert.equal(fixed.status, 200);
+  const ctx = await newContext(env.browser, { device: PHONE, lang: 'ko', zone: 'America/New_York' });
+  const page = await ctx.newPage();
+  await page.goto(`${base}/a/${appt.id}`);
+  await page.waitForSelector('#paint-grid .rowh', { state: 'attached' });
+  const ny = (iso) => new Intl.DateTimeFormat('en-US', {
+    timeZone: 'America/New_York', hour: '2-digit', minute: '2-digit', hourCycle: 'h23',
+  }).format(Date.parse(iso));
+  const view = await getView(base, appt.id);
+  const start = ny(view.slots[0].start); // 19:00 or 20:00, the evening before
+  const meta = await page.textContent('#meta');
+  assert.match(meta, /America\/New_York/, `the header names the zone: ${meta}`);
+  assert.ok(meta.includes(`${start}–`), `the header starts at ${start} like the grid: ${meta}`);
+  assert.doesNotMatch(meta, /09:00–18:00/, 'not the appointment’s own hours without its zone');
+  assert.match(await page.textContent('#final-when'), new RegExp(`${start}–`));
+  assert.match(await page.textContent('#final-zone'), /America\/New_York/);
+  await page.tap('#tab-group');
+  assert.match(await page.textContent('#best-zone'), /America\/New_York/);
+  assert.match(await page.textContent('#best-list li.best'), new RegExp(`${start}–`));
+  await screenshot(page, 'zone-phone-ko-new-york', { fullPage: false });
+
+  // Switched to the appointment's zone: its own hours, with its zone named.
+  await page.tap('#tab-me');
+  await page.tap('#zone-line button');
+  assert.match(await page.textContent('#meta'), /09:00–18:00 \(Asia\/Seoul\)/);
+  assertQuiet(ctx);
+  await ctx.close();
+});
+
+test('a protected name asks for its password plainly, and a lockout says how many minutes to wait', async () => {
+  const { base } = env.server;
+  const appt = await createAppointment(base);
+  await join(base, appt.id, '보안', 'right-one');
+  const ctx = await newContext(env.browser, { device: PHONE, lang: 'ko' });
+  const page = await ctx.newPage();
+  await page.goto(`${base}/a/${appt.id}`);
+  await page.waitForSelector('#join:not([hidden])');
+  assert.match(await page.textContent('label[for="password"]'), /선택/, 'optional for a new name');
+  await page.fill('#name', '보안');
+  assert.equal((await page.textContent('label[for="password"]')).trim(), '비밀번호', 'not optional for a protected one');
+  // Use up the wrong-password allowance from this address, then try once more in the page.
+  let last;
+  for (let i = 0; i < 12; i++) {
+    last = await fetch(`${base}/api/appointments/${appt.id}/participants`, {
+      method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ name: '보안', password: `wrong-${i}` }),
+    });
+    if (last.status === 429) break;
+  }
+  assert.equal(last.status, 429);
+  await page.fill('#password', 'wrong-again');
+  await page.tap('#join button[type="submit"]');
+  const msg = await page.textContent('#err-password:not([hidden])');
+  assert.match(msg, /\d+분 뒤에 다시 해 주세요/);
+  assert.doesNotMatch(msg, /\d{3}초/);
   await ctx.close();
 });
