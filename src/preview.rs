@@ -25,6 +25,42 @@ pub struct Preview<'a> {
     pub page_url: &'a str,
 }
 
+/// The preview's description of an appointment's schedule, in Korean (the
+/// service's default language): its dates or weekdays, its daily window
+/// and its zone, e.g. `2026-12-01 ~ 2026-12-07 (7일) · 09:00–18:00 (Asia/Seoul)`.
+pub fn describe(schedule: &crate::domain::requests::ScheduleFields) -> String {
+    let days = match (&schedule.dates, &schedule.weekdays) {
+        (Some(dates), _) => match dates.as_slice() {
+            [] => String::new(),
+            [one] => one.clone(),
+            [first, .., last] => format!("{first} ~ {last} ({}일)", dates.len()),
+        },
+        (None, Some(weekdays)) => {
+            let names: Vec<&str> = weekdays
+                .iter()
+                .map(|w| match w.as_str() {
+                    "mon" => "월",
+                    "tue" => "화",
+                    "wed" => "수",
+                    "thu" => "목",
+                    "fri" => "금",
+                    "sat" => "토",
+                    "sun" => "일",
+                    other => other,
+                })
+                .collect();
+            format!("매주 {}", names.join("·"))
+        }
+        (None, None) => String::new(),
+    };
+    format!(
+        "{days} · {}–{} ({}) · 언제 볼지 가능한 시간을 칠해 주세요",
+        schedule.start.as_deref().unwrap_or(""),
+        schedule.end.as_deref().unwrap_or(""),
+        schedule.timezone.as_deref().unwrap_or(""),
+    )
+}
+
 /// The tags a preview sets, as (attribute, key): `<meta {attribute}="{key}" content=…>`.
 const TAGS: [(&str, &str); 8] = [
     ("property", "og:title"),
@@ -149,6 +185,32 @@ fn escape_attribute(s: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn a_description_names_the_days_the_window_and_the_zone() {
+        use crate::domain::requests::ScheduleFields;
+        let dated = ScheduleFields {
+            timezone: Some("Asia/Seoul".into()),
+            dates: Some(vec![
+                "2026-12-01".into(),
+                "2026-12-02".into(),
+                "2026-12-07".into(),
+            ]),
+            weekdays: None,
+            start: Some("09:00".into()),
+            end: Some("18:00".into()),
+            slot_minutes: Some(30),
+        };
+        assert!(describe(&dated)
+            .starts_with("2026-12-01 ~ 2026-12-07 (3일) · 09:00–18:00 (Asia/Seoul)"));
+        let weekly = ScheduleFields {
+            dates: None,
+            weekdays: Some(vec!["mon".into(), "wed".into()]),
+            ..dated
+        };
+        assert!(describe(&weekly).starts_with("매주 월·수 · 09:00–18:00"));
+    }
+
     use super::*;
 
     const HOSTILE: &str = "</title><script>alert(1)</script>\"'&";

@@ -14,7 +14,7 @@ use crate::domain::requests::{self, NewAppointment};
 use crate::domain::view::Health;
 use crate::error::{json_response, ApiError, ApiResult, MAX_BODY_BYTES};
 use crate::protocol::{self, Call, Command, Summary, TakeReply, TakeRequest};
-use crate::{clock, secrets};
+use crate::{clock, preview, secrets};
 pub use routes::Route;
 
 /// The Content-Security-Policy of every page: only our own origin.
@@ -361,7 +361,20 @@ async fn page(ctx: &Ctx<'_>, id: &str) -> ApiResult<Response> {
         None => ("https://assets.local/notfound", 404),
     };
     let mut asset = ctx.env.assets("ASSETS")?.fetch(asset, None).await?;
-    let bytes = asset.bytes().await?;
+    let mut bytes = asset.bytes().await?;
+    if let Some(summary) = &summary {
+        let description = preview::describe(&summary.schedule);
+        let image_url = format!("{}/og.png", ctx.origin);
+        let page_url = format!("{}/a/{id}", ctx.origin);
+        let card = preview::Preview {
+            title: &summary.title,
+            description: &description,
+            image_url: &image_url,
+            page_url: &page_url,
+        };
+        bytes = preview::rewrite(&bytes, &card)
+            .map_err(|e| ApiError::Internal(format!("link preview: {e}")))?;
+    }
     let headers = Headers::new();
     headers.set("content-type", "text/html; charset=utf-8")?;
     headers.set("content-security-policy", CSP)?;

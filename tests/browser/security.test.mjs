@@ -152,8 +152,8 @@ test('a link preview: the pages carry Open Graph tags and the preview image is s
 });
 
 // The page route puts the appointment into its preview with src/preview.rs
-// (unit-tested there); this checks the page once that is wired in.
-test('a link preview names the appointment, escaped', { todo: 'src/api serves /a/{id} through preview::rewrite' }, async () => {
+// (unit-tested there); this checks the page a chat app's crawler gets.
+test('a link preview names the appointment, escaped', async () => {
   const { base } = env.server;
   const title = '</title><script>alert(1)</script>"\'&';
   const appt = await createAppointment(base, { title });
