@@ -146,13 +146,13 @@ test('best times can be limited to a minimum length, and a name shows only that 
   await page.goto(`${base}/a/${appt.id}`);
   await page.tap('#tab-group');
   await page.waitForSelector('#best-list li.best');
-  assert.match(await page.locator('#best-list li.best').first().textContent(), /09:00–09:30.*2 of 2 available/s);
+  assert.match(await page.locator('#best-list li.best').first().textContent(), /09:00–09:30.*2 can come/s);
 
   const asked = page.waitForRequest((r) => r.url().endsWith(`/api/appointments/${appt.id}?min_slots=4`));
   await page.selectOption('#min-slots', { label: '2 h or more' });
   await asked;
   await eventually(async () => (await page.locator('#best-list li.best').count()) === 1, 5000, 'filtered list');
-  assert.match(await page.textContent('#best-list li.best'), /09:00–12:00.*1 of 2 available/s);
+  assert.match(await page.textContent('#best-list li.best'), /09:00–12:00.*1 can come/s);
 
   await page.tap('#people .chip:has-text("Bo")');
   assert.match(await page.textContent('#filter-note'), /Showing only Bo’s times/);
