@@ -17,6 +17,8 @@ export class Admin {
     const form = $('#rename', section);
     form.addEventListener('submit', (e) => { e.preventDefault(); this.rename($('#new-title', section).value); });
     $('#delete', section).addEventListener('click', () => this.destroy());
+    const closed = $('#closed', section);
+    closed.addEventListener('change', () => this.setClosed(closed.checked));
   }
 
   get active() {
@@ -29,6 +31,8 @@ export class Admin {
     const input = $('#new-title', this.el);
     if (document.activeElement !== input && !this.dirty) input.value = view.title;
     input.oninput = () => { this.dirty = true; };
+    const closed = $('#closed', this.el);
+    if (!this.switching) closed.checked = !!view.closed;
     if (this.lang !== lang) {
       this.lang = lang;
       $('#admin-link-slot', this.el).replaceChildren(adminBlock({
@@ -65,6 +69,16 @@ export class Admin {
 
   unfix() {
     return this.call(() => api.update(this.id, this.token, { final: null }), t('final.cleared'));
+  }
+
+  async setClosed(closed) {
+    const sw = $('#closed', this.el);
+    this.switching = true;
+    sw.disabled = true;
+    const ok = await this.call(() => api.update(this.id, this.token, { closed }), t(closed ? 'admin.closedOn' : 'admin.closedOff'));
+    this.switching = false;
+    sw.disabled = false;
+    if (!ok) sw.checked = !closed;
   }
 
   async rename(title) {

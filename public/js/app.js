@@ -176,6 +176,7 @@ function render() {
   else $('#join').note?.();
   painter.setView(v);
   heat.setView(v, admin.active);
+  $('#closed-note').hidden = !v.closed;
   $('#people-title').textContent = t('people.title', { n: v.participants.length });
   renderMinSlots();
   const zoneNote = $('#best-zone');
