@@ -1,6 +1,6 @@
 // The organiser's tools (with the admin token from the #admin= link): fix
-// or clear the final time, rename, remove a participant, delete the
-// appointment.
+// or clear the final time, rename, close to new people, remove one or
+// several participants, delete the appointment.
 import { t, errorText } from './i18n.js';
 import { api } from './api.js';
 import { store } from './store.js';
@@ -17,6 +17,8 @@ export class Admin {
     const form = $('#rename', section);
     form.addEventListener('submit', (e) => { e.preventDefault(); this.rename($('#new-title', section).value); });
     $('#delete', section).addEventListener('click', () => this.destroy());
+    const closed = $('#closed', section);
+    closed.addEventListener('change', () => this.setClosed(closed.checked));
   }
 
   get active() {
@@ -29,6 +31,8 @@ export class Admin {
     const input = $('#new-title', this.el);
     if (document.activeElement !== input && !this.dirty) input.value = view.title;
     input.oninput = () => { this.dirty = true; };
+    const closed = $('#closed', this.el);
+    if (!this.switching) closed.checked = !!view.closed;
     if (this.lang !== lang) {
       this.lang = lang;
       $('#admin-link-slot', this.el).replaceChildren(adminBlock({
@@ -67,6 +71,16 @@ export class Admin {
     return this.call(() => api.update(this.id, this.token, { final: null }), t('final.cleared'));
   }
 
+  async setClosed(closed) {
+    const sw = $('#closed', this.el);
+    this.switching = true;
+    sw.disabled = true;
+    const ok = await this.call(() => api.update(this.id, this.token, { closed }), t(closed ? 'admin.closedOn' : 'admin.closedOff'));
+    this.switching = false;
+    sw.disabled = false;
+    if (!ok) sw.checked = !closed;
+  }
+
   async rename(title) {
     const err = $('#err-rename', this.el);
     const v = title.trim();
@@ -85,6 +99,32 @@ export class Admin {
       confirm: t('admin.removeYes'), cancel: t('confirm.cancel'),
     });
     if (ok) await this.call(() => api.removeParticipant(this.id, p.id, this.token), t('admin.removed', { name: p.name }));
+  }
+
+  /** Removes several participants after one confirmation; true when done. */
+  async removeMany(ps) {
+    if (!ps.length) return false;
+    const ok = await confirmDialog({
+      title: t('admin.removeManyTitle', { n: ps.length }),
+      text: t('admin.removeManyText', { names: ps.map((p) => p.name).join(', ') }),
+      confirm: t('admin.removeYes'), cancel: t('confirm.cancel'),
+    });
+    if (!ok) return false;
+    const done = await this.call(async () => {
+      for (const p of ps) {
+        try {
+          await api.removeParticipant(this.id, p.id, this.token);
+        } catch (err) {
+          // Someone already gone (removed from another tab) is not a failure;
+          // a deleted appointment shows up on the refresh that follows.
+          if (err.status !== 404) throw err;
+        }
+      }
+      return {};
+    }, t('admin.removedMany', { n: ps.length }));
+    // Some may be gone even when one failed: show what is left.
+    if (!done) this.hooks.refresh();
+    return done;
   }
 
   async destroy() {

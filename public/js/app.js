@@ -41,9 +41,11 @@ const painter = new Painter($('#paint-grid'), $('#save-status'), {
   onState: () => renderLive(),
 });
 const heat = new Heatmap($('#heat-grid'), {
-  detail: $('#detail'), legend: $('#legend'), people: $('#people'), note: $('#filter-note'),
+  detail: $('#detail'), legend: $('#legend'), people: $('#people'), peopleActions: $('#people-actions'),
+  note: $('#filter-note'),
   onFix: (range) => admin.fix(range),
   onRemove: (p) => admin.remove(p),
+  onRemoveMany: async (ps) => { if (await admin.removeMany(ps)) { heat.picked.clear(); heat.renderPeople(); } },
 });
 const admin = new Admin($('#admin'), id, {
   onView: (v) => { state.etag = null; apply(v); refresh(); },
@@ -174,6 +176,7 @@ function render() {
   $('#me').hidden = !me;
   if (me) $('#whoami').textContent = t('me.as', { name: v.participants.find((p) => p.id === me.pid)?.name ?? me.name });
   else $('#join').note?.();
+  $('#closed-note').hidden = !v.closed;
   painter.setView(v);
   heat.setView(v, admin.active);
   $('#people-title').textContent = t('people.title', { n: v.participants.length });

@@ -43,8 +43,9 @@ export function renderBest(ol, view, L, { onPick, onFix, chosen, expanded, onExp
           h('span', { class: 'nowrap', text: rangeParts(L, b.start, b.end).time })),
         h('span', { class: 'dur', text: duration((b.end - b.start) * view.slot_minutes) })),
       h('span', { class: 'score' },
-        h('span', { class: 'pill ok', text: t('best.available', { a: b.available.length, n: total }) }),
-        b.if_needed.length ? h('span', { class: 'pill maybe', text: t('best.ifn', { n: b.if_needed.length }) }) : null),
+        // How many can come (available or if needed), and how many of them only if needed.
+        h('span', { class: 'pill ok', text: t('best.available', { c: b.available.length + b.if_needed.length }) }),
+        b.if_needed.length ? h('span', { class: 'pill maybe', text: t('best.ifn', { m: b.if_needed.length }) }) : null),
       h('span', { class: 'who-line', text: b.available.map((id) => names.get(id) ?? '?').join(', ') })));
     const li = h('li', { class: isFinal ? 'best final-pick' : 'best' }, pick);
     if (onFix && !isFinal) {

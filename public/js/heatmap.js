@@ -1,5 +1,6 @@
 // "Everyone": the heatmap of counts, the who-can panel for a cell or a
-// range, and the participants list (tap a name to see only their times).
+// range, and the participants list (tap a name to see only their times;
+// the organiser can also select several people and remove them at once).
 // A cell or a range is picked the same way with a finger and a mouse: one
 // tap (click) picks a cell, a second one on the same day picks the range
 // between, and a mouse may also drag. The who-can panel then sticks to the
@@ -10,13 +11,16 @@ import { cellName, hhmm, levelsOf } from './time.js';
 import { h, icon } from './ui.js';
 
 export class Heatmap {
-  constructor(root, { detail, legend, people, note, onFix, onRemove }) {
+  constructor(root, { detail, legend, people, peopleActions, note, onFix, onRemove, onRemoveMany }) {
     this.detailEl = detail;
     this.legendEl = legend;
     this.peopleEl = people;
     this.noteEl = note;
     this.onFix = onFix;
     this.onRemove = onRemove;
+    this.onRemoveMany = onRemoveMany;
+    this.actionsEl = peopleActions;
+    this.picked = new Set(); // participant ids the organiser selected
     this.sel = [];
     this.hovered = null;
     this.filter = null;
@@ -52,6 +56,7 @@ export class Heatmap {
     const n = view.slots.length;
     this.levels = new Map(view.participants.map((p) => [p.id, levelsOf(p, n)]));
     if (this.filter && !this.levels.has(this.filter)) this.filter = null;
+    for (const pid of this.picked) if (!this.levels.has(pid) || !admin) this.picked.delete(pid);
     this.render();
   }
 
@@ -208,6 +213,16 @@ export class Heatmap {
       h('span', { class: 'count', text: count ? t('people.count', { n: count }) : t('people.nothing') }));
       const li = h('li', {}, chip);
       if (this.admin) {
+        li.classList.add('pickable');
+        // In a label, so the whole 40 px box around it takes the tap.
+        li.prepend(h('label', { class: 'pick-box' }, h('input', {
+          type: 'checkbox', class: 'pick', 'aria-label': t('people.pick', { name: p.name }),
+          checked: this.picked.has(p.id),
+          onchange: (e) => {
+            if (e.target.checked) this.picked.add(p.id); else this.picked.delete(p.id);
+            this.renderPeopleActions();
+          },
+        })));
         li.append(h('button', {
           type: 'button', class: 'btn small ghost', 'aria-label': t('people.remove', { name: p.name }),
           onclick: () => this.onRemove(p),
@@ -216,6 +231,22 @@ export class Heatmap {
       return li;
     }));
     if (!ps.length) this.peopleEl.replaceChildren(h('li', { class: 'muted', text: t('people.empty') }));
+    this.renderPeopleActions();
+  }
+
+  /** The organiser's "remove selected (n)" button, shown while someone is selected. */
+  renderPeopleActions() {
+    const el = this.actionsEl;
+    if (!el) return;
+    const n = this.picked.size;
+    el.hidden = !this.admin || !n;
+    if (el.hidden) { el.replaceChildren(); return; }
+    const btn = el.querySelector('button') ?? h('button', {
+      type: 'button', class: 'btn small danger',
+      onclick: () => this.onRemoveMany(this.view.participants.filter((p) => this.picked.has(p.id))),
+    });
+    btn.textContent = t('people.removePicked', { n });
+    el.replaceChildren(btn);
   }
 }
 

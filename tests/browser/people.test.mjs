@@ -140,28 +140,28 @@ test('best times can be limited to a minimum length, and a name shows only that 
   const ana = await join(base, appt.id, 'Ana');
   const bo = await join(base, appt.id, 'Bo');
   await paint(base, appt.id, ana, [{ level: 'available', slots: [[0, 1], [18, 24]] }]);
-  await paint(base, appt.id, bo, [{ level: 'available', slots: [[0, 1]] }, { level: 'if_needed', slots: [[20, 22]] }]);
+  await paint(base, appt.id, bo, [{ level: 'available', slots: [[0, 1]] }, { level: 'if_needed', slots: [[24, 26]] }]);
   const ctx = await newContext(env.browser, { device: PHONE, lang: 'en' });
   const page = await ctx.newPage();
   await page.goto(`${base}/a/${appt.id}`);
   await page.tap('#tab-group');
   await page.waitForSelector('#best-list li.best');
-  assert.match(await page.locator('#best-list li.best').first().textContent(), /09:00–09:30.*2 of 2 available/s);
+  assert.match(await page.locator('#best-list li.best').first().textContent(), /09:00–09:30.*2 can come/s);
 
   const asked = page.waitForRequest((r) => r.url().endsWith(`/api/appointments/${appt.id}?min_slots=4`));
   await page.selectOption('#min-slots', { label: '2 h or more' });
   await asked;
   await eventually(async () => (await page.locator('#best-list li.best').count()) === 1, 5000, 'filtered list');
-  assert.match(await page.textContent('#best-list li.best'), /09:00–12:00.*1 of 2 available/s);
+  assert.match(await page.textContent('#best-list li.best'), /09:00–12:00.*1 can come/s);
 
   await page.tap('#people .chip:has-text("Bo")');
   assert.match(await page.textContent('#filter-note'), /Showing only Bo’s times/);
   assert.equal(await page.getAttribute('#heat-grid .cell[data-s="0"]', 'class'), 'cell lv1');
-  assert.match(await page.getAttribute('#heat-grid .cell[data-s="20"]', 'class'), /\blv2\b/);
+  assert.match(await page.getAttribute('#heat-grid .cell[data-s="24"]', 'class'), /\blv2\b/);
   assert.match(await page.getAttribute('#heat-grid .cell[data-s="18"]', 'class'), /\blv0\b/);
   await page.tap('#filter-note button');
   assert.equal(await page.isHidden('#filter-note'), true);
-  assert.match(await page.getAttribute('#heat-grid .cell[data-s="20"]', 'class'), /\bh\d\b.*\bifn\b/);
+  assert.match(await page.getAttribute('#heat-grid .cell[data-s="24"]', 'class'), /\bh\d\b.*\bifn\b/);
   assertQuiet(ctx);
   await ctx.close();
 });
