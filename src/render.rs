@@ -24,6 +24,44 @@ pub fn qr_svg(url: &str) -> Result<String, qrcode::types::QrError> {
         .build())
 }
 
+/// A `Content-Disposition` that saves a download as `{title}.{extension}`
+/// (RFC 6266: an ASCII `filename` for old clients, the title itself as
+/// UTF-8 in `filename*`), so a Korean title names the file.
+pub fn attachment(title: &str, extension: &str) -> String {
+    let safe: String = title
+        .chars()
+        .map(|c| match c {
+            '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|' => '_',
+            c if c.is_control() => '_',
+            c => c,
+        })
+        .collect();
+    let ascii: String = safe
+        .chars()
+        .map(|c| {
+            if c.is_ascii_graphic() || c == ' ' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let ascii = if ascii.trim_matches(['_', ' ']).is_empty() {
+        "appointment".to_string()
+    } else {
+        ascii
+    };
+    let mut encoded = String::new();
+    for b in format!("{safe}.{extension}").bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+            encoded.push(b as char);
+        } else {
+            encoded.push_str(&format!("%{b:02X}"));
+        }
+    }
+    format!("attachment; filename=\"{ascii}.{extension}\"; filename*=UTF-8''{encoded}")
+}
+
 /// What an event file needs to know.
 pub struct Event<'a> {
     pub id: &'a str,
@@ -203,6 +241,25 @@ pub fn ics(e: &Event<'_>) -> String {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn a_download_is_named_after_the_title_in_ascii_and_in_utf8() {
+        assert_eq!(
+            attachment("동아리 회의", "ics"),
+            "attachment; filename=\"appointment.ics\"; \
+             filename*=UTF-8''%EB%8F%99%EC%95%84%EB%A6%AC%20%ED%9A%8C%EC%9D%98.ics"
+        );
+        let d = attachment("Club \"night\" 1/2", "ics");
+        assert!(
+            d.starts_with("attachment; filename=\"Club _night_ 1_2.ics\"; "),
+            "{d}"
+        );
+        assert!(
+            d.ends_with("filename*=UTF-8''Club%20_night_%201_2.ics"),
+            "{d}"
+        );
+    }
+
     use super::*;
 
     #[test]

@@ -56,6 +56,13 @@ fn only_the_admin_fixes_the_final_time_and_the_calendar_file_follows_it() {
     // first day (13:00–15:00 in Seoul).
     let cal = server.get(&ics_path);
     cal.expect(200).expect_content_type("text/calendar");
+    let saved_as = cal.header("content-disposition").unwrap_or_default();
+    assert!(
+        saved_as.contains(
+            "filename*=UTF-8''Plan%2C%20eat%3B%20repeat%20_%20_i_%EB%AA%A8%EC%9E%84__i_.ics"
+        ),
+        "the file is named after the title: {saved_as}"
+    );
     let lines = ics::lines(&cal.body);
     for needed in [
         "BEGIN:VCALENDAR",

@@ -449,7 +449,7 @@ impl Appointment {
         headers.set("content-type", "text/calendar; charset=utf-8")?;
         headers.set(
             "content-disposition",
-            &format!("attachment; filename=\"{}.ics\"", row.id),
+            &render::attachment(&row.title, "ics"),
         )?;
         headers.set("cache-control", "no-cache")?;
         Ok(Response::from_bytes(render::ics(&event).into_bytes())?.with_headers(headers))
