@@ -271,6 +271,24 @@ export function withRanges(p) {
   return { ...p, available: ranges(1), if_needed: ranges(2) };
 }
 
+/**
+ * A fresh appointment (`appointment` overrides its fields) and a fresh
+ * participant `name` signed in on `device` in `lang`, on the painting page
+ * with the grid drawn; `patches` records the bodies of its PATCHes.
+ */
+export async function openPainter(browser, base, name, { device, lang, appointment = {} }) {
+  const appt = await createAppointment(base, appointment);
+  const me = await join(base, appt.id, name);
+  const ctx = await newContext(browser, { device, lang });
+  await signIn(ctx, base, appt.id, me);
+  const page = await ctx.newPage();
+  const patches = [];
+  page.on('request', (r) => { if (r.method() === 'PATCH') patches.push(r.postDataJSON()); });
+  await page.goto(`${base}/a/${appt.id}`);
+  await page.waitForSelector('#me:not([hidden]) #paint-grid .cell[data-s]');
+  return { appt, me, ctx, page, patches };
+}
+
 export async function getView(base, id) {
   return json(await fetch(`${base}/api/appointments/${id}`));
 }

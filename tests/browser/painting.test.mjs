@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  useServerAndBrowser, newContext, DESKTOP, createAppointment, join, signIn, getView, withRanges, cellCenter,
+  useServerAndBrowser, DESKTOP, getView, withRanges, cellCenter, openPainter,
   assertOwnOrigin, assertQuiet, eventually,
 } from './harness.mjs';
 
@@ -12,15 +12,7 @@ const env = useServerAndBrowser();
 /** A desktop page signed in as a fresh participant; records its PATCH bodies. */
 async function painter(name) {
   const { base } = env.server;
-  const appt = await createAppointment(base);
-  const me = await join(base, appt.id, name);
-  const ctx = await newContext(env.browser, { device: DESKTOP, lang: 'en' });
-  await signIn(ctx, base, appt.id, me);
-  const page = await ctx.newPage();
-  const patches = [];
-  page.on('request', (r) => { if (r.method() === 'PATCH') patches.push(r.postDataJSON()); });
-  await page.goto(`${base}/a/${appt.id}`);
-  await page.waitForSelector('#me:not([hidden]) #paint-grid .cell[data-s]');
+  const { appt, me, ctx, page, patches } = await openPainter(env.browser, base, name, { device: DESKTOP, lang: 'en' });
   const mine = async () => withRanges((await getView(base, appt.id)).participants.find((p) => p.id === me.participant.id));
   return { ctx, page, patches, appt, mine };
 }

@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  useServerAndBrowser, newContext, PHONE, createAppointment, join, signIn, getView, touchDrag,
+  useServerAndBrowser, newContext, PHONE, createAppointment, getView, touchDrag, openPainter,
   screenshot, assertOwnOrigin, assertQuiet, eventually,
 } from './harness.mjs';
 
@@ -76,15 +76,9 @@ test('right after joining, a drag on the cells under the welcome notice paints a
 
 test('a swipe over the grid scrolls, a held finger paints a block, a tap paints one cell', async () => {
   const { base } = env.server;
-  const appt = await createAppointment(base, { start: '07:00', end: '23:00' });
-  const me = await join(base, appt.id, '하람');
-  const ctx = await newContext(env.browser, { device: PHONE, lang: 'ko' });
-  await signIn(ctx, base, appt.id, me);
-  const page = await ctx.newPage();
-  const patches = [];
-  page.on('request', (r) => { if (r.method() === 'PATCH') patches.push(r.postDataJSON()); });
-  await page.goto(`${base}/a/${appt.id}`);
-  await page.waitForSelector('#me:not([hidden]) #paint-grid .cell[data-s]');
+  const { appt, ctx, page, patches } = await openPainter(env.browser, base, '하람', {
+    device: PHONE, lang: 'ko', appointment: { start: '07:00', end: '23:00' },
+  });
 
   // An ordinary swipe up, starting on a cell in the middle of the grid.
   await page.evaluate(() => scrollTo(0, document.querySelector('#paint-grid').getBoundingClientRect().top + scrollY - 60));
