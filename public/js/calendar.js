@@ -1,4 +1,4 @@
-// The date picker of the create page: a month grid where a tap toggles a
+// The date picker of the schedule form (create, and the organiser's edit): a month grid where a tap toggles a
 // date and press-and-drag selects (or, starting on a selected date,
 // deselects) every date between. With the keyboard it is the WAI-ARIA
 // date-picker grid: one date is in the tab order (roving tabindex) and
@@ -55,6 +55,18 @@ export class Calendar {
 
   value() {
     return [...this.selected].sort();
+  }
+
+  /** Selects `dates` (those within the bounds) and shows the first one's month. */
+  select(dates) {
+    this.selected = new Set(dates.filter((d) => d >= this.min && d <= this.max).slice(0, MAX_DATES));
+    const first = this.value()[0];
+    if (first) {
+      this.month = first.slice(0, 7);
+      this.current = first;
+    }
+    this.render();
+    this.onChange(this.value(), {});
   }
 
   clear() {
