@@ -1,6 +1,7 @@
-// Writes the web UI as the Worker serves it: public/ copied to build/public/,
-// with the scripts, the stylesheet and the icon moved under /v/<hash>/, where
-// <hash> covers every byte of them, and the pages pointed there. So those
+// Writes the web UI as the Worker serves it: public/ copied to build/public/
+// (with the vendored libraries below added under js/vendor/), with the
+// scripts, the stylesheet and the icon moved under /v/<hash>/, where <hash>
+// covers every byte of them, and the pages pointed there. So those
 // can be cached for a year (public/_headers: /v/* is immutable), a release
 // changes their URLs, and the pages themselves (/, /a/{id}) stay fresh.
 //
@@ -36,8 +37,17 @@ async function put(rel, bytes) {
   await rename(tmp, file);
 }
 
-const files = await walk(SRC);
-const bytes = new Map(await Promise.all(files.map(async (f) => [f, await readFile(path.join(SRC, f))])));
+/**
+ * Libraries from node_modules (package-lock.json pins them) served as our
+ * own scripts, each loaded only by the feature that needs it.
+ */
+const VENDORED = {
+  'js/vendor/ical.js': 'node_modules/ical.js/dist/ical.min.js', // calendar import (js/ics.js)
+};
+
+const files = [...await walk(SRC), ...Object.keys(VENDORED)].sort();
+const source = (f) => (VENDORED[f] ? path.join(ROOT, VENDORED[f]) : path.join(SRC, f));
+const bytes = new Map(await Promise.all(files.map(async (f) => [f, await readFile(source(f))])));
 const hash = createHash('sha256');
 for (const f of files.filter(versioned)) hash.update(`${f}\0${bytes.get(f).length}\0`).update(bytes.get(f));
 const version = `v/${hash.digest('hex').slice(0, 12)}`;

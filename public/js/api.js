@@ -62,5 +62,6 @@ export const api = {
   remove: (id, token) => call('DELETE', base(id), { token }),
   qrUrl: (id) => `${base(id)}/qr.svg`,
   icsUrl: (id) => `${base(id)}/calendar.ics`,
+  csvUrl: (id) => `${base(id)}/availability.csv`,
   liveUrl: (id) => `${location.protocol === 'https:' ? 'wss:' : 'ws:'}//${location.host}${base(id)}/live`,
 };

@@ -1,11 +1,13 @@
 // The appointment page (/a/{id}): loads the view, keeps it fresh (live
-// updates), and ties together joining, painting, the heatmap, best times,
-// sharing and the organiser's tools.
+// updates), and ties together joining, painting (by hand, or from a
+// calendar file), the heatmap, best times, sharing (link, QR code, picture,
+// CSV) and the organiser's tools. The calendar import and the picture load
+// their code only when first used.
 import { t, initI18n, onLangChange, getLang } from './i18n.js';
 import { api, ApiError, watchReach } from './api.js';
 import { store } from './store.js';
 import { buildLayout, browserZone, rangeText, zoneLabel, scheduleText } from './time.js';
-import { Painter } from './paint.js';
+import { Painter, gridKey } from './paint.js';
 import { Heatmap } from './heatmap.js';
 import { renderBest, lengthChoices, duration } from './best.js';
 import { connectLive } from './live.js';
@@ -33,6 +35,8 @@ const state = {
   // The connection as the live indicator tells it: the socket's state, and
   // whether the last request reached the server at all.
   socket: null, reached: true,
+  // Which grid the page shows (paint.js gridKey), and the calendar import, once used.
+  grid: null, importer: null,
 };
 
 const painter = new Painter($('#paint-grid'), $('#save-status'), {
@@ -100,7 +104,14 @@ function apply(view) {
     layout();
     selectTab(store.admin(id) && !state.me ? 'group' : 'me');
     startLive();
+  } else if (gridKey(view) !== state.grid) {
+    // The organiser changed the dates or times: new slots, new layout.
+    state.importer?.cancel(false);
+    state.chosen = null;
+    heat.select([]);
+    layout();
   }
+  state.grid = gridKey(view);
   render();
   remember();
 }
@@ -178,6 +189,7 @@ function render() {
   else $('#join').note?.();
   $('#closed-note').hidden = !v.closed;
   painter.setView(v);
+  if (state.importer?.open) state.importer.update();
   heat.setView(v, admin.active);
   $('#people-title').textContent = t('people.title', { n: v.participants.length });
   renderMinSlots();
@@ -192,6 +204,8 @@ function render() {
     onFix: admin.active ? (b) => admin.fix({ start: b.start, end: b.end }) : null,
   });
   admin.render(v, lang);
+  $('#csv').href = api.csvUrl(id);
+  $('#csv').download = fileName(v.title, 'csv');
   if (state.shareLang !== lang) {
     state.shareLang = lang;
     const block = shareBlock({ id, url: `${location.origin}/a/${encodeURIComponent(id)}`, title: v.title, qr: false });
@@ -262,6 +276,7 @@ function selectTab(name) {
 }
 
 function signOut() {
+  state.importer?.cancel(false);
   state.me = null;
   store.setMe(id, null);
   painter.setSession(id, null);
@@ -331,6 +346,45 @@ $('#not-me').addEventListener('click', async () => {
   $('#name').focus();
 });
 $('#unfix').addEventListener('click', () => admin.unfix());
+
+// Import from calendar: the file never leaves the browser.
+$('#import-ics').addEventListener('click', () => $('#ics-file').click());
+$('#ics-file').addEventListener('change', async (e) => {
+  const file = e.target.files?.[0];
+  e.target.value = '';
+  if (!file || !state.view) return;
+  let mod;
+  try {
+    mod = await import('./calendar-import.js');
+  } catch {
+    toast(t('import.loadFailed'));
+    return;
+  }
+  state.importer ??= new mod.CalendarImport($('#import-panel'), {
+    painter,
+    done: (msg) => { toast(msg); $('#import-ics').focus({ preventScroll: true }); },
+  });
+  await state.importer.start(file, state.view);
+});
+
+// Share the results as a picture (the phone's share sheet, else a download).
+$('#share-image').addEventListener('click', async (e) => {
+  const btn = e.currentTarget;
+  if (!state.view || btn.disabled) return;
+  btn.disabled = true;
+  btn.textContent = t('results.imageBusy');
+  try {
+    const { shareImage } = await import('./picture.js');
+    const r = await shareImage(state.view, `${location.origin}/a/${encodeURIComponent(id)}`);
+    Object.assign(btn.dataset, { width: r.width, height: r.height, bytes: r.bytes });
+    if (r.how === 'downloaded') toast(t('results.imageSaved'));
+  } catch {
+    toast(t('results.imageFailed'));
+  } finally {
+    btn.disabled = false;
+    btn.textContent = t('results.image');
+  }
+});
 $('#admin-badge button').prepend(icon('key'), ' ');
 $('#admin-badge button').addEventListener('click', () => {
   $('#admin').scrollIntoView({ block: 'start' });
@@ -352,6 +406,7 @@ onLangChange(() => {
   layout();
   render();
   painter.renderStatus();
+  state.importer?.translate();
   renderLive();
 });
 

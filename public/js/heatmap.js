@@ -251,6 +251,6 @@ export class Heatmap {
 }
 
 /** The shade (0–5) of a cell where `a` of `total` people are available. */
-function shade(a, total) {
+export function shade(a, total) {
   return a === 0 ? 0 : Math.max(1, Math.round((a / total) * 5));
 }

@@ -30,6 +30,7 @@ export class Painter {
       touchDrag: true,
       label: () => t('grid.paint'),
       cell: (s) => {
+        if (this.preview) return this.previewCell(s);
         const lv = this.levels[s] ?? 0;
         // A cell whose change is not saved yet says so, and looks it (dashed)
         // while saving fails: see renderStatus().
@@ -66,7 +67,17 @@ export class Painter {
 
   /** Takes the participant's saved levels from a fresh view. */
   setView(view) {
+    this.gridId = gridKey(view);
     if (!this.me) return;
+    // Changes painted on a grid the organiser has since replaced would land
+    // on the wrong times: they are dropped, and the participant is told.
+    const stale = this.queue.filter((item) => item.grid && item.grid !== this.gridId);
+    if (stale.length) {
+      this.queue = this.queue.filter((item) => !stale.includes(item));
+      store.setQueue(this.id, this.me.pid, this.queue);
+      this.setState('rejected', t('save.regrid'));
+    }
+    if (this.queue.length) this.flush();
     const p = view.participants.find((x) => x.id === this.me.pid);
     if (p && view.version >= this.version) this.base = levelsOf(p, view.slots.length);
     else if (this.base.length !== view.slots.length) this.base = new Uint8Array(view.slots.length);
@@ -85,14 +96,37 @@ export class Painter {
   }
 
   paint(slots, anchor) {
-    if (!this.me || !slots.length) return;
+    if (!this.me || !slots.length || this.preview) return;
     const level = this.levels[anchor] === this.brush ? 0 : this.brush;
     if (slots.every((s) => this.levels[s] === level)) return;
-    const changes = [{ level: LEVELS[level], slots: toRanges(slots) }];
-    this.queue.push({ changes });
+    this.send([{ level: LEVELS[level], slots: toRanges(slots) }]);
+  }
+
+  /** Sends one change list as one PATCH, queued (and kept offline) like any painting. */
+  send(changes) {
+    this.queue.push({ changes, grid: this.gridId });
     store.setQueue(this.id, this.me.pid, this.queue);
     this.recompute();
     this.flush(true);
+  }
+
+  /**
+   * Shows a proposal on the grid instead of the saved levels — {busy, levels}:
+   * busy slots hatched, every other slot at the level it would get — and
+   * holds painting until it ends (null).
+   */
+  setPreview(preview) {
+    this.preview = preview;
+    this.root.classList.toggle('is-preview', !!preview);
+    this.grid.refresh();
+  }
+
+  previewCell(s) {
+    const { busy, levels } = this.preview;
+    const name = cellName(this.L, s);
+    if (busy[s]) return { cls: 'lv0 busy', text: '', label: `${name}: ${t('import.busyCell')}` };
+    const lv = levels[s];
+    return { cls: `lv${lv}${lv !== this.levels[s] ? ' changed' : ''}`, text: '', label: `${name}: ${t(`lv.${LEVELS[lv]}`)}` };
   }
 
   async flush(now) {
@@ -101,7 +135,8 @@ export class Painter {
       this.timer = null;
       this.delay = 0;
     }
-    if (this.busy || !this.me || !this.queue.length || this.timer) return;
+    // Nothing goes out before a view says which grid the page shows.
+    if (this.busy || !this.me || !this.queue.length || this.timer || !this.gridId) return;
     this.busy = true;
     const { id, me } = this;
     const item = this.queue[0];
@@ -169,6 +204,22 @@ export class Painter {
     this.root.classList.toggle('is-pending', this.state === 'pending');
     this.onState?.(this.state, n);
   }
+}
+
+/** What identifies a grid: slot indices mean the same times only while it stays. */
+export function gridKey(view) {
+  return JSON.stringify([view.dates ?? view.weekdays, view.start, view.end, view.slot_minutes, view.timezone]);
+}
+
+/** The changes that turn levels `from` into `to`: one per level, over index ranges. */
+export function changesBetween(from, to) {
+  const changes = [];
+  for (const level of [0, 1, 2]) {
+    const slots = [];
+    for (let i = 0; i < to.length; i++) if (to[i] === level && from[i] !== level) slots.push(i);
+    if (slots.length) changes.push({ level: LEVELS[level], slots: toRanges(slots) });
+  }
+  return changes;
 }
 
 function apply(levels, changes) {

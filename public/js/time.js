@@ -21,6 +21,27 @@ export function wallAt(ms, zone) {
   return { date: `${p.year}-${p.month}-${p.day}`, min: (Number(p.hour) % 24) * 60 + Number(p.minute) };
 }
 
+/**
+ * The first instant (ms) whose wall clock in `zone` reads `date` at `min`
+ * minutes, or null when that wall time does not exist there (a DST gap).
+ */
+export function instantAt(date, min, zone) {
+  const [y, m, d] = date.split('-').map(Number);
+  const naive = Date.UTC(y, m - 1, d, 0, min);
+  // The zone's offsets a day either side hold every candidate.
+  const offset = (ms) => {
+    const w = wallAt(ms, zone);
+    return Date.UTC(...w.date.split('-').map((x, i) => Number(x) - (i === 1 ? 1 : 0)), 0, w.min) - Math.floor(ms / 60000) * 60000;
+  };
+  let best = null;
+  for (const off of new Set([offset(naive - 86400000), offset(naive + 86400000)])) {
+    const ms = naive - off;
+    const w = wallAt(ms, zone);
+    if (w.date === date && w.min === min && (best === null || ms < best)) best = ms;
+  }
+  return best;
+}
+
 export const hhmm = (min) => `${String(Math.floor(min / 60)).padStart(2, '0')}:${String(min % 60).padStart(2, '0')}`;
 export const toMin = (s) => Number(s.slice(0, 2)) * 60 + Number(s.slice(3, 5));
 

@@ -1,0 +1,137 @@
+// Taking the results out of the page: "Share as image" draws the title,
+// dates, zone, heatmap and best times into a real PNG (decoded here, byte by
+// byte, and by the browser), handed to the share sheet where the browser can
+// share files and downloaded where it cannot; "Download CSV" links to the
+// spreadsheet export under the appointment's title.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { inflateSync } from 'node:zlib';
+import path from 'node:path';
+import {
+  useServerAndBrowser, newContext, PHONE, DESKTOP, createAppointment, join, paint, screenshot, SCREENSHOTS,
+  assertOwnOrigin, assertQuiet,
+} from './harness.mjs';
+
+let appt;
+const env = useServerAndBrowser(async () => {
+  appt = await createAppointment(env.server.base, { title: '동아리 정기 모임 · Club meeting' });
+  const answers = { 민지: [[0, 8], [20, 26]], 서준: [[2, 10]], Alex: [[4, 9], [40, 44]], 하윤: [[3, 7]] };
+  for (const [name, slots] of Object.entries(answers)) {
+    const p = await join(env.server.base, appt.id, name);
+    await paint(env.server.base, appt.id, p, [{ level: 'available', slots }, { level: 'if_needed', slots: [[30, 32]] }]);
+  }
+});
+
+/** A PNG's chunks, each CRC checked; its IHDR; and its pixels inflated: throws on anything malformed. */
+function decodePng(bytes) {
+  assert.deepEqual([...bytes.subarray(0, 8)], [137, 80, 78, 71, 13, 10, 26, 10], 'PNG signature');
+  const chunks = [];
+  for (let at = 8; at < bytes.length;) {
+    const len = bytes.readUInt32BE(at);
+    const type = bytes.toString('latin1', at + 4, at + 8);
+    const data = bytes.subarray(at + 8, at + 8 + len);
+    assert.equal(bytes.readUInt32BE(at + 8 + len), crc32(bytes.subarray(at + 4, at + 8 + len)), `${type} CRC`);
+    chunks.push({ type, data });
+    at += 12 + len;
+  }
+  assert.equal(chunks[0].type, 'IHDR');
+  assert.equal(chunks[chunks.length - 1].type, 'IEND');
+  const ihdr = chunks[0].data;
+  const width = ihdr.readUInt32BE(0);
+  const height = ihdr.readUInt32BE(4);
+  const depth = ihdr[8];
+  const channels = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 }[ihdr[9]];
+  const raw = inflateSync(Buffer.concat(chunks.filter((c) => c.type === 'IDAT').map((c) => c.data)));
+  assert.equal(raw.length, height * (1 + Math.ceil((width * channels * depth) / 8)), 'every row of pixels is there');
+  return { width, height };
+}
+
+const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
+  let c = n;
+  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+  return c >>> 0;
+});
+function crc32(buf) {
+  let c = 0xffffffff;
+  for (const b of buf) c = CRC_TABLE[(c ^ b) & 0xff] ^ (c >>> 8);
+  return (c ^ 0xffffffff) >>> 0;
+}
+
+test('share as image: a 1080 px wide PNG with the title in Korean, downloaded where files cannot be shared', async () => {
+  const { base } = env.server;
+  const ctx = await newContext(env.browser, { device: PHONE, lang: 'ko' });
+  const page = await ctx.newPage();
+  await page.goto(`${base}/a/${appt.id}`);
+  await page.tap('#tab-group');
+  await page.waitForSelector('#heat-grid .cell[data-s]');
+  assert.equal(await page.getAttribute('#csv', 'href'), `/api/appointments/${appt.id}/availability.csv`);
+  assert.equal(await page.getAttribute('#csv', 'download'), '동아리 정기 모임 · Club meeting.csv');
+  await page.locator('.results-actions').scrollIntoViewIfNeeded();
+  await screenshot(page, 'results-actions-phone-ko', { fullPage: false });
+
+  assert.equal(await page.evaluate(() => !!navigator.canShare?.({ files: [new File(['x'], 'x.png', { type: 'image/png' })] })), false,
+    'this browser cannot share files');
+  const download = page.waitForEvent('download');
+  await page.tap('#share-image');
+  const file = await download;
+  assert.equal(file.suggestedFilename(), '동아리 정기 모임 · Club meeting.png');
+  const saved = path.join(SCREENSHOTS, 'result-image-ko.png');
+  await file.saveAs(saved);
+  const bytes = await readFile(saved);
+  const png = decodePng(bytes);
+  assert.equal(png.width, 1080);
+  assert.ok(png.height > 1000 && png.height < 3000, `height ${png.height}`);
+  const btn = await page.$eval('#share-image', (b) => ({ width: b.dataset.width, height: b.dataset.height, bytes: b.dataset.bytes }));
+  assert.deepEqual(btn, { width: '1080', height: String(png.height), bytes: String(bytes.length) }, 'the button tells what it made');
+  assert.match(await page.textContent('#toast'), /이미지를 저장했어요/);
+
+  // The browser decodes it too; the title line has ink, and the best time's rank badge is the accent blue.
+  const seen = await page.evaluate(async (b64) => {
+    const blob = new Blob([Uint8Array.from(atob(b64), (c) => c.charCodeAt(0))], { type: 'image/png' });
+    const bmp = await createImageBitmap(blob);
+    const c = new OffscreenCanvas(bmp.width, bmp.height);
+    const g = c.getContext('2d');
+    g.drawImage(bmp, 0, 0);
+    const band = g.getImageData(56, 106, 900, 60).data;
+    let ink = 0;
+    for (let i = 0; i < band.length; i += 4) if (band[i] < 100 && band[i + 1] < 100 && band[i + 2] < 100) ink++;
+    return { width: bmp.width, height: bmp.height, ink, corner: [...g.getImageData(2, 2, 1, 1).data] };
+  }, bytes.toString('base64'));
+  assert.equal(seen.width, 1080);
+  assert.equal(seen.height, png.height);
+  assert.deepEqual(seen.corner, [255, 255, 255, 255], 'a white background');
+  assert.ok(seen.ink > 2000, `the title is drawn (${seen.ink} dark pixels)`);
+  assertOwnOrigin(base, ctx);
+  assertQuiet(ctx);
+  await ctx.close();
+});
+
+test('share as image: where the browser can share files, the PNG goes to the share sheet and nothing is downloaded', async () => {
+  const { base } = env.server;
+  const ctx = await newContext(env.browser, { device: DESKTOP, lang: 'en' });
+  // The operating system's share sheet, as a phone's browser offers it.
+  await ctx.addInitScript(() => {
+    navigator.canShare = (data) => Array.isArray(data?.files) && data.files.length > 0;
+    navigator.share = async (data) => {
+      const f = data.files[0];
+      window.shared = { name: f.name, type: f.type, size: f.size, head: [...new Uint8Array(await f.slice(0, 8).arrayBuffer())], title: data.title };
+    };
+  });
+  const page = await ctx.newPage();
+  let downloads = 0;
+  page.on('download', () => { downloads++; });
+  await page.goto(`${base}/a/${appt.id}`);
+  await page.waitForSelector('#heat-grid .cell[data-s]');
+  await page.click('#share-image');
+  const shared = await page.waitForFunction(() => window.shared).then((h) => h.jsonValue());
+  assert.equal(shared.name, '동아리 정기 모임 · Club meeting.png');
+  assert.equal(shared.type, 'image/png');
+  assert.equal(shared.title, '동아리 정기 모임 · Club meeting');
+  assert.deepEqual(shared.head, [137, 80, 78, 71, 13, 10, 26, 10]);
+  assert.equal(String(shared.size), await page.getAttribute('#share-image', 'data-bytes'));
+  assert.equal(await page.getAttribute('#share-image', 'data-width'), '1080');
+  assert.equal(downloads, 0);
+  assertQuiet(ctx);
+  await ctx.close();
+});
