@@ -1,11 +1,12 @@
 // The organiser's tools (with the admin token from the #admin= link): fix
-// or clear the final time, rename, close to new people, remove one or
-// several participants, delete the appointment.
+// or clear the final time, rename, close to new people, edit the dates and
+// times (the create page's form, loaded when opened), remove one or several
+// participants, delete the appointment.
 import { t, errorText } from './i18n.js';
 import { api } from './api.js';
 import { store } from './store.js';
 import { adminBlock } from './share.js';
-import { $, confirmDialog } from './ui.js';
+import { h, $, confirmDialog } from './ui.js';
 
 export class Admin {
   /** hooks: onView(view) after a change, onGone(), toast(msg), refresh(), onLost() */
@@ -19,6 +20,10 @@ export class Admin {
     $('#delete', section).addEventListener('click', () => this.destroy());
     const closed = $('#closed', section);
     closed.addEventListener('change', () => this.setClosed(closed.checked));
+    this.editBtn = $('#edit-schedule', section);
+    this.editForm = $('#schedule-edit', section);
+    this.editBtn.addEventListener('click', () => (this.editForm.hidden ? this.openSchedule() : this.closeSchedule()));
+    this.editForm.addEventListener('submit', (e) => { e.preventDefault(); this.saveSchedule(); });
   }
 
   get active() {
@@ -26,6 +31,7 @@ export class Admin {
   }
 
   render(view, lang) {
+    this.view = view;
     this.el.hidden = !this.token;
     if (!this.token) return;
     const input = $('#new-title', this.el);
@@ -33,6 +39,10 @@ export class Admin {
     input.oninput = () => { this.dirty = true; };
     const closed = $('#closed', this.el);
     if (!this.switching) closed.checked = !!view.closed;
+    if (this.form) {
+      if (this.lang !== lang) this.form.render();
+      this.renderNote();
+    }
     if (this.lang !== lang) {
       this.lang = lang;
       $('#admin-link-slot', this.el).replaceChildren(adminBlock({
@@ -41,7 +51,8 @@ export class Admin {
     }
   }
 
-  async call(fn, okMsg) {
+  /** Runs a change; `onBadInput(err)` may take a 400 itself (return true). */
+  async call(fn, okMsg, onBadInput) {
     try {
       const r = await fn();
       if (r.data?.id) this.hooks.onView(r.data);
@@ -49,6 +60,7 @@ export class Admin {
       if (okMsg) this.hooks.toast(okMsg);
       return true;
     } catch (err) {
+      if (err.status === 400 && onBadInput?.(err)) return false;
       if (err.status === 401 || err.status === 403) {
         store.setAdmin(this.id, null);
         this.token = null;
@@ -91,6 +103,94 @@ export class Admin {
       return;
     }
     if (await this.call(() => api.update(this.id, this.token, { title: v }), t('admin.renamed'))) this.dirty = false;
+  }
+
+  /** Opens "edit dates and times": the schedule form, filled with the current schedule. */
+  async openSchedule() {
+    this.editBtn.disabled = true;
+    try {
+      [this.sched, this.remap] = await Promise.all([import('./schedule-form.js'), import('./reschedule.js')]);
+    } catch {
+      this.hooks.toast(t('err.network'));
+      return;
+    } finally {
+      this.editBtn.disabled = false;
+    }
+    const fields = h('div');
+    this.note = h('p', { class: 'resched-note', id: 'resched-note', 'aria-live': 'polite' });
+    // data-i18n: the language switch translates them (i18n.js applyStatic).
+    this.editForm.replaceChildren(
+      h('p', { class: 'hint', 'data-i18n': 'resched.hint', text: t('resched.hint') }),
+      fields, this.note,
+      h('p', { class: 'error', id: 'err-form', hidden: true }),
+      h('div', { class: 'row' },
+        h('button', { type: 'submit', class: 'btn primary', 'data-i18n': 'resched.save' }, t('resched.save')),
+        h('button', { type: 'button', class: 'btn', 'data-i18n': 'confirm.cancel', onclick: () => this.closeSchedule() }, t('confirm.cancel'))));
+    this.form = new this.sched.ScheduleForm(fields, { initial: this.view, earliest: 1, onChange: () => this.renderNote() });
+    this.editForm.hidden = false;
+    this.editBtn.setAttribute('aria-expanded', 'true');
+    this.renderNote();
+    this.editForm.querySelector('input[name="mode"]:checked')?.focus();
+  }
+
+  closeSchedule() {
+    this.editForm.hidden = true;
+    this.editForm.replaceChildren();
+    this.form = null;
+    this.editBtn.setAttribute('aria-expanded', 'false');
+  }
+
+  /** What the edit keeps, in words: "N people's answers will be kept …". */
+  keptText(schedule) {
+    const { people, final } = this.remap.keptAfter(this.view, schedule);
+    const parts = [t('resched.kept', { n: people }), t('resched.lost')];
+    if (this.view.final && !final) parts.push(t('resched.final'));
+    return parts.join(' ');
+  }
+
+  renderNote() {
+    if (!this.form) return;
+    const schedule = this.form.value();
+    const same = !Object.keys(this.remap.changedFields(this.view, schedule)).length;
+    const bad = Object.keys(this.form.check(schedule)).length;
+    this.note.textContent = same || bad ? '' : this.keptText(schedule);
+  }
+
+  async saveSchedule() {
+    const form = this.form;
+    form.clearErrors();
+    $('#err-form', this.editForm).hidden = true;
+    const schedule = form.value();
+    const errs = form.check(schedule);
+    if (Object.keys(errs).length) {
+      for (const [f, m] of Object.entries(errs)) form.setError(f, m);
+      form.focus(Object.keys(errs)[0]);
+      return;
+    }
+    const body = this.remap.changedFields(this.view, schedule);
+    if (!Object.keys(body).length) {
+      this.hooks.toast(t('resched.same'));
+      return;
+    }
+    const ok = await confirmDialog({
+      title: t('resched.confirmTitle'), text: this.keptText(schedule),
+      confirm: t('resched.save'), cancel: t('confirm.cancel'), danger: false,
+    });
+    if (!ok) return;
+    const done = await this.call(() => api.update(this.id, this.token, body), t('resched.done'), (err) => {
+      if (this.form !== form) return false;
+      const field = this.sched.fieldOf(err.field);
+      const msg = errorText(err, { field: err.field });
+      if (form.setError(field, msg)) {
+        form.focus(field);
+      } else {
+        const el = $('#err-form', this.editForm);
+        el.textContent = msg;
+        el.hidden = false;
+      }
+      return true;
+    });
+    if (done) this.closeSchedule();
   }
 
   async remove(p) {
