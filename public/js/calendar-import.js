@@ -47,7 +47,9 @@ export class CalendarImport {
     this.render();
     this.update();
     this.panel.hidden = false;
-    this.panel.scrollIntoView({ block: 'nearest' });
+    // The grid in view (under the sticky tabs), with the controls stuck below it.
+    const top = this.painter.root.getBoundingClientRect().top + scrollY - 64;
+    if (Math.abs(scrollY - top) > 8) scrollTo({ top, behavior: 'instant' });
     this.panel.querySelector('h3').focus({ preventScroll: true });
   }
 
@@ -77,8 +79,7 @@ export class CalendarImport {
       }),
       h('span', { text: t(key) }));
     this.panel.replaceChildren(...[
-      h('h3', { tabindex: '-1', text: t('import.title') }),
-      h('p', { class: 'import-file', text: this.name }),
+      h('h3', { id: 'import-h', tabindex: '-1' }, t('import.title'), ' ', h('span', { class: 'import-file', text: `· ${this.name}` })),
       h('p', { class: 'import-found' },
         h('i', { class: 'sw busy', 'aria-hidden': 'true' }), ' ',
         events ? t('import.found', { events, n }) : t('import.none')),

@@ -109,9 +109,16 @@ export function draw(view, url) {
   for (let c = 0; c < L.nc; c++) {
     const col = L.cols[c];
     const cx = x0 + c * colW + colW / 2;
-    const small = colW < 60;
-    text(col.short, cx, y, small ? 18 : 24, 700, col.weekend ? '#b42318' : INK, 'center');
-    if (col.md) text(col.md, cx, y + (small ? 24 : 30), small ? 16 : 20, 400, MUTED, 'center');
+    const color = col.weekend ? '#b42318' : INK;
+    if (colW >= 60) {
+      text(col.short, cx, y, 24, 700, color, 'center');
+      if (col.md) text(col.md, cx, y + 30, 20, 400, MUTED, 'center');
+    } else if (col.md) {
+      // A month of narrow columns: the day of the month, weekends in red.
+      text(col.md.split('/')[1], cx, y + 12, 18, 700, color, 'center');
+    } else {
+      text(col.short, cx, y, 18, 700, color, 'center');
+    }
   }
   y += headH;
   const total = view.participants.length;
