@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  useServerAndBrowser, newContext, PHONE, DESKTOP, createAppointment, join, paint, signIn, axe,
+  useServerAndBrowser, newContext, PHONE, DESKTOP, createAppointment, join, paint, signIn, axe, seoulDate,
 } from './harness.mjs';
 
 let appt;
@@ -15,6 +15,10 @@ const env = useServerAndBrowser(async () => {
   await paint(env.server.base, appt.id, me, [{ level: 'available', slots: [[0, 6], [20, 26]] }, { level: 'if_needed', slots: [[40, 44]] }]);
   await paint(env.server.base, appt.id, other, [{ level: 'available', slots: [[2, 8]] }, { level: 'if_needed', slots: [[22, 24]] }]);
 });
+
+// A calendar file busy the first morning of the appointment.
+const BUSY_ICS = ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//tests//EN', 'BEGIN:VEVENT', 'UID:a@tests', 'DTSTAMP:20260101T000000Z',
+  `DTSTART:${seoulDate(1).replaceAll('-', '')}T000000Z`, `DTEND:${seoulDate(1).replaceAll('-', '')}T020000Z`, 'END:VEVENT', 'END:VCALENDAR', ''].join('\r\n');
 
 // axe is injected as a script tag, which the pages' CSP would (rightly) refuse.
 const open = (o) => newContext(env.browser, { bypassCSP: true, ...o });
@@ -61,12 +65,19 @@ for (const [device, lang, scheme] of [[PHONE, 'ko', 'light'], [DESKTOP, 'en', 'd
     await page.waitForSelector('#me:not([hidden]) #paint-grid .cell[data-s]');
     await page.click('#share-box summary');
     await check(page, 'my times, signed in, organiser');
+    await page.locator('#ics-file').setInputFiles({ name: 'busy.ics', mimeType: 'text/calendar', buffer: Buffer.from(BUSY_ICS) });
+    await page.waitForSelector('#paint-grid .cell.busy');
+    await check(page, 'my times, a calendar import previewed');
+    await page.click('#import-panel [data-act="cancel"]');
     if (device === PHONE) await page.click('#tab-group');
     await page.click('#heat-grid .cell[data-s="3"]');
     await page.click('#best-list .best-pick');
     await check(page, 'everyone, with a cell and a best time picked');
     await page.click('#people .chip');
     await check(page, 'one person’s times');
+    await page.click('#edit-schedule');
+    await page.waitForSelector('#schedule-edit:not([hidden]) #calendar .cal-day');
+    await check(page, 'the organiser editing the dates and times');
     await ctx.close();
   });
 }

@@ -10,7 +10,7 @@ import { inflateSync } from 'node:zlib';
 import path from 'node:path';
 import {
   useServerAndBrowser, newContext, PHONE, DESKTOP, createAppointment, join, paint, screenshot, SCREENSHOTS,
-  assertOwnOrigin, assertQuiet,
+  seoulDate, assertOwnOrigin, assertQuiet,
 } from './harness.mjs';
 
 let appt;
@@ -132,6 +132,29 @@ test('share as image: where the browser can share files, the PNG goes to the sha
   assert.equal(String(shared.size), await page.getAttribute('#share-image', 'data-bytes'));
   assert.equal(await page.getAttribute('#share-image', 'data-width'), '1080');
   assert.equal(downloads, 0);
+  assertQuiet(ctx);
+  await ctx.close();
+});
+
+test('share as image: the largest grid, a month of 10-minute slots around the clock, still makes a 1080 px PNG', async () => {
+  const { base } = env.server;
+  const big = await createAppointment(base, {
+    title: 'A month, all day', dates: Array.from({ length: 31 }, (_, i) => seoulDate(i + 1)), start: '00:00', end: '24:00', slot_minutes: 10,
+  });
+  const p = await join(base, big.id, 'Night owl');
+  await paint(base, big.id, p, [{ level: 'available', slots: [[0, 4464]] }]);
+  const ctx = await newContext(env.browser, { device: DESKTOP, lang: 'en' });
+  const page = await ctx.newPage();
+  await page.goto(`${base}/a/${big.id}`);
+  await page.waitForSelector('#heat-grid .cell[data-s]');
+  const download = page.waitForEvent('download');
+  await page.click('#share-image');
+  const file = await download;
+  const saved = path.join(SCREENSHOTS, 'result-image-month-en.png');
+  await file.saveAs(saved);
+  const png = decodePng(await readFile(saved));
+  assert.equal(png.width, 1080);
+  assert.ok(png.height < 2400, `height ${png.height}`);
   assertQuiet(ctx);
   await ctx.close();
 });
