@@ -10,6 +10,7 @@
 
 use std::cell::RefCell;
 use std::collections::HashMap;
+use std::rc::Rc;
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
@@ -114,28 +115,37 @@ fn push(state: &State, live: &RefCell<Live>) {
     }
 }
 
+/// Sends what is pending now, or sets the timer that will.
+fn settle(state: &State, live: &Rc<RefCell<Live>>) {
+    let due = {
+        let mut l = live.borrow_mut();
+        if l.pending.is_empty() {
+            return;
+        }
+        l.pacer.due(Date::now().as_millis() as f64)
+    };
+    match due {
+        Due::Now => push(state, live),
+        Due::After(ms) => {
+            let raw: &wasm_bindgen::JsValue = state.as_raw().as_ref();
+            let timer_state = State::from(raw.clone().unchecked_into::<DurableObjectState>());
+            let live = live.clone();
+            state.wait_until(async move {
+                Delay::from(Duration::from_millis(ms.ceil() as u64)).await;
+                live.borrow_mut().pacer.timer_fired();
+                settle(&timer_state, &live);
+            });
+        }
+        Due::Waiting => {}
+    }
+}
+
 impl Appointment {
     /// Tells the sockets of a change committed at `version`: now, or with
     /// the next push if one went out less than 50 ms ago.
     pub(super) fn announce(&self, version: i64, change: Change) {
-        let due = {
-            let mut live = self.live.borrow_mut();
-            live.pending.add(version, change);
-            live.pacer.due(Date::now().as_millis() as f64)
-        };
-        match due {
-            Due::Now => push(&self.state, &self.live),
-            Due::After(ms) => {
-                let raw: &wasm_bindgen::JsValue = self.state.as_raw().as_ref();
-                let state = State::from(raw.clone().unchecked_into::<DurableObjectState>());
-                let live = self.live.clone();
-                self.state.wait_until(async move {
-                    Delay::from(Duration::from_millis(ms.ceil() as u64)).await;
-                    push(&state, &live);
-                });
-            }
-            Due::Waiting => {}
-        }
+        self.live.borrow_mut().pending.add(version, change);
+        settle(&self.state, &self.live);
     }
 
     /// After the object woke: pushes the changes storage says the
@@ -166,7 +176,7 @@ impl Appointment {
             live.pending.add(row.version, Change::View);
         }
         drop(live);
-        push(&self.state, &self.live);
+        settle(&self.state, &self.live);
         Ok(())
     }
 

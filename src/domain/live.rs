@@ -252,24 +252,30 @@ pub struct Pacer {
 }
 
 impl Pacer {
-    /// When a change made at `now` (ms) goes out; `After` means the caller
-    /// now sets the timer.
+    /// When changes pending at `now` (ms) go out; `After` means the caller
+    /// now sets the timer. A timer that is late (the object was busy)
+    /// does not hold a push back.
     pub fn due(&mut self, now: f64) -> Due {
-        if self.timer {
-            return Due::Waiting;
-        }
         match self.last_push {
             Some(last) if now - last < PUSH_INTERVAL_MS => {
-                self.timer = true;
-                Due::After(PUSH_INTERVAL_MS - (now - last))
+                if self.timer {
+                    Due::Waiting
+                } else {
+                    self.timer = true;
+                    Due::After(PUSH_INTERVAL_MS - (now - last))
+                }
             }
             _ => Due::Now,
         }
     }
 
-    /// A push went out at `now` (the timer, if any, has fired).
+    /// A push went out at `now`.
     pub fn pushed(&mut self, now: f64) {
         self.last_push = Some(now);
+    }
+
+    /// The timer fired.
+    pub fn timer_fired(&mut self) {
         self.timer = false;
     }
 }
@@ -362,8 +368,14 @@ mod tests {
         pacer.pushed(0.0);
         assert_eq!(pacer.due(10.0), Due::After(40.0));
         assert_eq!(pacer.due(20.0), Due::Waiting);
-        pacer.pushed(50.0);
-        assert_eq!(pacer.due(200.0), Due::Now);
+        // A busy object's late timer does not hold the next change back.
+        assert_eq!(pacer.due(60.0), Due::Now);
+        pacer.pushed(60.0);
+        pacer.timer_fired();
+        assert_eq!(pacer.due(70.0), Due::After(40.0));
+        pacer.timer_fired();
+        pacer.pushed(110.0);
+        assert_eq!(pacer.due(300.0), Due::Now);
     }
 
     #[test]
