@@ -14,15 +14,16 @@ const SUNDAY_FIRST = [6, 0, 1, 2, 3, 4, 5];
 let count = 0;
 
 export class Calendar {
-  /** onChange(selectedSortedArray, {capped}) */
-  constructor(root, { min, max, onChange }) {
+  /** onChange(selectedSortedArray, {capped}); `today` is ringed (the first date offered, unless given). */
+  constructor(root, { min, max, today = min, onChange }) {
     this.root = root;
     this.min = min;
     this.max = max;
+    this.today = today;
     this.onChange = onChange;
     this.selected = new Set();
-    this.month = min.slice(0, 7);
-    this.current = min;
+    this.month = today.slice(0, 7);
+    this.current = today;
     this.drag = null;
     const titleId = `cal-title-${++count}`;
     this.title = h('p', { class: 'cal-title', id: titleId, 'aria-live': 'polite' });
@@ -43,9 +44,10 @@ export class Calendar {
     this.render();
   }
 
-  setBounds(min, max) {
+  setBounds(min, max, today = min) {
     this.min = min;
     this.max = max;
+    this.today = today;
     for (const s of [...this.selected]) if (s < min || s > max) this.selected.delete(s);
     if (this.month < min.slice(0, 7)) this.month = min.slice(0, 7);
     if (this.current < min) this.current = min;
@@ -115,7 +117,7 @@ export class Calendar {
       let cls = 'cal-day';
       if (on) cls += ' on';
       if (preview?.has(d)) cls += this.drag.add ? ' pv-add' : ' pv-del';
-      if (d === this.min) cls += ' today';
+      if (d === this.today) cls += ' today';
       const dow = new Date(`${d}T00:00:00Z`).getUTCDay();
       if (dow === 0 || dow === 6) cls += ' weekend';
       cells.push(h('span', { role: 'gridcell' }, h('button', {

@@ -1,7 +1,8 @@
 // "My times": the participant's own availability. A gesture on the grid
 // becomes one change (a level on one index range per day column), shown at
 // once and sent as one PATCH; failed sends stay queued (also across
-// reloads) and are retried until they go through.
+// reloads) and are retried until they go through. A calendar import shows
+// its proposal here first (setPreview) and is sent the same way (send).
 import { api } from './api.js';
 import { store } from './store.js';
 import { t, errorText } from './i18n.js';

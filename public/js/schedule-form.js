@@ -88,7 +88,8 @@ export class ScheduleForm {
     this.start.addEventListener('change', () => this.changed('time'));
     this.end.addEventListener('change', () => this.changed('time'));
     this.tz.addEventListener('change', () => {
-      this.cal.setBounds(this.bounds().min, this.bounds().max);
+      const { min, max, today } = this.bounds();
+      this.cal.setBounds(min, max, today);
       this.renderZone();
       this.changed('tz');
     });
@@ -108,13 +109,13 @@ export class ScheduleForm {
     return Number($('input[name="slot"]:checked', this.root).value);
   }
 
-  /** The dates the calendar offers: from today (or `earliest` days before) to a year ahead, in the zone. */
+  /** The dates the calendar offers — from today (or `earliest` days before) to a year ahead, in the zone — and today. */
   bounds() {
     const today = todayIn(this.zone());
     const [y, m, d] = today.split('-').map(Number);
     let max = `${y + 1}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
     if (max.endsWith('02-29')) max = addDays(max, -1);
-    return { min: addDays(today, -this.earliest), max };
+    return { min: addDays(today, -this.earliest), max, today };
   }
 
   /** The schedule as the API takes it. */
