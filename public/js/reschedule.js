@@ -3,14 +3,15 @@
 // every participant's levels move to the new grid by the instant each slot
 // covers (dates) or by weekday and wall time (weekdays); a new slot takes a
 // level when old slots together cover it wholly and all had that level.
-// The final time stays only when its slots still exist exactly.
+// The final time stays when a run of new slots within one day covers
+// exactly its time (so splitting or merging its slots keeps it).
 import { instantAt, toMin, levelsOf, WEEKDAYS } from './time.js';
 
 /**
  * The slots of a schedule ({dates | weekdays, start, end, slot_minutes,
- * timezone}) as [from, to) on one line: UTC minutes for dates, minutes
- * from Monday 00:00 for weekdays. A wall time a DST change skips is left
- * out; one that occurs twice is taken once, the first time.
+ * timezone}) as [from, to, day] on one line: UTC minutes for dates,
+ * minutes from Monday 00:00 for weekdays. A wall time a DST change skips is
+ * left out; one that occurs twice is taken once, the first time.
  */
 export function slotSpans(schedule) {
   const step = schedule.slot_minutes;
@@ -20,7 +21,7 @@ export function slotSpans(schedule) {
   if (schedule.weekdays) {
     const days = [...schedule.weekdays].sort((x, y) => WEEKDAYS.indexOf(x) - WEEKDAYS.indexOf(y));
     for (const d of days) {
-      for (let m = a; m + step <= b; m += step) out.push([WEEKDAYS.indexOf(d) * 1440 + m, WEEKDAYS.indexOf(d) * 1440 + m + step]);
+      for (let m = a; m + step <= b; m += step) out.push([WEEKDAYS.indexOf(d) * 1440 + m, WEEKDAYS.indexOf(d) * 1440 + m + step, d]);
     }
     return out;
   }
@@ -30,7 +31,7 @@ export function slotSpans(schedule) {
       const ms = instantAt(d, m, schedule.timezone);
       if (ms === null || ms <= last) continue;
       last = ms;
-      out.push([ms / 60000, ms / 60000 + step]);
+      out.push([ms / 60000, ms / 60000 + step, d]);
     }
   }
   return out;
@@ -82,12 +83,24 @@ export function keptAfter(view, schedule) {
     const lv = levelsOf(p, n);
     if (covers.some((c) => lv[c[0]] !== 0 && c.every((i) => lv[i] === lv[c[0]]))) people++;
   }
-  let final = false;
-  if (view.final && sameKind) {
-    const starts = new Set(newSpans.map(([x, y]) => `${x}:${y}`));
-    final = oldSpans.slice(view.final.start, view.final.end).every(([x, y]) => starts.has(`${x}:${y}`));
-  }
+  const final = !!view.final && sameKind && finalKept(oldSpans.slice(view.final.start, view.final.end), newSpans);
   return { people, final };
+}
+
+/** Spans joined where they touch, as text to compare. */
+const merged = (spans) => spans.reduce((out, [x, y]) => {
+  const last = out[out.length - 1];
+  if (last && x <= last[1]) last[1] = Math.max(last[1], y); else out.push([x, y]);
+  return out;
+}, []).join(' ');
+
+/** Whether a run of `newSpans` within one day covers exactly the time of the final `run`. */
+function finalKept(run, newSpans) {
+  const from = newSpans.findIndex(([x]) => x === run[0][0]);
+  const to = newSpans.findIndex(([, y]) => y === run[run.length - 1][1]) + 1;
+  if (from < 0 || to <= from) return false;
+  const got = newSpans.slice(from, to);
+  return got.every((s) => s[2] === got[0][2]) && merged(got) === merged(run);
 }
 
 /** The fields of `schedule` that differ from the view's: the body of the PATCH. */

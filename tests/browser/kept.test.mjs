@@ -64,11 +64,13 @@ test('weekdays: adding a day keeps, removing the answered day loses; switching t
   assert.equal(keptAfter(v, { ...SEOUL }).people, 0);
 });
 
-test('the final time stays only while its slots still exist exactly', () => {
-  const v = view(SEOUL, { ana: [[1, 0, 6]] }, { start: 1, end: 3 });
+test('the final time stays while new slots cover exactly its time within one day', () => {
+  const v = view(SEOUL, { ana: [[1, 0, 6]] }, { start: 1, end: 3 }); // 09:30–10:30
   assert.equal(keptAfter(v, { ...SEOUL, end: '11:00' }).final, true);
-  assert.equal(keptAfter(v, { ...SEOUL, start: '10:00' }).final, false);
-  assert.equal(keptAfter(v, { ...SEOUL, slot_minutes: 15 }).final, false);
+  assert.equal(keptAfter(v, { ...SEOUL, slot_minutes: 15 }).final, true, 'split into quarters');
+  assert.equal(keptAfter(v, { ...SEOUL, start: '10:00' }).final, false, 'its first half is gone');
+  assert.equal(keptAfter(v, { ...SEOUL, slot_minutes: 60 }).final, false, 'no hour slot is 09:30–10:30');
+  assert.equal(keptAfter(v, { ...SEOUL, timezone: 'Asia/Tokyo' }).final, true);
 });
 
 test('a wall time a DST change skips is no slot of the new grid', () => {
