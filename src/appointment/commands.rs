@@ -10,8 +10,8 @@ use super::store::{self, AppointmentRow, ParticipantRow, Step};
 use super::{tx, Appointment};
 use crate::clock::to_datetime;
 use crate::domain::limits::{admit_participant, TOKENS_KEPT};
-use crate::domain::requests::{self, EditRequest, Edited, JoinRequest, NewAppointment};
 use crate::domain::live::Change;
+use crate::domain::requests::{self, EditRequest, Edited, JoinRequest, NewAppointment};
 use crate::domain::view::{self, Created, Joined, ParticipantView, Updated, View, ViewParts};
 use crate::domain::{
     authorize, Action, Availability, Caller, DomainError, FinalTime, Password, Update,
@@ -319,8 +319,8 @@ impl Appointment {
         token_hash: Option<&[u8]>,
     ) -> ApiResult<ParticipantRow> {
         let sql = self.state.storage().sql();
-        let (current, owner) = store::participant_and_token_owner(&sql, pid, token_hash)?
-            .ok_or(ApiError::NotFound)?;
+        let (current, owner) =
+            store::participant_and_token_owner(&sql, pid, token_hash)?.ok_or(ApiError::NotFound)?;
         let caller = match token_hash {
             Some(h) if secrets::same_secret(h, &row.admin_hash) => Caller::Admin,
             _ => owner.map_or(Caller::Anonymous, Caller::Participant),

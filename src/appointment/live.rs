@@ -197,9 +197,12 @@ impl Appointment {
             ..Attachment::default()
         };
         pair.server.serialize_attachment(&attachment)?;
-        send(&pair.server, &LiveMessage::Hello {
-            version: row.version,
-        });
+        send(
+            &pair.server,
+            &LiveMessage::Hello {
+                version: row.version,
+            },
+        );
         if self.live.borrow().pending.is_empty() && row.pushed_version < row.version {
             // Whoever watched heard of everything; the newcomer reads the view.
             store::set_pushed(&self.state.storage().sql(), row.version, true)?;
@@ -209,7 +212,11 @@ impl Appointment {
 
     /// One text frame from a socket.
     pub(super) async fn on_frame(&self, ws: &WebSocket, text: &str) {
-        let mut attachment: Attachment = ws.deserialize_attachment().ok().flatten().unwrap_or_default();
+        let mut attachment: Attachment = ws
+            .deserialize_attachment()
+            .ok()
+            .flatten()
+            .unwrap_or_default();
         let now = Date::now().as_millis() as f64;
         let within = self
             .live
@@ -219,7 +226,11 @@ impl Appointment {
             .or_default()
             .admit(now);
         if text.len() > MAX_FRAME_BYTES || !within {
-            let reason = if within { "frame too large" } else { "too many frames" };
+            let reason = if within {
+                "frame too large"
+            } else {
+                "too many frames"
+            };
             let _ = ws.close(Some(POLICY_CLOSE), Some(reason));
             self.live.borrow_mut().frames.remove(&attachment.id);
             return;

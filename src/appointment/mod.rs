@@ -22,7 +22,6 @@ use worker::{
     WebSocketIncomingMessage,
 };
 
-
 use crate::clock::to_datetime;
 use crate::domain::limits::SlidingWindow;
 use crate::domain::view::ParticipantView;

@@ -327,7 +327,12 @@ pub enum Step {
 /// Records a change: the version grows by one, and an availability update
 /// is counted for the statistics. The new version comes from the row itself,
 /// so it is right even when other requests ran since the caller read it.
-pub fn bump_version(sql: &SqlStorage, now: i64, expires_at: i64, step: Step) -> StoreResult<Bumped> {
+pub fn bump_version(
+    sql: &SqlStorage,
+    now: i64,
+    expires_at: i64,
+    step: Step,
+) -> StoreResult<Bumped> {
     let c = sql.exec(
         "UPDATE meta SET version = version + 1, changed_at = ?, expires_at = ?,
                          unflushed_updates = unflushed_updates + ?,

@@ -322,7 +322,10 @@ mod tests {
         assert_eq!(bad.seq, Some("x".into()));
         let bad = read_frame(r#"{"type":"auth","token":7}"#).unwrap_err();
         assert_eq!(bad.error.code(), ErrorCode::InvalidBody);
-        assert_eq!(read_frame("[1]").unwrap_err().error.code(), ErrorCode::InvalidBody);
+        assert_eq!(
+            read_frame("[1]").unwrap_err().error.code(),
+            ErrorCode::InvalidBody
+        );
     }
 
     #[test]

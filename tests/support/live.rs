@@ -51,7 +51,10 @@ impl Live {
             hello: 0,
         };
         let hello = live.next_json();
-        assert_eq!(hello["type"], "hello", "socket {name}: the first message: {hello}");
+        assert_eq!(
+            hello["type"], "hello",
+            "socket {name}: the first message: {hello}"
+        );
         live.hello = hello["version"]
             .as_i64()
             .unwrap_or_else(|| panic!("socket {name}: hello carries the version: {hello}"));
