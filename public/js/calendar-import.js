@@ -100,7 +100,7 @@ export class CalendarImport {
     if (!this.found) return;
     const changes = changesBetween(this.painter.levels, this.target());
     this.close();
-    if (changes.length) this.painter.send(changes);
+    if (changes.length) this.painter.enqueue(changes);
     this.done(t(changes.length ? 'import.applied' : 'import.nothing'));
   }
 

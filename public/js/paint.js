@@ -2,7 +2,7 @@
 // becomes one change (a level on one index range per day column), shown at
 // once and sent as one PATCH; failed sends stay queued (also across
 // reloads) and are retried until they go through. A calendar import shows
-// its proposal here first (setPreview) and is sent the same way (send).
+// its proposal here first (setPreview) and is sent the same way (enqueue).
 import { api } from './api.js';
 import { store } from './store.js';
 import { t, errorText } from './i18n.js';
@@ -102,11 +102,11 @@ export class Painter {
     if (!this.me || !slots.length || this.preview) return;
     const level = this.levels[anchor] === this.brush ? 0 : this.brush;
     if (slots.every((s) => this.levels[s] === level)) return;
-    this.send([{ level: LEVELS[level], slots: toRanges(slots) }]);
+    this.enqueue([{ level: LEVELS[level], slots: toRanges(slots) }]);
   }
 
-  /** Sends one change list as one PATCH, queued (and kept offline) like any painting. */
-  send(changes) {
+  /** Sends one change list as one update, queued (and kept offline) like any painting. */
+  enqueue(changes) {
     this.queue.push({ changes, grid: this.gridId });
     store.setQueue(this.id, this.me.pid, this.queue);
     this.recompute();

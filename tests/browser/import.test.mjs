@@ -2,12 +2,13 @@
 // weekly class with a week off (EXDATE), a call set in New York's zone, one
 // in UTC and an all-day event land on exactly the slots they overlap; an
 // event the calendar shows as free is left out. Cancelling changes nothing;
-// confirming sends one ordinary availability update.
+// confirming sends one ordinary availability update (over HTTP or the live
+// socket, whichever the page uses).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   useServerAndBrowser, newContext, PHONE, DESKTOP, createAppointment, join, paint, signIn, getView, withRanges,
-  seoulDate, screenshot, assertOwnOrigin, assertQuiet, eventually,
+  seoulDate, screenshot, recordUpdates, assertOwnOrigin, assertQuiet, eventually,
 } from './harness.mjs';
 
 const env = useServerAndBrowser();
@@ -91,8 +92,7 @@ test('a timetable with a week off, a call in New York, one in UTC and an all-day
   const ctx = await newContext(env.browser, { device: PHONE, lang: 'ko' });
   await signIn(ctx, base, appt.id, me);
   const page = await ctx.newPage();
-  const updates = [];
-  page.on('request', (r) => { if (r.method() === 'PATCH' && r.url().endsWith('/availability')) updates.push(r.postDataJSON()); });
+  const updates = recordUpdates(page);
   const scripts = [];
   page.on('request', (r) => { if (r.url().endsWith('.js')) scripts.push(new URL(r.url()).pathname.replace(/^\/v\/[^/]+/, '')); });
   await page.goto(`${base}/a/${appt.id}`);
@@ -160,8 +160,7 @@ test('a weekly appointment takes what is busy most weeks; an unreadable file is 
   const ctx = await newContext(env.browser, { device: DESKTOP, lang: 'en' });
   await signIn(ctx, base, appt.id, me);
   const page = await ctx.newPage();
-  const updates = [];
-  page.on('request', (r) => { if (r.method() === 'PATCH') updates.push(r.postDataJSON()); });
+  const updates = recordUpdates(page);
   await page.goto(`${base}/a/${appt.id}`);
   await page.waitForSelector('#me:not([hidden]) #paint-grid .cell[data-s]');
 
