@@ -158,3 +158,27 @@ test('share as image: the largest grid, a month of 10-minute slots around the cl
   assertQuiet(ctx);
   await ctx.close();
 });
+
+test('download CSV: the link saves the spreadsheet under the title, Korean names readable (UTF-8 with a BOM)', async () => {
+  const { base } = env.server;
+  const ctx = await newContext(env.browser, { device: PHONE, lang: 'en' });
+  const page = await ctx.newPage();
+  await page.goto(`${base}/a/${appt.id}`);
+  await page.tap('#tab-group');
+  await page.waitForSelector('#heat-grid .cell[data-s]');
+  assert.equal(await page.textContent('#csv'), 'Download CSV');
+  const download = page.waitForEvent('download');
+  await page.locator('#csv').scrollIntoViewIfNeeded();
+  await page.tap('#csv');
+  const file = await download;
+  assert.equal(file.suggestedFilename(), '동아리 정기 모임 · Club meeting.csv');
+  const saved = path.join(SCREENSHOTS, 'result-ko.csv');
+  await file.saveAs(saved);
+  const bytes = await readFile(saved);
+  assert.deepEqual([...bytes.subarray(0, 3)], [0xef, 0xbb, 0xbf], 'a BOM, so spreadsheet apps read UTF-8');
+  const lines = bytes.toString('utf8').slice(1).trim().split(/\r?\n/);
+  for (const name of ['민지', '서준', 'Alex', '하윤']) assert.ok(lines[0].includes(name), `${name} heads a column: ${lines[0]}`);
+  assert.equal(lines.length, 1 + 3 * 18, 'a header and one row per slot');
+  assertQuiet(ctx);
+  await ctx.close();
+});
