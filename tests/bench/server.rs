@@ -87,6 +87,11 @@ impl Server {
         format!("http://127.0.0.1:{}", self.port)
     }
 
+    /// Where the server keeps its state (D1 and the objects' SQLite).
+    pub fn state_dir(&self) -> PathBuf {
+        self.root.join("state")
+    }
+
     /// The process group of wrangler and workerd.
     pub fn group(&self) -> u32 {
         self.wrangler.as_ref().map_or(0, ProcessGroup::id)
