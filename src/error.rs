@@ -79,18 +79,23 @@ impl ApiError {
         }
     }
 
+    /// The body's `error` object: code, message and the field at fault.
+    pub fn detail(&self) -> ErrorDetail {
+        match self {
+            ApiError::Refused(e) => e.into(),
+            _ => ErrorDetail {
+                code: self.code(),
+                message: self.message(),
+                field: None,
+            },
+        }
+    }
+
     /// The JSON error response, with the headers its status calls for.
     /// The caller logs an internal error's detail (see `Display`).
     pub fn to_response(&self) -> Response {
         let body = ErrorBody {
-            error: ErrorDetail {
-                code: self.code(),
-                message: self.message(),
-                field: match self {
-                    ApiError::Refused(e) => e.field(),
-                    _ => None,
-                },
-            },
+            error: self.detail(),
         };
         let headers = json_headers();
         match self {

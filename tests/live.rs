@@ -54,7 +54,8 @@ fn the_live_socket_pushes_every_change() {
             let Ok(body) = serde_json::from_str::<Value>(text) else {
                 continue;
             };
-            if body["type"] == "update" && body["version"] == want {
+            let kind = &body["type"];
+            if (kind == "update" || kind == "view") && body["version"] == want {
                 return body;
             }
         }

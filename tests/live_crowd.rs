@@ -161,7 +161,7 @@ fn fifty_sockets_watching_ten_writers_all_end_on_the_final_view_with_coalesced_p
     let mut sockets: Vec<Live> = (0..SOCKETS)
         .map(|n| Live::connect(&server, id, &format!("#{n}")))
         .collect();
-    let hellos: Vec<i64> = sockets.iter_mut().map(Live::hello).collect();
+    let hellos: Vec<i64> = sockets.iter().map(|s| s.hello).collect();
     let start = view(&server, id);
     let v0 = start["version"].as_i64().expect("version");
     assert!(

@@ -52,7 +52,7 @@ fn a_bad_socket_update_gets_an_error_frame_changes_nothing_and_the_socket_stays_
     let bob = join(&server, id, "Bob", None);
     let v0 = version(&server, id);
     let mut live = Live::connect(&server, id, "ann's phone");
-    assert_eq!(live.hello(), v0);
+    assert_eq!(live.hello, v0);
     let one = json!([{"level": "available", "slots": [[0, 6]]}]);
 
     // Before signing in, and with a token that is no participant's.
@@ -153,7 +153,7 @@ fn a_bad_socket_update_gets_an_error_frame_changes_nothing_and_the_socket_stays_
     // Signed in as Bob on another phone, who then leaves over HTTP: his
     // socket's next update finds no participant.
     let mut bobs = Live::connect(&server, id, "bob's phone");
-    assert_eq!(bobs.hello(), v0 + 1);
+    assert_eq!(bobs.hello, v0 + 1);
     bobs.sign_in(&bob.token, &bob.pid);
     assert_error(
         &bobs.update(1, &one, Some(&ann.pid)),
@@ -183,18 +183,17 @@ fn an_oversized_frame_or_a_flood_closes_the_socket_with_1008_and_spares_the_othe
     let ann = join(&server, id, "Ann", None);
     let v0 = version(&server, id);
     let mut watcher = Live::connect(&server, id, "watcher");
-    assert_eq!(watcher.hello(), v0);
+    assert_eq!(watcher.hello, v0);
 
     // Just under 64 KiB of garbage is only malformed; over it is abuse.
     let mut near = Live::connect(&server, id, "near the limit");
-    near.hello();
     near.send_text(&"x".repeat(60 * 1024));
     assert_error(&near.reply(), "invalid_json", None, "60 KiB of garbage");
     still_answers(&mut near, "after 60 KiB");
 
     for size in [64 * 1024 + 1, 70_000, 1_000_000] {
         let mut big = Live::connect(&server, id, &format!("{size} bytes"));
-        big.hello();
+        big.hello;
         big.sign_in(&ann.token, &ann.pid);
         // A valid update padded past the limit.
         let frame = json!({"type": "update", "seq": 1, "pad": "",
@@ -216,7 +215,6 @@ fn an_oversized_frame_or_a_flood_closes_the_socket_with_1008_and_spares_the_othe
 
     // 300 small frames at once: more than 120 within 10 s.
     let mut flood = Live::connect(&server, id, "flood");
-    flood.hello();
     flood.set_read_timeout(Duration::from_millis(2));
     let (mut pongs, mut closed) = (0, None);
     'flood: for batch in 0..30 {
@@ -256,7 +254,7 @@ fn an_oversized_frame_or_a_flood_closes_the_socket_with_1008_and_spares_the_othe
     assert_eq!(version(&server, id), v0);
     still_answers(&mut watcher, "the watcher");
     let mut fresh = Live::connect(&server, id, "fresh");
-    assert_eq!(fresh.hello(), v0);
+    assert_eq!(fresh.hello, v0);
     fresh.sign_in(&ann.token, &ann.pid);
     let ack = fresh.update(1, &json!([{"level": "if_needed", "slots": [[2, 4]]}]), None);
     assert_eq!(
@@ -277,7 +275,7 @@ fn hello_carries_the_current_version_and_other_changes_say_fetch_the_view() {
     let (created, _) = create_two_days(&server);
     let id = created.id.as_str();
     let mut first = Live::connect(&server, id, "first");
-    assert_eq!(first.hello(), 1, "a new appointment is at version 1");
+    assert_eq!(first.hello, 1, "a new appointment is at version 1");
 
     let ann = join(&server, id, "Ann", None);
     let pushed = first.expect_update(2);
@@ -285,7 +283,7 @@ fn hello_carries_the_current_version_and_other_changes_say_fetch_the_view() {
     paint(&server, id, &ann, "available", &[(0, 3)]);
     first.expect_update(3);
     let mut second = Live::connect(&server, id, "second");
-    assert_eq!(second.hello(), 3, "a later socket hears the version of now");
+    assert_eq!(second.hello, 3, "a later socket hears the version of now");
 
     // A change to anything but availability: fetch the view.
     let admin = Some(created.admin_token.as_str());
@@ -294,7 +292,7 @@ fn hello_carries_the_current_version_and_other_changes_say_fetch_the_view() {
         assert_eq!(live.next_json(), json!({"type": "view", "version": 4}));
     }
     let mut third = Live::connect(&server, id, "third");
-    assert_eq!(third.hello(), 4);
+    assert_eq!(third.hello, 4);
 
     server
         .delete(&format!("/api/appointments/{id}"), admin)

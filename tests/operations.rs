@@ -50,8 +50,8 @@ fn both_hear_an_update(
     assert_eq!(r.json["version"], version);
     for s in &mut sockets {
         let pushed = s.expect_update(version);
-        assert_eq!(pushed["participant"]["id"], json!(who.pid), "{pushed}");
-        let (available, if_needed) = support::model::shown(&pushed["participant"]);
+        assert_eq!(pushed["participants"][0]["id"], json!(who.pid), "{pushed}");
+        let (available, if_needed) = support::model::shown(&pushed["participants"][0]);
         let shown = if level == "available" {
             available
         } else {
@@ -73,12 +73,12 @@ fn live_sockets_hear_every_change_across_a_restart_and_the_deletion() {
     // Joins push the newcomer, leaving pushes who left.
     let bob = join(&server, id, "Bob", None);
     for s in &mut sockets {
-        assert_eq!(s.expect_update(4)["participant"]["id"], json!(bob.pid));
+        assert_eq!(s.expect_update(4)["participants"][0]["id"], json!(bob.pid));
     }
     let bob_path = format!("/api/appointments/{id}/participants/{}", bob.pid);
     server.delete(&bob_path, Some(&bob.token)).expect(204);
     for s in &mut sockets {
-        assert_eq!(s.expect_update(5)["left"], json!(bob.pid));
+        assert_eq!(s.expect_update(5)["removed"], json!([bob.pid]));
     }
 
     drop(sockets);
@@ -88,7 +88,7 @@ fn live_sockets_hear_every_change_across_a_restart_and_the_deletion() {
     let mut sockets = both_hear_an_update(&server, id, &ann, ["C", "D"], "if_needed", 6);
     patch_appointment(&server, id, Some(&c.admin_token), json!({"title": "moved"})).expect(200);
     for s in &mut sockets {
-        s.expect_update(7);
+        s.expect_view(7);
     }
 
     // Deleting the appointment tells every socket and closes it.

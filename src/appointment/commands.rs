@@ -6,14 +6,13 @@ use std::rc::Rc;
 
 use worker::{Headers, Response};
 
-use super::store::{self, AppointmentRow, ParticipantRow};
+use super::store::{self, AppointmentRow, ParticipantRow, Step};
 use super::{tx, Appointment};
 use crate::clock::to_datetime;
 use crate::domain::limits::{admit_participant, TOKENS_KEPT};
+use crate::domain::live::Change;
 use crate::domain::requests::{self, EditRequest, Edited, JoinRequest, NewAppointment};
-use crate::domain::view::{
-    self, Created, Joined, LiveMessage, ParticipantView, Updated, View, ViewParts,
-};
+use crate::domain::view::{self, Created, Joined, ParticipantView, Updated, View, ViewParts};
 use crate::domain::{
     authorize, Action, Availability, Caller, DomainError, FinalTime, Password, Update,
 };
@@ -49,8 +48,11 @@ impl Appointment {
             changed_at: now,
             expires_at: self.expires_at(&schedule, now),
             unflushed_updates: 0,
+            pushed_version: 1,
+            view_version: 1,
         };
         store::insert_appointment(&sql, &row)?;
+        *self.live.borrow_mut() = super::live::Live::caught_up();
         self.state
             .storage()
             .set_alarm(to_datetime(row.expires_at))
@@ -203,17 +205,14 @@ impl Appointment {
             if store::participant_by_name(&sql2, &keys.a, &keys.b, &new2.name)?.is_some() {
                 return Err(DomainError::NameTaken.into());
             }
-            store::insert_participant(&sql2, &new2, &keys.a, &keys.b)?;
+            let version = store::bump_version(&sql2, now, expires_at, Step::People)?.version;
+            store::insert_participant(&sql2, &new2, &keys.a, &keys.b, version)?;
             store::insert_token(&sql2, &token_hash, &new2.id, TOKENS_KEPT)?;
             store::record_join(&sql2, &client2, now, since)?;
-            Ok(store::bump_version(&sql2, now, expires_at, false)?.version)
+            Ok(version)
         })?;
         let (participant, _) = self.participant(&new, &layout.grid);
-        self.broadcast(&LiveMessage::Update {
-            version,
-            participant: Some(&participant),
-            left: None,
-        });
+        self.announce(version, Change::Participant(participant.clone()));
         self.write_index(now).await;
         json_response(&Joined { participant, token }, 201)
     }
@@ -253,6 +252,7 @@ impl Appointment {
         json_response(&Joined { participant, token }, 200)
     }
 
+    /// `PATCH …/availability`.
     pub(super) async fn update_availability(
         &self,
         row: &AppointmentRow,
@@ -261,7 +261,26 @@ impl Appointment {
         body: &[u8],
         now: i64,
     ) -> ApiResult<Response> {
-        let current = self.painter(row, pid, token)?;
+        let hash = token.map(secrets::token_hash);
+        let (updated, rows_written) = self.paint(row, pid, hash.as_deref(), body, now).await?;
+        let r = json_response(&updated, 200)?;
+        r.headers()
+            .set("x-rows-written", &rows_written.to_string())?;
+        Ok(r)
+    }
+
+    /// An availability update, sent over HTTP or a live socket by the
+    /// holder of the token with hash `token_hash`: the answer, and the
+    /// rows written.
+    pub(super) async fn paint(
+        &self,
+        row: &AppointmentRow,
+        pid: &str,
+        token_hash: Option<&[u8]>,
+        body: &[u8],
+        now: i64,
+    ) -> ApiResult<(Updated, usize)> {
+        let current = self.painter(row, pid, token_hash)?;
         let layout = self.layout(row)?;
         let update = Update::new(requests::decode(body)?, layout.grid.len())?;
         let mut availability = Availability::from_bytes(&current.availability, layout.grid.len());
@@ -278,23 +297,16 @@ impl Appointment {
             (version, rows_written) =
                 self.store_availability(pid, &availability, now, expires_at)?;
             // Told before the next await, so pushes go out in version order.
-            self.broadcast(&LiveMessage::Update {
-                version,
-                participant: Some(&participant),
-                left: None,
-            });
+            self.announce(version, Change::Participant(participant.clone()));
             self.schedule_index_write(now).await?;
         }
-        let r = json_response(
-            &Updated {
+        Ok((
+            Updated {
                 participant,
                 version,
             },
-            200,
-        )?;
-        r.headers()
-            .set("x-rows-written", &rows_written.to_string())?;
-        Ok(r)
+            rows_written,
+        ))
     }
 
     /// The participant `pid`, if the token may paint for them. The hot
@@ -304,14 +316,13 @@ impl Appointment {
         &self,
         row: &AppointmentRow,
         pid: &str,
-        token: Option<&str>,
+        token_hash: Option<&[u8]>,
     ) -> ApiResult<ParticipantRow> {
         let sql = self.state.storage().sql();
-        let hash = token.map(secrets::token_hash);
-        let (current, owner) = store::participant_and_token_owner(&sql, pid, hash.as_deref())?
-            .ok_or(ApiError::NotFound)?;
-        let caller = match hash {
-            Some(h) if secrets::same_secret(&h, &row.admin_hash) => Caller::Admin,
+        let (current, owner) =
+            store::participant_and_token_owner(&sql, pid, token_hash)?.ok_or(ApiError::NotFound)?;
+        let caller = match token_hash {
+            Some(h) if secrets::same_secret(h, &row.admin_hash) => Caller::Admin,
             _ => owner.map_or(Caller::Anonymous, Caller::Participant),
         };
         authorize(&caller, Action::Paint { participant: pid })?;
@@ -333,8 +344,8 @@ impl Appointment {
             availability.as_bytes().to_vec(),
         );
         tx::transaction(&self.state.storage(), move || {
-            let set = store::set_availability(&sql, &pid, &bytes)?;
-            let bumped = store::bump_version(&sql, now, expires_at, true)?;
+            let bumped = store::bump_version(&sql, now, expires_at, Step::Update)?;
+            let set = store::set_availability(&sql, &pid, &bytes, bumped.version)?;
             Ok::<_, ApiError>((bumped.version, set + bumped.rows_written))
         })
     }
@@ -356,14 +367,11 @@ impl Appointment {
         let expires_at = self.expires_at(&layout.schedule, now);
         let (sql2, pid2) = (sql.clone(), pid.to_string());
         let version = tx::transaction(&self.state.storage(), move || {
-            store::delete_participant(&sql2, &pid2)?;
-            Ok::<_, ApiError>(store::bump_version(&sql2, now, expires_at, false)?.version)
+            let version = store::bump_version(&sql2, now, expires_at, Step::People)?.version;
+            store::delete_participant(&sql2, &pid2, version)?;
+            Ok::<_, ApiError>(version)
         })?;
-        self.broadcast(&LiveMessage::Update {
-            version,
-            participant: None,
-            left: Some(pid),
-        });
+        self.announce(version, Change::Removed(pid.to_string()));
         self.write_index(now).await;
         Ok(Response::empty()?.with_status(204))
     }
@@ -391,17 +399,13 @@ impl Appointment {
             let edited2 = edited.clone();
             row.version = tx::transaction(&self.state.storage(), move || {
                 store::update_settings(&sql, &edited2.title, edited2.final_range, edited2.closed)?;
-                Ok::<_, ApiError>(store::bump_version(&sql, now, expires_at, false)?.version)
+                Ok::<_, ApiError>(store::bump_version(&sql, now, expires_at, Step::View)?.version)
             })?;
             (row.title, row.final_range, row.closed) =
                 (edited.title, edited.final_range, edited.closed);
             row.changed_at = now;
             row.expires_at = expires_at;
-            self.broadcast(&LiveMessage::Update {
-                version: row.version,
-                participant: None,
-                left: None,
-            });
+            self.announce(row.version, Change::View);
             self.write_index(now).await;
         }
         json_response(&self.full_view(&row, 0)?, 200)

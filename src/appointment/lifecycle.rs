@@ -3,7 +3,7 @@
 //! deletes it when it expires, and the deletion itself.
 
 use crate::clock::to_datetime;
-use crate::domain::view::LiveMessage;
+use crate::domain::live::LiveMessage;
 use crate::error::{ApiError, ApiResult};
 use crate::protocol::ExpireOutcome;
 
@@ -17,7 +17,8 @@ impl Appointment {
         self.schema_ready.set(false);
         *self.layout.borrow_mut() = None;
         *self.last_view.borrow_mut() = None;
-        self.broadcast(&LiveMessage::Deleted);
+        *self.live.borrow_mut() = super::live::Live::caught_up();
+        super::live::send_all(&self.state, &LiveMessage::Deleted);
         for ws in self.state.get_websockets() {
             let _ = ws.close(Some(1000), Some("appointment deleted"));
         }

@@ -9,6 +9,7 @@
 
 mod commands;
 mod lifecycle;
+mod live;
 mod store;
 mod tx;
 
@@ -23,15 +24,14 @@ use worker::{
 
 use crate::clock::to_datetime;
 use crate::domain::limits::SlidingWindow;
-use crate::domain::view::{LiveMessage, ParticipantView};
+use crate::domain::view::ParticipantView;
 use crate::domain::{Availability, Caller, Grid, ParticipantName, Schedule};
 use crate::error::{ApiError, ApiResult};
 use crate::protocol::{self, Call, Command};
 use crate::secrets;
 use store::{AppointmentRow, ParticipantRow};
 
-/// What never changes once an appointment exists: its schedule, and the
-/// grid of slots laid out from it.
+/// The appointment's schedule, and the grid of slots laid out from it.
 pub(crate) struct Layout {
     schedule: Schedule,
     grid: Grid,
@@ -50,6 +50,8 @@ pub struct Appointment {
     /// Whether an alarm is due soon to write the update count to the
     /// index. Lost on eviction, which only costs one extra alarm check.
     index_write_scheduled: Cell<bool>,
+    /// Pending pushes and socket counters, shared with push timers.
+    live: Rc<RefCell<live::Live>>,
 }
 
 impl DurableObject for Appointment {
@@ -61,6 +63,7 @@ impl DurableObject for Appointment {
             last_view: RefCell::new(None),
             schema_ready: Cell::new(false),
             index_write_scheduled: Cell::new(false),
+            live: Rc::default(),
         }
     }
 
@@ -98,10 +101,12 @@ impl DurableObject for Appointment {
         ws: WebSocket,
         message: WebSocketIncomingMessage,
     ) -> worker::Result<()> {
-        // Clients only listen; a "ping" gets a "pong" so they can check the line.
-        if let WebSocketIncomingMessage::String(s) = message {
-            if s == "ping" {
-                let _ = ws.send_with_str("pong");
+        match message {
+            WebSocketIncomingMessage::String(text) => self.on_frame(&ws, &text).await,
+            // Frames are JSON text; bytes are read as such (and refused
+            // as JSON when they are not).
+            WebSocketIncomingMessage::Binary(bytes) => {
+                self.on_frame(&ws, &String::from_utf8_lossy(&bytes)).await
             }
         }
         Ok(())
@@ -114,12 +119,14 @@ impl DurableObject for Appointment {
         _reason: String,
         _was_clean: bool,
     ) -> worker::Result<()> {
+        self.on_close(&ws);
         // 1005 and 1006 cannot be sent back; 1000 always can.
         let _ = ws.close(Some(1000), Some("closing"));
         Ok(())
     }
 
     async fn websocket_error(&self, ws: WebSocket, _error: worker::Error) -> worker::Result<()> {
+        self.on_close(&ws);
         let _ = ws.close(Some(1011), Some("error"));
         Ok(())
     }
@@ -211,10 +218,12 @@ impl Appointment {
             self.erase(&row.id).await?;
             return Err(ApiError::NotFound);
         }
+        self.recover_pushes(&row)?;
         Ok(row)
     }
 
-    /// The schedule and grid, read once per object lifetime.
+    /// The schedule and grid, read once per object lifetime (and again
+    /// after the schedule is edited).
     fn layout(&self, row: &AppointmentRow) -> ApiResult<Rc<Layout>> {
         if let Some(layout) = self.layout.borrow().as_ref() {
             return Ok(layout.clone());
@@ -297,29 +306,5 @@ impl Appointment {
         }
         Ok(store::token_owner(&self.state.storage().sql(), &hash)?
             .map_or(Caller::Anonymous, Caller::Participant))
-    }
-
-    /// Sends a message to every open live connection.
-    fn broadcast(&self, message: &LiveMessage<'_>) {
-        let Ok(text) = serde_json::to_string(message) else {
-            return;
-        };
-        for ws in self.state.get_websockets() {
-            let _ = ws.send_with_str(&text);
-        }
-    }
-
-    /// Accepts a live socket for an appointment that exists.
-    async fn open_live(&self, upgrade: Option<&str>) -> ApiResult<Response> {
-        if !self.holds_appointment()? {
-            return Err(ApiError::NotFound);
-        }
-        self.load(crate::clock::now_ms()).await?;
-        if !upgrade.is_some_and(|u| u.eq_ignore_ascii_case("websocket")) {
-            return Err(ApiError::UpgradeRequired);
-        }
-        let pair = worker::WebSocketPair::new()?;
-        self.state.accept_web_socket(&pair.server);
-        Ok(Response::from_websocket(pair.client)?)
     }
 }

@@ -4,7 +4,11 @@
 //! `participants` (one row each, availability packed in a BLOB, so an update
 //! of any size rewrites one row, with the two look-alike keys of the name
 //! indexed), `tokens` (hashes of issued tokens), and the windows of the
-//! per-address limits, `wrong_passwords` and `joins`.
+//! per-address limits, `wrong_passwords` and `joins`. What the live
+//! sockets have not heard of yet survives the object's hibernation as
+//! versions: `meta.pushed_version` (the last one pushed),
+//! `meta.view_version`, each participant's `changed_version`, and the
+//! `removed` participants.
 //! Functions here convert rows to plain values and back; no rules live here.
 
 use std::fmt;
@@ -54,7 +58,9 @@ CREATE TABLE IF NOT EXISTS meta (
   changed_at INTEGER NOT NULL,
   expires_at INTEGER NOT NULL,
   unflushed_updates INTEGER NOT NULL DEFAULT 0,
-  closed INTEGER NOT NULL DEFAULT 0
+  closed INTEGER NOT NULL DEFAULT 0,
+  pushed_version INTEGER NOT NULL DEFAULT 0,
+  view_version INTEGER NOT NULL DEFAULT 0
 );
 CREATE TABLE IF NOT EXISTS participants (
   id TEXT PRIMARY KEY,
@@ -62,7 +68,8 @@ CREATE TABLE IF NOT EXISTS participants (
   name_key TEXT NOT NULL UNIQUE,
   name_key_b TEXT NOT NULL DEFAULT '',
   password_hash TEXT,
-  availability BLOB NOT NULL
+  availability BLOB NOT NULL,
+  changed_version INTEGER NOT NULL DEFAULT 0
 );
 CREATE TABLE IF NOT EXISTS tokens (
   hash BLOB PRIMARY KEY,
@@ -81,6 +88,10 @@ CREATE TABLE IF NOT EXISTS joins (
   at INTEGER NOT NULL
 );
 CREATE INDEX IF NOT EXISTS joins_by_client ON joins(client, at);
+CREATE TABLE IF NOT EXISTS removed (
+  id TEXT NOT NULL,
+  version INTEGER NOT NULL
+);
 ";
 
 /// The appointment's own row.
@@ -101,6 +112,10 @@ pub struct AppointmentRow {
     pub expires_at: i64,
     /// Availability updates not yet counted in the D1 index's statistics.
     pub unflushed_updates: i64,
+    /// The version the live sockets were last told of.
+    pub pushed_version: i64,
+    /// The version of the last change to anything but availability.
+    pub view_version: i64,
 }
 
 /// A participant's row.
@@ -118,6 +133,14 @@ pub struct ParticipantRow {
 pub fn create_schema(sql: &SqlStorage) -> StoreResult<Vec<(String, String)>> {
     sql.exec(SCHEMA, None)?;
     add_column(sql, "meta", "closed", "INTEGER NOT NULL DEFAULT 0")?;
+    add_column(sql, "meta", "pushed_version", "INTEGER NOT NULL DEFAULT 0")?;
+    add_column(sql, "meta", "view_version", "INTEGER NOT NULL DEFAULT 0")?;
+    add_column(
+        sql,
+        "participants",
+        "changed_version",
+        "INTEGER NOT NULL DEFAULT 0",
+    )?;
     let mut stale = Vec::new();
     if add_column(
         sql,
@@ -233,7 +256,8 @@ fn opt_int(v: &V) -> StoreResult<Option<i64>> {
 pub fn load_appointment(sql: &SqlStorage) -> StoreResult<Option<AppointmentRow>> {
     let cursor = sql.exec(
         "SELECT id, title, schedule, admin_hash, version, final_start, final_end,
-                created_at, changed_at, expires_at, unflushed_updates, closed
+                created_at, changed_at, expires_at, unflushed_updates, closed,
+                pushed_version, view_version
          FROM meta WHERE one = 1",
         None,
     )?;
@@ -256,6 +280,8 @@ pub fn load_appointment(sql: &SqlStorage) -> StoreResult<Option<AppointmentRow>>
         expires_at: int(&r[9])?,
         unflushed_updates: int(&r[10])?,
         closed: int(&r[11])? != 0,
+        pushed_version: int(&r[12])?,
+        view_version: int(&r[13])?,
     }))
 }
 
@@ -263,8 +289,8 @@ pub fn load_appointment(sql: &SqlStorage) -> StoreResult<Option<AppointmentRow>>
 pub fn insert_appointment(sql: &SqlStorage, m: &AppointmentRow) -> StoreResult<()> {
     sql.exec(
         "INSERT INTO meta (one, id, title, schedule, admin_hash, version, final_start,
-                           final_end, created_at, changed_at, expires_at)
-         VALUES (1, ?, ?, ?, ?, ?, NULL, NULL, ?, ?, ?)",
+                           final_end, created_at, changed_at, expires_at, pushed_version)
+         VALUES (1, ?, ?, ?, ?, ?, NULL, NULL, ?, ?, ?, ?)",
         vec![
             m.id.as_str().into(),
             m.title.as_str().into(),
@@ -274,6 +300,7 @@ pub fn insert_appointment(sql: &SqlStorage, m: &AppointmentRow) -> StoreResult<(
             m.created_at.into(),
             m.changed_at.into(),
             m.expires_at.into(),
+            m.pushed_version.into(),
         ],
     )?;
     Ok(())
@@ -286,6 +313,17 @@ pub struct Bumped {
     pub rows_written: usize,
 }
 
+/// What kind of change a version step records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step {
+    /// An availability update (counted for the statistics).
+    Update,
+    /// A participant joined or left.
+    People,
+    /// Title, final time, closed or schedule: the view as a whole.
+    View,
+}
+
 /// Records a change: the version grows by one, and an availability update
 /// is counted for the statistics. The new version comes from the row itself,
 /// so it is right even when other requests ran since the caller read it.
@@ -293,13 +331,20 @@ pub fn bump_version(
     sql: &SqlStorage,
     now: i64,
     expires_at: i64,
-    is_update: bool,
+    step: Step,
 ) -> StoreResult<Bumped> {
     let c = sql.exec(
         "UPDATE meta SET version = version + 1, changed_at = ?, expires_at = ?,
-                         unflushed_updates = unflushed_updates + ? WHERE one = 1
+                         unflushed_updates = unflushed_updates + ?,
+                         view_version = CASE WHEN ? THEN version + 1 ELSE view_version END
+         WHERE one = 1
          RETURNING version",
-        vec![now.into(), expires_at.into(), i64::from(is_update).into()],
+        vec![
+            now.into(),
+            expires_at.into(),
+            i64::from(step == Step::Update).into(),
+            i64::from(step == Step::View).into(),
+        ],
     )?;
     let version = c
         .raw()
@@ -521,16 +566,18 @@ pub fn participant_count(sql: &SqlStorage) -> StoreResult<usize> {
     Ok(count.n.max(0) as usize)
 }
 
-/// Adds a participant.
+/// Adds a participant, at `version`.
 pub fn insert_participant(
     sql: &SqlStorage,
     p: &ParticipantRow,
     key_a: &str,
     key_b: &str,
+    version: i64,
 ) -> StoreResult<()> {
     sql.exec(
-        "INSERT INTO participants (id, name, name_key, name_key_b, password_hash, availability)
-         VALUES (?, ?, ?, ?, ?, ?)",
+        "INSERT INTO participants (id, name, name_key, name_key_b, password_hash, availability,
+                                   changed_version)
+         VALUES (?, ?, ?, ?, ?, ?, ?)",
         vec![
             p.id.as_str().into(),
             p.name.as_str().into(),
@@ -538,27 +585,82 @@ pub fn insert_participant(
             key_b.into(),
             p.password_hash.clone().into(),
             p.availability.clone().into(),
+            version.into(),
         ],
     )?;
     Ok(())
 }
 
-/// Replaces a participant's availability. Returns the rows written.
-pub fn set_availability(sql: &SqlStorage, id: &str, availability: &[u8]) -> StoreResult<usize> {
+/// Replaces a participant's availability, changed at `version`. Returns
+/// the rows written.
+pub fn set_availability(
+    sql: &SqlStorage,
+    id: &str,
+    availability: &[u8],
+    version: i64,
+) -> StoreResult<usize> {
     let c = sql.exec(
-        "UPDATE participants SET availability = ? WHERE id = ?",
-        vec![availability.to_vec().into(), id.into()],
+        "UPDATE participants SET availability = ?, changed_version = ? WHERE id = ?",
+        vec![availability.to_vec().into(), version.into(), id.into()],
     )?;
     Ok(c.rows_written())
 }
 
-/// Removes a participant and every token issued to them.
-pub fn delete_participant(sql: &SqlStorage, id: &str) -> StoreResult<()> {
+/// Removes a participant and every token issued to them, at `version`.
+pub fn delete_participant(sql: &SqlStorage, id: &str, version: i64) -> StoreResult<()> {
     sql.exec(
         "DELETE FROM tokens WHERE participant_id = ?",
         vec![id.into()],
     )?;
     sql.exec("DELETE FROM participants WHERE id = ?", vec![id.into()])?;
+    sql.exec(
+        "INSERT INTO removed (id, version) VALUES (?, ?)",
+        vec![id.into(), version.into()],
+    )?;
+    Ok(())
+}
+
+/// The participants changed, and the ids of those removed, after `version`.
+pub fn changed_since(
+    sql: &SqlStorage,
+    version: i64,
+) -> StoreResult<(Vec<ParticipantRow>, Vec<String>)> {
+    let cursor = sql.exec(
+        &format!(
+            "SELECT {PARTICIPANT_COLUMNS} FROM participants WHERE changed_version > ?
+             ORDER BY rowid"
+        ),
+        vec![version.into()],
+    )?;
+    let changed = rows(cursor)?
+        .iter()
+        .map(|r| participant_from(r))
+        .collect::<StoreResult<_>>()?;
+    #[derive(Deserialize)]
+    struct Removed {
+        id: String,
+    }
+    let removed: Vec<Removed> = sql
+        .exec(
+            "SELECT id FROM removed WHERE version > ? ORDER BY version",
+            vec![version.into()],
+        )?
+        .to_array()?;
+    Ok((changed, removed.into_iter().map(|r| r.id).collect()))
+}
+
+/// Notes that the live sockets heard of everything up to `version`.
+pub fn set_pushed(sql: &SqlStorage, version: i64, had_removals: bool) -> StoreResult<()> {
+    sql.exec(
+        "UPDATE meta SET pushed_version = max(pushed_version, ?) WHERE one = 1",
+        vec![version.into()],
+    )?;
+    if had_removals {
+        sql.exec(
+            "DELETE FROM removed WHERE version <= ?",
+            vec![version.into()],
+        )?;
+    }
     Ok(())
 }
 

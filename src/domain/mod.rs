@@ -15,6 +15,7 @@ pub mod error;
 pub mod final_time;
 pub mod grid;
 pub mod limits;
+pub mod live;
 pub mod requests;
 pub mod results;
 pub mod schedule;

@@ -13,7 +13,7 @@ use super::grid::Slot;
 use super::requests::{FinalRange, ScheduleFields};
 use super::results::{best, counts, Counts, Window};
 use super::wire;
-use super::{Availability, ErrorCode, Grid, Schedule};
+use super::{Availability, DomainError, ErrorCode, Grid, Schedule};
 
 /// One participant as every reader sees them: never a hash or a token.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
@@ -199,21 +199,14 @@ pub struct ErrorDetail {
     pub field: Option<&'static str>,
 }
 
-/// A message pushed to every open live socket of an appointment.
-#[derive(Debug, Clone, Serialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
-pub enum LiveMessage<'a> {
-    /// Something changed: the new version, and the participant who joined
-    /// or painted, or the one who left (neither: fetch the view).
-    Update {
-        version: i64,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        participant: Option<&'a ParticipantView>,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        left: Option<&'a str>,
-    },
-    /// The appointment is gone.
-    Deleted,
+impl From<&DomainError> for ErrorDetail {
+    fn from(e: &DomainError) -> Self {
+        ErrorDetail {
+            code: e.code(),
+            message: e.to_string(),
+            field: e.field(),
+        }
+    }
 }
 
 /// The view's entity tag: weak, changing with the version and the query.
@@ -250,26 +243,5 @@ mod tests {
         assert!(etag_matches("*", &tag));
         assert!(!etag_matches("W/\"abc-8-0\"", &tag));
         assert!(!etag_matches("", &tag));
-    }
-
-    #[test]
-    fn live_messages_have_the_spec_shape() {
-        let p = ParticipantView::new("p1", "민", false, &Availability::empty(4));
-        let m = LiveMessage::Update {
-            version: 3,
-            participant: Some(&p),
-            left: None,
-        };
-        let v = serde_json::to_value(&m).unwrap();
-        assert_eq!(v["type"], "update");
-        assert_eq!(v["version"], 3);
-        assert_eq!(v["participant"]["id"], "p1");
-        assert_eq!(v["participant"]["levels"], "AA");
-        assert_eq!(v["participant"]["slots"], 0);
-        assert!(v.get("left").is_none());
-        assert_eq!(
-            serde_json::to_value(LiveMessage::Deleted).unwrap(),
-            serde_json::json!({"type": "deleted"})
-        );
     }
 }

@@ -19,6 +19,8 @@ const WAIT: Duration = Duration::from_secs(10);
 pub struct Live {
     socket: WebSocket<MaybeTlsStream<TcpStream>>,
     name: String,
+    /// The version the server's `hello` carried.
+    pub hello: i64,
     /// Pushes that arrived while [`Live::reply`] waited for an answer, in
     /// order, with their arrival times.
     pushes: Vec<(Instant, Value)>,
@@ -34,8 +36,9 @@ pub enum Event {
 }
 
 impl Live {
-    /// Opens the live socket of appointment `id`; panics unless the
-    /// handshake succeeds. `name` labels failure messages.
+    /// Opens the live socket of appointment `id` and reads its `hello`;
+    /// panics unless the handshake succeeds. `name` labels failure
+    /// messages.
     #[track_caller]
     pub fn connect(server: &Server, id: &str, name: &str) -> Live {
         let url = format!(
@@ -48,11 +51,21 @@ impl Live {
             tcp.set_read_timeout(Some(Duration::from_millis(250)))
                 .expect("set a read timeout");
         }
-        Live {
+        let mut live = Live {
             socket,
             name: name.to_string(),
+            hello: 0,
             pushes: Vec::new(),
-        }
+        };
+        let hello = live.next_json();
+        assert_eq!(
+            hello["type"], "hello",
+            "socket {name}: the first message: {hello}"
+        );
+        live.hello = hello["version"]
+            .as_i64()
+            .unwrap_or_else(|| panic!("socket {name}: hello carries the version: {hello}"));
+        live
     }
 
     /// The status with which the handshake for appointment `id` is refused,
@@ -141,23 +154,6 @@ impl Live {
         self.send_text(&value.to_string());
     }
 
-    /// The first message, which must be `{"type":"hello","version":n}`; `n`.
-    #[track_caller]
-    pub fn hello(&mut self) -> i64 {
-        let message = self.next_json();
-        assert_eq!(
-            message["type"], "hello",
-            "socket {}: the first message is the hello: {message}",
-            self.name
-        );
-        message["version"].as_i64().unwrap_or_else(|| {
-            panic!(
-                "socket {}: the hello carries an integer version: {message}",
-                self.name
-            )
-        })
-    }
-
     /// The next message that is not a push (`update` or `view`): the
     /// answer to what this client sent. Pushes met on the way are kept
     /// (see [`Live::take_pushes`]).
@@ -241,11 +237,22 @@ impl Live {
     /// The next message, which must be `{"type":"update","version":version,…}`.
     #[track_caller]
     pub fn expect_update(&mut self, version: i64) -> Value {
+        self.expect("update", version)
+    }
+
+    /// The next message, which must be `{"type":"view","version":version}`.
+    #[track_caller]
+    pub fn expect_view(&mut self, version: i64) -> Value {
+        self.expect("view", version)
+    }
+
+    #[track_caller]
+    fn expect(&mut self, kind: &str, version: i64) -> Value {
         let message = self.next_json();
         assert_eq!(
             (&message["type"], &message["version"]),
-            (&Value::from("update"), &Value::from(version)),
-            "socket {}: the next push is the update to version {version}: {message}",
+            (&Value::from(kind), &Value::from(version)),
+            "socket {}: the next push is the {kind} of version {version}: {message}",
             self.name
         );
         message

@@ -1,0 +1,407 @@
+//! The rules of the live socket: what a client may send (and how much),
+//! and how changes are gathered into coalesced pushes — at most one
+//! message per socket per [`PUSH_INTERVAL_MS`], carrying every participant
+//! changed since the last one and the newest version, the first change
+//! after a quiet spell going out at once.
+
+use serde::Deserialize;
+use serde_json::Value;
+
+use super::view::{ErrorDetail, ParticipantView};
+use super::DomainError;
+
+/// The shortest time between two pushes to the same sockets.
+pub const PUSH_INTERVAL_MS: f64 = 50.0;
+
+/// The largest frame a client may send; a larger one closes the socket.
+pub const MAX_FRAME_BYTES: usize = 64 * 1024;
+
+/// Frames a socket may send in one [`FRAME_WINDOW_MS`]; more is a flood
+/// and closes the socket. A person painting sends a few a second.
+pub const FRAMES_PER_WINDOW: u32 = 120;
+
+/// The window of [`FRAMES_PER_WINDOW`].
+pub const FRAME_WINDOW_MS: f64 = 10_000.0;
+
+/// The close code for a socket that broke the rules (RFC 6455 policy).
+pub const POLICY_CLOSE: u16 = 1008;
+
+/// A frame a client sent, as read before anything is checked against
+/// storage. An update's `changes` are decoded like the HTTP body, after
+/// the sender is known to be allowed (the order of the HTTP checks).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Frame {
+    /// `"ping"`: answered `"pong"`.
+    Ping,
+    /// `{"type":"auth","token":t}`: who this socket paints for.
+    Auth { token: String },
+    /// `{"type":"update","seq":k,"changes":[…]}`, optionally naming the
+    /// participant it is for.
+    Update {
+        seq: Option<Value>,
+        participant: Option<String>,
+    },
+}
+
+/// A frame that could not be read, and the `seq` to answer it with.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BadFrame {
+    pub seq: Option<Value>,
+    pub error: DomainError,
+}
+
+/// The fields every frame may carry.
+#[derive(Deserialize)]
+struct Envelope {
+    #[serde(rename = "type")]
+    kind: Option<Value>,
+    seq: Option<Value>,
+    token: Option<Value>,
+    participant: Option<Value>,
+}
+
+/// Reads one text frame.
+pub fn read_frame(text: &str) -> Result<Frame, BadFrame> {
+    if text == "ping" {
+        return Ok(Frame::Ping);
+    }
+    let bad = |seq: Option<Value>, error| Err(BadFrame { seq, error });
+    let envelope: Envelope = match serde_json::from_str::<Value>(text) {
+        Err(e) => return bad(None, DomainError::InvalidJson(e.to_string())),
+        Ok(v) if !v.is_object() => {
+            return bad(
+                None,
+                DomainError::InvalidBody("a frame is a JSON object with a \"type\"".into()),
+            )
+        }
+        Ok(v) => match serde_json::from_value(v) {
+            Ok(envelope) => envelope,
+            Err(e) => return bad(None, DomainError::InvalidBody(e.to_string())),
+        },
+    };
+    let seq = envelope.seq;
+    match envelope.kind.as_ref().and_then(Value::as_str) {
+        Some("auth") => match envelope.token {
+            Some(Value::String(token)) => Ok(Frame::Auth { token }),
+            _ => bad(
+                seq,
+                DomainError::InvalidBody("token: the participant's token, as a string".into()),
+            ),
+        },
+        Some("update") => match envelope.participant {
+            None | Some(Value::Null) => Ok(Frame::Update {
+                seq,
+                participant: None,
+            }),
+            Some(Value::String(pid)) => Ok(Frame::Update {
+                seq,
+                participant: Some(pid),
+            }),
+            Some(_) => bad(
+                seq,
+                DomainError::InvalidBody("participant: a participant id, as a string".into()),
+            ),
+        },
+        _ => bad(
+            seq,
+            DomainError::InvalidBody(
+                "type: one of \"auth\" or \"update\" (or send \"ping\")".into(),
+            ),
+        ),
+    }
+}
+
+/// Counts a socket's frames in fixed windows; a socket over the limit is
+/// flooding.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct FrameCounter {
+    window_start: f64,
+    count: u32,
+}
+
+impl FrameCounter {
+    /// Counts one frame at `now` (ms); whether it is within the limit.
+    pub fn admit(&mut self, now: f64) -> bool {
+        if now - self.window_start >= FRAME_WINDOW_MS {
+            self.window_start = now;
+            self.count = 0;
+        }
+        self.count += 1;
+        self.count <= FRAMES_PER_WINDOW
+    }
+}
+
+/// What the server sends over a live socket.
+#[derive(Debug, Clone, serde::Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum LiveMessage {
+    /// On connect: the current version.
+    Hello { version: i64 },
+    /// Participants changed (joined or painted) or left since the last push.
+    Update {
+        version: i64,
+        participants: Vec<ParticipantView>,
+        removed: Vec<String>,
+    },
+    /// Something other than availability changed: fetch the view.
+    View { version: i64 },
+    /// The appointment is gone.
+    Deleted,
+    /// The socket now paints for this participant.
+    Auth { participant: String },
+    /// An update sent over the socket was applied (or changed nothing).
+    Ack {
+        #[serde(skip_serializing_if = "Option::is_none")]
+        seq: Option<Value>,
+        version: i64,
+        participant: ParticipantView,
+    },
+    /// A frame was refused; nothing changed.
+    Error {
+        #[serde(skip_serializing_if = "Option::is_none")]
+        seq: Option<Value>,
+        error: ErrorDetail,
+    },
+}
+
+/// A change, as the live sockets hear of it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Change {
+    /// A participant joined or painted: their object as it is now.
+    Participant(ParticipantView),
+    /// A participant was removed.
+    Removed(String),
+    /// Title, final time, closed or schedule changed.
+    View,
+}
+
+/// The changes not yet pushed, merged: one entry per participant, the
+/// newest version.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Pending {
+    version: i64,
+    participants: Vec<ParticipantView>,
+    removed: Vec<String>,
+    view: bool,
+}
+
+impl Pending {
+    /// Adds a change made at `version`.
+    pub fn add(&mut self, version: i64, change: Change) {
+        self.version = self.version.max(version);
+        match change {
+            Change::Participant(p) => {
+                self.removed.retain(|id| *id != p.id);
+                match self.participants.iter_mut().find(|q| q.id == p.id) {
+                    Some(q) => *q = p,
+                    None => self.participants.push(p),
+                }
+            }
+            Change::Removed(id) => {
+                self.participants.retain(|p| p.id != id);
+                if !self.removed.contains(&id) {
+                    self.removed.push(id);
+                }
+            }
+            Change::View => self.view = true,
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.version == 0
+    }
+
+    /// The message that tells everything pending, and nothing pending
+    /// after it. A change of the view makes clients fetch it all, which
+    /// covers the participants too.
+    pub fn take(&mut self) -> Option<LiveMessage> {
+        if self.is_empty() {
+            return None;
+        }
+        let pending = std::mem::take(self);
+        Some(if pending.view {
+            LiveMessage::View {
+                version: pending.version,
+            }
+        } else {
+            LiveMessage::Update {
+                version: pending.version,
+                participants: pending.participants,
+                removed: pending.removed,
+            }
+        })
+    }
+}
+
+/// When pending changes go out.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Due {
+    /// Now: nothing was pushed for a while.
+    Now,
+    /// After this many milliseconds; a timer must be set.
+    After(f64),
+    /// A timer is already set and will take it along.
+    Waiting,
+}
+
+/// Spaces pushes at least [`PUSH_INTERVAL_MS`] apart.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Pacer {
+    last_push: Option<f64>,
+    timer: bool,
+}
+
+impl Pacer {
+    /// When changes pending at `now` (ms) go out; `After` means the caller
+    /// now sets the timer. A timer that is late (the object was busy)
+    /// does not hold a push back.
+    pub fn due(&mut self, now: f64) -> Due {
+        match self.last_push {
+            Some(last) if now - last < PUSH_INTERVAL_MS => {
+                if self.timer {
+                    Due::Waiting
+                } else {
+                    self.timer = true;
+                    Due::After(PUSH_INTERVAL_MS - (now - last))
+                }
+            }
+            _ => Due::Now,
+        }
+    }
+
+    /// A push went out at `now`.
+    pub fn pushed(&mut self, now: f64) {
+        self.last_push = Some(now);
+    }
+
+    /// The timer fired.
+    pub fn timer_fired(&mut self) {
+        self.timer = false;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{Availability, ErrorCode};
+
+    fn person(id: &str, slots: usize) -> ParticipantView {
+        let mut a = Availability::empty(8);
+        if slots > 0 {
+            let update = crate::domain::Update::new(
+                serde_json::from_value(serde_json::json!({
+                    "changes": [{"level": "available", "slots": [[0, slots]]}]
+                }))
+                .unwrap(),
+                8,
+            )
+            .unwrap();
+            a.apply(&update);
+        }
+        ParticipantView::new(id, id, false, &a)
+    }
+
+    #[test]
+    fn frames_are_read_with_their_seq_even_when_refused() {
+        assert_eq!(read_frame("ping"), Ok(Frame::Ping));
+        assert_eq!(
+            read_frame(r#"{"type":"auth","token":"t"}"#),
+            Ok(Frame::Auth { token: "t".into() })
+        );
+        assert_eq!(
+            read_frame(r#"{"type":"update","seq":3,"changes":[]}"#),
+            Ok(Frame::Update {
+                seq: Some(3.into()),
+                participant: None
+            })
+        );
+        let bad = read_frame("{nope").unwrap_err();
+        assert_eq!(bad.error.code(), ErrorCode::InvalidJson);
+        let bad = read_frame(r#"{"type":"dance","seq":"x"}"#).unwrap_err();
+        assert_eq!(bad.error.code(), ErrorCode::InvalidBody);
+        assert_eq!(bad.seq, Some("x".into()));
+        let bad = read_frame(r#"{"type":"auth","token":7}"#).unwrap_err();
+        assert_eq!(bad.error.code(), ErrorCode::InvalidBody);
+        assert_eq!(
+            read_frame("[1]").unwrap_err().error.code(),
+            ErrorCode::InvalidBody
+        );
+    }
+
+    #[test]
+    fn a_flood_is_told_from_a_painter() {
+        let mut c = FrameCounter::default();
+        for i in 0..FRAMES_PER_WINDOW {
+            assert!(c.admit(1_000.0 + f64::from(i)));
+        }
+        assert!(!c.admit(2_000.0));
+        assert!(c.admit(1_000.0 + FRAME_WINDOW_MS), "a new window starts");
+    }
+
+    #[test]
+    fn pending_changes_merge_into_one_message_with_the_newest_version() {
+        let mut p = Pending::default();
+        assert!(p.take().is_none());
+        p.add(2, Change::Participant(person("a", 1)));
+        p.add(3, Change::Participant(person("b", 1)));
+        p.add(4, Change::Participant(person("a", 3)));
+        p.add(5, Change::Removed("b".into()));
+        let Some(LiveMessage::Update {
+            version,
+            participants,
+            removed,
+        }) = p.take()
+        else {
+            panic!("an update");
+        };
+        assert_eq!(version, 5);
+        assert_eq!(participants, vec![person("a", 3)]);
+        assert_eq!(removed, vec!["b".to_string()]);
+        assert!(p.take().is_none(), "nothing pending after a push");
+
+        p.add(6, Change::Participant(person("a", 2)));
+        p.add(7, Change::View);
+        assert!(matches!(p.take(), Some(LiveMessage::View { version: 7 })));
+    }
+
+    #[test]
+    fn the_first_change_after_a_quiet_spell_goes_out_at_once() {
+        let mut pacer = Pacer::default();
+        assert_eq!(pacer.due(0.0), Due::Now);
+        pacer.pushed(0.0);
+        assert_eq!(pacer.due(10.0), Due::After(40.0));
+        assert_eq!(pacer.due(20.0), Due::Waiting);
+        // A busy object's late timer does not hold the next change back.
+        assert_eq!(pacer.due(60.0), Due::Now);
+        pacer.pushed(60.0);
+        pacer.timer_fired();
+        assert_eq!(pacer.due(70.0), Due::After(40.0));
+        pacer.timer_fired();
+        pacer.pushed(110.0);
+        assert_eq!(pacer.due(300.0), Due::Now);
+    }
+
+    #[test]
+    fn messages_have_the_spec_shape() {
+        let m = LiveMessage::Update {
+            version: 3,
+            participants: vec![person("p1", 0)],
+            removed: vec![],
+        };
+        let v = serde_json::to_value(&m).unwrap();
+        assert_eq!(v["type"], "update");
+        assert_eq!(v["participants"][0]["levels"], "AAA");
+        assert_eq!(v["removed"], serde_json::json!([]));
+        assert_eq!(
+            serde_json::to_value(LiveMessage::Hello { version: 1 }).unwrap(),
+            serde_json::json!({"type": "hello", "version": 1})
+        );
+        let e = LiveMessage::Error {
+            seq: Some(1.into()),
+            error: (&DomainError::Forbidden).into(),
+        };
+        let v = serde_json::to_value(&e).unwrap();
+        assert_eq!(v["error"]["code"], "forbidden");
+        assert_eq!(v["seq"], 1);
+    }
+}
