@@ -193,7 +193,6 @@ fn an_oversized_frame_or_a_flood_closes_the_socket_with_1008_and_spares_the_othe
 
     for size in [64 * 1024 + 1, 70_000, 1_000_000] {
         let mut big = Live::connect(&server, id, &format!("{size} bytes"));
-        big.hello;
         big.sign_in(&ann.token, &ann.pid);
         // A valid update padded past the limit.
         let frame = json!({"type": "update", "seq": 1, "pad": "",
