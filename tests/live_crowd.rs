@@ -179,7 +179,7 @@ fn fifty_sockets_watching_ten_writers_all_end_on_the_final_view_with_coalesced_p
     let abort = AtomicBool::new(false);
     let writing = AtomicUsize::new(WRITERS);
     let writes_started = Instant::now();
-    let (wrote, heard) = std::thread::scope(|s| {
+    let (wrote, heard, writing_took) = std::thread::scope(|s| {
         let (server, target, abort, writing) = (&server, &target, &abort, &writing);
         let _guard = AbortOnPanic(abort);
         let mut sockets: Vec<Option<Live>> = sockets.into_iter().map(Some).collect();
@@ -213,6 +213,7 @@ fn fifty_sockets_watching_ten_writers_all_end_on_the_final_view_with_coalesced_p
         while writing.load(Ordering::SeqCst) > 0 && !abort.load(Ordering::SeqCst) {
             std::thread::sleep(Duration::from_millis(20));
         }
+        let writing_took = writes_started.elapsed();
         if !abort.load(Ordering::SeqCst) {
             target.store(version(server, id), Ordering::SeqCst);
         }
@@ -233,7 +234,7 @@ fn fifty_sockets_watching_ten_writers_all_end_on_the_final_view_with_coalesced_p
         if let Some(panic) = failure {
             std::panic::resume_unwind(panic);
         }
-        (wrote, heard)
+        (wrote, heard, writing_took)
     });
     assert_eq!(heard.len(), SOCKETS);
 
@@ -319,7 +320,8 @@ fn fifty_sockets_watching_ten_writers_all_end_on_the_final_view_with_coalesced_p
     }
     counts.sort_unstable();
     eprintln!(
-        "{} updates from version {v0} to {last}: pushes per socket min {}, median {}, max {}",
+        "{} updates from version {v0} to {last} in {writing_took:?}: \
+         pushes per socket min {}, median {}, max {}",
         WRITERS * UPDATES_EACH,
         counts[0],
         counts[counts.len() / 2],

@@ -77,13 +77,14 @@ fn a_bad_socket_update_gets_an_error_frame_changes_nothing_and_the_socket_stays_
         "update naming a participant, unsigned",
     );
 
-    // Frames that are not the protocol's.
-    let malformed: [(&str, &str, Option<u64>); 10] = [
+    live.sign_in(&ann.token, &ann.pid);
+    // Frames that are not the protocol's (checked signed in: like HTTP,
+    // an unsigned update is refused as such before its body is read).
+    let malformed: [(&str, &str, Option<u64>); 9] = [
         ("not json", "invalid_json", None),
         ("{\"type\":\"update\",\"seq\":4,", "invalid_json", None),
         ("{\"type\":\"shout\",\"seq\":5}", "invalid_body", Some(5)),
         ("{\"seq\":6}", "invalid_body", Some(6)),
-        ("{\"type\":\"update\",\"seq\":7}", "invalid_body", Some(7)),
         ("{\"type\":\"auth\"}", "invalid_body", None),
         ("{\"type\":\"auth\",\"token\":42}", "invalid_body", None),
         ("[\"update\"]", "invalid_body", None),
@@ -94,9 +95,19 @@ fn a_bad_socket_update_gets_an_error_frame_changes_nothing_and_the_socket_stays_
         live.send_text(frame);
         assert_error(&live.reply(), code, seq, &format!("the frame {frame:?}"));
     }
+    // An update without changes gets what the HTTP update without them
+    // gets.
+    let path = format!(
+        "/api/appointments/{id}/participants/{}/availability",
+        ann.pid
+    );
+    let http = server.send_json("PATCH", &path, Some(&ann.token), &json!({}));
+    assert_eq!(http.status, 400, "{http}");
+    live.send_text("{\"type\":\"update\",\"seq\":7}");
+    let code = http.json["error"]["code"].as_str().expect("a code");
+    assert_error(&live.reply(), code, Some(7), "an update without changes");
     still_answers(&mut live, "after malformed frames");
 
-    live.sign_in(&ann.token, &ann.pid);
     // Someone else's participant.
     assert_error(
         &live.update(10, &one, Some(&bob.pid)),
