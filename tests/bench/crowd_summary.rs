@@ -111,7 +111,7 @@ fn watched_rows(
     )
     .ratio(base.object50.p50, DO_50_P)
     .note(format!(
-        "{SAMPLED} sampled sockets, n={}, never heard {}",
+        "{SAMPLED} sampled sockets, n={}, never heard {}; 0 when heard before the 200",
         lag.n, watched.lag_never
     ));
     r.add(section, "push lag, p99", lag.p99, Unit::Ms)
@@ -235,7 +235,9 @@ fn rows_tail(r: &mut Report, section: &'static str, crowd: &Crowd, do_nothing: f
     if let Some(updates) = &crowd.updates {
         let fig = r.add(section, "errors", updates.errors as f64, Unit::Count);
         fig.goal("0", updates.errors == 0 && !updates.truncated);
-        if let Some(sample) = updates.error_samples.first() {
+        if updates.truncated {
+            fig.note("stopped at the deadline");
+        } else if let Some(sample) = updates.error_samples.first() {
             fig.note(sample.chars().take(120).collect::<String>());
         }
         r.add(
