@@ -39,6 +39,8 @@ const painter = new Painter($('#paint-grid'), $('#save-status'), {
   onSaved: () => refresh(),
   onLost: () => { signOut(); toast(t('me.lost')); refresh(); },
   onState: () => renderLive(),
+  send: (appt, pid, token, changes) =>
+    state.live?.paint(pid, token, changes) ?? api.paint(appt, pid, token, changes),
 });
 const heat = new Heatmap($('#heat-grid'), {
   detail: $('#detail'), legend: $('#legend'), people: $('#people'), peopleActions: $('#people-actions'),
@@ -129,7 +131,8 @@ function layout() {
 
 function startLive() {
   state.live = connectLive(id, {
-    onChange: () => refresh(),
+    // A push or hello at a version already shown needs no fetch.
+    onChange: (version) => { if (!(version <= state.view?.version)) refresh(); },
     onStatus: (s) => { state.socket = s; renderLive(); },
     onAlive: () => reached(true),
   });

@@ -12,8 +12,10 @@ import { h } from './ui.js';
 export const LEVELS = ['none', 'available', 'if_needed'];
 
 export class Painter {
-  constructor(root, statusEl, { onSaved, onLost, onState }) {
+  constructor(root, statusEl, { onSaved, onLost, onState, send }) {
     this.statusEl = statusEl;
+    // How a change travels: over the live socket when open, else HTTP.
+    this.send = send ?? api.paint;
     this.onSaved = onSaved;
     this.onLost = onLost;
     this.onState = onState;
@@ -108,7 +110,7 @@ export class Painter {
     // After a failure, retries keep showing "waiting to save" until one works.
     this.setState(this.failing ? 'pending' : 'saving');
     try {
-      const r = await api.paint(id, me.pid, me.token, item.changes);
+      const r = await this.send(id, me.pid, me.token, item.changes);
       if (this.me !== me) return;
       this.queue.shift();
       apply(this.base, item.changes);

@@ -255,7 +255,19 @@ fn qr() {}
 )]
 fn calendar() {}
 
-/// Live updates over a WebSocket.
+/// Live updates over a WebSocket (JSON text frames). The server sends
+/// `{"type":"hello","version":n}` on connect; then, at most once per
+/// 50 ms, `{"type":"update","version":n,"participants":[…],"removed":[…]}`
+/// with every participant changed since the last push, or
+/// `{"type":"view","version":n}` when anything but availability changed
+/// (fetch the view), and `{"type":"deleted"}` before closing with 1000.
+/// A participant may send `{"type":"auth","token":t}` (answered
+/// `{"type":"auth","participant":pid}`), then
+/// `{"type":"update","seq":k,"changes":[…]}` (the body of the HTTP update),
+/// answered `{"type":"ack","seq":k,"version":n,"participant":{…}}` or
+/// `{"type":"error","seq":k,"error":{"code","message"}}` with the HTTP
+/// API's code. `"ping"` gets `"pong"`. A frame over 64 KiB, or more than
+/// 120 frames in 10 s, closes the socket with 1008.
 #[utoipa::path(
     get, path = "/api/appointments/{id}/live",
     params(("id" = String, Path, pattern = r"^[A-Za-z0-9_-]{1,32}$")),

@@ -272,9 +272,28 @@ export function withRanges(p) {
 }
 
 /**
+ * The availability updates `page` sends, in order, as `{changes}` bodies:
+ * HTTP PATCHes and `update` frames on the live socket alike (the page
+ * uses the socket while it is open).
+ */
+export function recordUpdates(page) {
+  const updates = [];
+  page.on('request', (r) => {
+    if (r.method() === 'PATCH' && r.url().endsWith('/availability')) updates.push(r.postDataJSON());
+  });
+  page.on('websocket', (ws) => ws.on('framesent', ({ payload }) => {
+    let frame = null;
+    try { frame = JSON.parse(payload); } catch { return; }
+    if (frame?.type === 'update') updates.push({ changes: frame.changes });
+  }));
+  return updates;
+}
+
+/**
  * A fresh appointment (`appointment` overrides its fields) and a fresh
  * participant `name` signed in on `device` in `lang`, on the painting page
- * with the grid drawn; `patches` records the bodies of its PATCHes.
+ * with the grid drawn; `patches` records its availability updates (see
+ * `recordUpdates`).
  */
 export async function openPainter(browser, base, name, { device, lang, appointment = {} }) {
   const appt = await createAppointment(base, appointment);
@@ -282,8 +301,7 @@ export async function openPainter(browser, base, name, { device, lang, appointme
   const ctx = await newContext(browser, { device, lang });
   await signIn(ctx, base, appt.id, me);
   const page = await ctx.newPage();
-  const patches = [];
-  page.on('request', (r) => { if (r.method() === 'PATCH') patches.push(r.postDataJSON()); });
+  const patches = recordUpdates(page);
   await page.goto(`${base}/a/${appt.id}`);
   await page.waitForSelector('#me:not([hidden]) #paint-grid .cell[data-s]');
   return { appt, me, ctx, page, patches };

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   useServerAndBrowser, newContext, PHONE, assertOwnOrigin, assertQuiet, cellCenter, touchDrag, getView, eventually,
-  withRanges,
+  withRanges, recordUpdates,
 } from './harness.mjs';
 
 const env = useServerAndBrowser();
@@ -57,8 +57,7 @@ test('create, share, join, paint by touch, see the best time, fix it, add to cal
   // A participant opens the link on their own phone and joins.
   const youCtx = await newContext(env.browser, { device: PHONE, lang: 'ko' });
   const you = await youCtx.newPage();
-  const patches = [];
-  you.on('request', (r) => { if (r.method() === 'PATCH') patches.push(r.postDataJSON()); });
+  const patches = recordUpdates(you);
   const res = await you.goto(link);
   assert.equal(res.status(), 200);
   await you.waitForSelector('#join:not([hidden])');

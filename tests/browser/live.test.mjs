@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   useServerAndBrowser, newContext, PHONE, DESKTOP, createAppointment, join, paint, signIn, cellCenter,
-  assertOwnOrigin, assertQuiet, eventually, screenshot,
+  assertOwnOrigin, assertQuiet, eventually, screenshot, getView, withRanges,
 } from './harness.mjs';
 
 const env = useServerAndBrowser();
@@ -108,4 +108,38 @@ test('switching the language translates the live indicator and its tooltip at on
   assert.equal((await page.textContent('#live')).trim(), 'Live');
   assert.equal(await page.getAttribute('#live', 'title'), 'Changes by others show up right away.');
   await ctx.close();
+});
+
+test('a painter sends changes over the live socket while it is open, and over HTTP when it cannot open', async () => {
+  const { base } = env.server;
+  const appt = await createAppointment(base);
+  const me = await join(base, appt.id, 'Sol');
+  for (const blocked of [false, true]) {
+    const ctx = await newContext(env.browser, { device: PHONE, lang: 'en' });
+    await signIn(ctx, base, appt.id, me);
+    const page = await ctx.newPage();
+    const patches = [];
+    const frames = [];
+    page.on('request', (r) => { if (r.method() === 'PATCH') patches.push(r.postDataJSON()); });
+    page.on('websocket', (ws) => ws.on('framesent', ({ payload }) => { if (payload !== 'ping') frames.push(JSON.parse(payload)); }));
+    if (blocked) await page.routeWebSocket(/\/live$/, (ws) => ws.close({ code: 1011, reason: 'blocked by a proxy' }));
+    await page.goto(`${base}/a/${appt.id}`);
+    await page.waitForSelector(`#live[data-state="${blocked ? 'polling' : 'live'}"]`, { timeout: 8000 });
+    const cell = blocked ? 5 : 2;
+    await page.tap(`#paint-grid .cell[data-s="${cell}"]`);
+    await page.waitForSelector('#save-status[data-state="saved"]', { timeout: 10000 });
+    const sent = { changes: [{ level: 'available', slots: [[cell, cell + 1]] }] };
+    if (blocked) {
+      assert.deepEqual(patches, [sent], 'the change went over HTTP');
+    } else {
+      assert.deepEqual(patches, [], 'no HTTP request for the change');
+      assert.deepEqual(frames.map((f) => f.type), ['auth', 'update']);
+      assert.equal(frames[0].token, me.token);
+      assert.deepEqual(frames[1].changes, sent.changes);
+    }
+    assertQuiet(ctx);
+    await ctx.close();
+  }
+  const view = await getView(base, appt.id);
+  assert.deepEqual(withRanges(view.participants[0]).available, [[2, 3], [5, 6]], 'both changes were saved');
 });

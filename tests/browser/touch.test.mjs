@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   useServerAndBrowser, newContext, PHONE, createAppointment, getView, touchDrag, openPainter,
-  screenshot, assertOwnOrigin, assertQuiet, eventually,
+  screenshot, assertOwnOrigin, assertQuiet, eventually, recordUpdates,
 } from './harness.mjs';
 
 const env = useServerAndBrowser();
@@ -33,8 +33,7 @@ test('right after joining, a drag on the cells under the welcome notice paints a
   const appt = await createAppointment(base, { start: '08:00', end: '22:00' });
   const ctx = await newContext(env.browser, { device: PHONE, lang: 'ko' });
   const page = await ctx.newPage();
-  const patches = [];
-  page.on('request', (r) => { if (r.method() === 'PATCH') patches.push(r.postDataJSON()); });
+  const patches = recordUpdates(page);
   await page.goto(`${base}/a/${appt.id}`);
   await page.fill('#name', '지우');
   await page.tap('#join button[type="submit"]');
