@@ -30,8 +30,8 @@ use crate::protocol::{self, Call, Command};
 use crate::secrets;
 use store::{AppointmentRow, ParticipantRow};
 
-/// What never changes once an appointment exists: its schedule, and the
-/// grid of slots laid out from it.
+/// The appointment's schedule and the grid of slots laid out from it,
+/// kept between requests; a schedule edit replaces both.
 pub(crate) struct Layout {
     schedule: Schedule,
     grid: Grid,
@@ -214,7 +214,8 @@ impl Appointment {
         Ok(row)
     }
 
-    /// The schedule and grid, read once per object lifetime.
+    /// The schedule and grid, read once per object lifetime (and replaced
+    /// by a schedule edit).
     fn layout(&self, row: &AppointmentRow) -> ApiResult<Rc<Layout>> {
         if let Some(layout) = self.layout.borrow().as_ref() {
             return Ok(layout.clone());
