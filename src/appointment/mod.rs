@@ -8,6 +8,7 @@
 //! converts rows to domain values and back.
 
 mod commands;
+mod export;
 mod lifecycle;
 mod store;
 mod tx;
@@ -161,6 +162,10 @@ impl Appointment {
             Command::Delete => self.delete(&row, call.token.as_deref()).await,
             Command::Qr => self.qr(&row, &call.origin),
             Command::Calendar => self.calendar(&row, &call.origin, now),
+            Command::Export {
+                if_none_match,
+                head,
+            } => self.export(&row, if_none_match.as_deref(), *head),
         }
     }
 
