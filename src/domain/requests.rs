@@ -113,9 +113,9 @@ pub struct FinalRange {
 /// `PATCH /api/appointments/{id}`: what the organiser changes. An absent
 /// field stays as it is; `final: null` clears the final time, and
 /// `title: null`, `closed: null` or a schedule field sent as `null` leave
-/// them. Schedule fields move everyone's answers onto the new grid (see
-/// `domain::remap`); `final` in the same request names slots of the new
-/// grid.
+/// them. Schedule fields move everyone's answers onto the new grid by the
+/// time each slot covers; `final` in the same request names slots of the
+/// new grid.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, ToSchema)]
 pub struct EditRequest {
     /// A new title, 1–100 characters after trimming.
