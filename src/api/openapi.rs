@@ -394,7 +394,14 @@ mod tests {
     fn an_edit_may_change_the_schedule_but_not_name_both_kinds_of_day() {
         let d = doc();
         let schema = &d["components"]["schemas"]["EditRequest"];
-        for field in ["dates", "weekdays", "start", "end", "slot_minutes", "timezone"] {
+        for field in [
+            "dates",
+            "weekdays",
+            "start",
+            "end",
+            "slot_minutes",
+            "timezone",
+        ] {
             assert!(schema["properties"][field].is_object(), "{field}");
         }
         assert_eq!(

@@ -408,7 +408,10 @@ impl Appointment {
                 participant: None,
                 left: None,
             });
-            self.alarm_by(expires_at).await?;
+            if let Err(e) = self.alarm_by(expires_at).await {
+                // The edit stands; the next alarm or the cron sweep catches up.
+                worker::console_error!("edit of {}: setting the alarm failed: {e}", row.id);
+            }
             self.write_index(now).await;
         }
         json_response(&self.full_view(&row, 0)?, 200)
@@ -430,7 +433,8 @@ impl Appointment {
         let sql = self.state.storage().sql();
         let (after, schedule) = (after.clone(), schedule.to_string());
         tx::transaction(&self.state.storage(), move || {
-            if let Some(remap) = remap {
+            // A grid that covers the same times slot for slot moves nothing.
+            if let Some(remap) = remap.filter(|r| !r.is_identity()) {
                 for p in store::participants(&sql)? {
                     let moved = remap.apply(&Availability::from_bytes(&p.availability, old_len));
                     if moved.as_bytes() != p.availability.as_slice() {
