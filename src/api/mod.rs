@@ -143,6 +143,10 @@ async fn dispatch(
             known_ids(&id, &command)?;
             let command = match command {
                 Command::View { head, .. } => view_command(&req, head)?,
+                Command::Export { head, .. } => Command::Export {
+                    if_none_match: req.headers().get("if-none-match")?,
+                    head,
+                },
                 other => other,
             };
             call(&ctx, &id, command, &body).await?
