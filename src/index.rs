@@ -30,8 +30,8 @@ fn upsert_statement(db: &D1Database, e: &Entry<'_>) -> worker::Result<D1Prepared
     db.prepare(
         "INSERT INTO appointments (id, title, timezone, created_at, expires_at, participants, last_change_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
-         ON CONFLICT (id) DO UPDATE SET title = ?2, expires_at = ?5, participants = ?6,
-                                        last_change_at = ?7",
+         ON CONFLICT (id) DO UPDATE SET title = ?2, timezone = ?3, expires_at = ?5,
+                                        participants = ?6, last_change_at = ?7",
     )
     .bind(&[
         e.id.into(),

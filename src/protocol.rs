@@ -74,6 +74,15 @@ pub enum Command {
     Qr,
     /// The calendar file of the final time.
     Calendar,
+    /// Everyone's availability as a CSV file (`GET`, or `HEAD`: the same
+    /// answer without building the body), with the client's
+    /// `If-None-Match`.
+    Export {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        if_none_match: Option<String>,
+        #[serde(default)]
+        head: bool,
+    },
     /// The index believes the appointment expired: delete it if so.
     Expire,
 }
@@ -163,6 +172,10 @@ mod tests {
             },
             Command::Update {
                 participant: "p\n1".into(),
+            },
+            Command::Export {
+                if_none_match: Some("*".into()),
+                head: true,
             },
             Command::Expire,
         ] {

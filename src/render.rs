@@ -1,5 +1,8 @@
-//! Renders an appointment into other formats: the QR code of its link (SVG)
-//! and its final time as an iCalendar event. Pure functions, host-tested.
+//! Renders an appointment into other formats: the QR code of its link (SVG),
+//! its final time as an iCalendar event and everyone's availability as a
+//! spreadsheet ([`csv`]). Pure functions, host-tested.
+
+pub mod csv;
 
 use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, TimeZone, Utc, Weekday};
 use qrcode::render::svg;

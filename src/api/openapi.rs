@@ -40,7 +40,7 @@ paint their availability, everyone sees the best times. Every error under /api/ 
     servers((url = "/")),
     paths(
         create, view, view_head, edit, delete_appointment, join, leave, update, qr, calendar,
-        live, health, stats, openapi_json
+        availability_csv, live, health, stats, openapi_json
     ),
     components(schemas(
         ErrorCode, ErrorBody, ErrorDetail, NewAppointment, ScheduleFields, JoinRequest,
@@ -66,8 +66,8 @@ impl Modify for BearerAuth {
     }
 }
 
-/// A create request names `dates` or `weekdays`, never both, and a join
-/// names someone: the decoded structs keep these optional so the domain
+/// A create request names `dates` or `weekdays`, never both (an edit at
+/// most one of them), and a join names someone: the decoded structs keep these optional so the domain
 /// can say what is missing; the document says they are required.
 fn exclusive_days(json: &mut serde_json::Value) {
     if let Some(schema) = json.pointer_mut("/components/schemas/NewAppointment") {
@@ -78,6 +78,13 @@ fn exclusive_days(json: &mut serde_json::Value) {
             {"allOf": [given("dates")], "not": given("weekdays")},
             {"allOf": [given("weekdays")], "not": given("dates")}
         ]);
+    }
+    // An edit may leave both out, but never sends both.
+    if let Some(schema) = json.pointer_mut("/components/schemas/EditRequest") {
+        schema["not"] = serde_json::json!({
+            "required": ["dates", "weekdays"],
+            "properties": {"dates": {"type": "array"}, "weekdays": {"type": "array"}}
+        });
     }
     if let Some(schema) = json.pointer_mut("/components/schemas/JoinRequest") {
         schema["required"] = serde_json::json!(["name"]);
@@ -137,7 +144,15 @@ fn view() {}
 )]
 fn view_head() {}
 
-/// Change the title or the final time (organiser).
+/// Change the title, the final time, whether new people may join, or the
+/// schedule (organiser). A schedule change moves everyone's answers onto
+/// the new grid by the time each slot covers (the instant for dates, the
+/// weekday and wall time for weekdays): a new slot keeps a level where the
+/// old slots cover it wholly and agree, else it starts empty; switching
+/// between dates and weekdays starts everyone empty. The final time stays
+/// where the new grid has exactly its time (renumbered), else it is
+/// cleared; a `final` sent with the change names slots of the new grid.
+/// One change, one version step.
 #[utoipa::path(
     patch, path = "/api/appointments/{id}", request_body = EditRequest,
     params(("id" = String, Path, pattern = r"^[A-Za-z0-9_-]{1,32}$")),
@@ -255,6 +270,27 @@ fn qr() {}
 )]
 fn calendar() {}
 
+/// Everyone's availability as a spreadsheet: a row per slot (its start in
+/// the appointment's zone, `2026-12-01 09:00` or `mon 09:00`), a column per
+/// participant (`available`, `if_needed` or empty), then the counts of
+/// each. UTF-8 with a byte-order mark, CRLF line ends, RFC 4180 quoting; a
+/// name a spreadsheet would run as a formula starts with `'`.
+#[utoipa::path(
+    get, path = "/api/appointments/{id}/availability.csv",
+    params(
+        ("id" = String, Path, pattern = r"^[A-Za-z0-9_-]{1,32}$"),
+        ("If-None-Match" = Option<String>, Header),
+    ),
+    responses(
+        (status = 200, description = "CSV file", content_type = "text/csv", body = String,
+         headers(("ETag" = String), ("Content-Disposition" = String))),
+        (status = 304, description = "Not modified", headers(("ETag" = String))),
+        (status = 404, description = "No such appointment", body = ErrorBody),
+        (status = 405, description = "Method not allowed", body = ErrorBody),
+    )
+)]
+fn availability_csv() {}
+
 /// Live updates over a WebSocket (JSON text frames). The server sends
 /// `{"type":"hello","version":n}` on connect; then, at most once per
 /// 50 ms, `{"type":"update","version":n,"participants":[…],"removed":[…]}`
@@ -339,6 +375,7 @@ mod tests {
             ),
             ("/api/appointments/{id}/qr.svg", &["get"]),
             ("/api/appointments/{id}/calendar.ics", &["get"]),
+            ("/api/appointments/{id}/availability.csv", &["get"]),
             ("/api/appointments/{id}/live", &["get"]),
             ("/api/health", &["get"]),
             ("/api/stats", &["get"]),
@@ -363,6 +400,26 @@ mod tests {
         let mut unique = codes.clone();
         unique.dedup();
         assert_eq!(unique.len(), codes.len());
+    }
+
+    #[test]
+    fn an_edit_may_change_the_schedule_but_not_name_both_kinds_of_day() {
+        let d = doc();
+        let schema = &d["components"]["schemas"]["EditRequest"];
+        for field in [
+            "dates",
+            "weekdays",
+            "start",
+            "end",
+            "slot_minutes",
+            "timezone",
+        ] {
+            assert!(schema["properties"][field].is_object(), "{field}");
+        }
+        assert_eq!(
+            schema["not"]["required"],
+            serde_json::json!(["dates", "weekdays"])
+        );
     }
 
     #[test]

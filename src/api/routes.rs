@@ -46,6 +46,7 @@ impl Route {
                 Command::Update { .. } => "/api/appointments/{id}/participants/{pid}/availability",
                 Command::Qr => "/api/appointments/{id}/qr.svg",
                 Command::Calendar => "/api/appointments/{id}/calendar.ics",
+                Command::Export { .. } => "/api/appointments/{id}/availability.csv",
                 _ => "/api/appointments/{id}",
             },
         }
@@ -137,6 +138,17 @@ impl Route {
             ["api", "appointments", id, "calendar.ics"] => {
                 only(read, on(id, Command::Calendar), READ)
             }
+            ["api", "appointments", id, "availability.csv"] => only(
+                read,
+                on(
+                    id,
+                    Command::Export {
+                        if_none_match: None,
+                        head: method == "HEAD",
+                    },
+                ),
+                READ,
+            ),
             ["api", "appointments", id, "live"] => {
                 only(method == "GET", Route::Live { id: id.to_string() }, "GET")
             }
@@ -179,6 +191,10 @@ mod tests {
             Err(ApiError::MethodNotAllowed {
                 allow: "GET, HEAD, PATCH, DELETE"
             })
+        );
+        assert_eq!(
+            Route::parse("POST", "/api/appointments/abc/availability.csv"),
+            Err(ApiError::MethodNotAllowed { allow: READ })
         );
         assert_eq!(Route::parse("GET", "/api/nothing"), Err(ApiError::NotFound));
         assert_eq!(Route::parse("GET", "/style.css"), Ok(Route::Asset));

@@ -7,14 +7,15 @@ use std::rc::Rc;
 use worker::{Headers, Response};
 
 use super::store::{self, AppointmentRow, ParticipantRow, Step};
-use super::{tx, Appointment};
+use super::{tx, Appointment, Layout};
 use crate::clock::to_datetime;
+use crate::domain::edit::{Edit, Edited};
 use crate::domain::limits::{admit_participant, TOKENS_KEPT};
 use crate::domain::live::Change;
-use crate::domain::requests::{self, EditRequest, Edited, JoinRequest, NewAppointment};
+use crate::domain::requests::{self, EditRequest, JoinRequest, NewAppointment};
 use crate::domain::view::{self, Created, Joined, ParticipantView, Updated, View, ViewParts};
 use crate::domain::{
-    authorize, Action, Availability, Caller, DomainError, FinalTime, Password, Update,
+    authorize, Action, Availability, Caller, DomainError, FinalTime, Password, Remap, Update,
 };
 use crate::error::{json_response, ApiError, ApiResult};
 use crate::protocol::{Call, Summary};
@@ -390,25 +391,71 @@ impl Appointment {
             title: row.title.clone(),
             final_range: row.final_range,
             closed: row.closed,
+            schedule: layout.schedule.clone(),
         };
-        let edited = request.apply(&current, &layout.grid)?;
+        let Edit { after, regrid } = request.apply(&current, &layout.grid, to_datetime(now))?;
         let mut row = row.clone();
-        if edited != current {
-            let expires_at = self.expires_at(&layout.schedule, now);
-            let sql = self.state.storage().sql();
-            let edited2 = edited.clone();
-            row.version = tx::transaction(&self.state.storage(), move || {
-                store::update_settings(&sql, &edited2.title, edited2.final_range, edited2.closed)?;
-                Ok::<_, ApiError>(store::bump_version(&sql, now, expires_at, Step::View)?.version)
-            })?;
-            (row.title, row.final_range, row.closed) =
-                (edited.title, edited.final_range, edited.closed);
+        if after != current {
+            let expires_at = self.expires_at(&after.schedule, now);
+            let schedule = after.schedule.to_value().to_string();
+            let (new_grid, remap) = regrid.map(|r| (r.grid, r.remap)).unzip();
+            row.version =
+                self.store_edit(&after, &schedule, remap, layout.grid.len(), now, expires_at)?;
+            if let Some(grid) = new_grid {
+                let schedule = after.schedule.clone();
+                *self.layout.borrow_mut() = Some(Rc::new(Layout { schedule, grid }));
+                *self.last_view.borrow_mut() = None;
+            }
+            (row.title, row.final_range, row.closed, row.schedule) =
+                (after.title, after.final_range, after.closed, schedule);
             row.changed_at = now;
             row.expires_at = expires_at;
+            // Told before the next await, so pushes go out in version order.
             self.announce(row.version, Change::View);
+            if let Err(e) = self.alarm_by(expires_at).await {
+                // The edit stands; the next alarm or the cron sweep catches up.
+                worker::console_error!("edit of {}: setting the alarm failed: {e}", row.id);
+            }
             self.write_index(now).await;
         }
         json_response(&self.full_view(&row, 0)?, 200)
+    }
+
+    /// Writes an edit in one transaction: everyone's levels moved onto
+    /// the new grid (when the schedule changed; rows whose levels stay the
+    /// same are not rewritten), the appointment's row, and one version
+    /// step. The new version.
+    fn store_edit(
+        &self,
+        after: &Edited,
+        schedule: &str,
+        remap: Option<Remap>,
+        old_len: usize,
+        now: i64,
+        expires_at: i64,
+    ) -> ApiResult<i64> {
+        let sql = self.state.storage().sql();
+        let (after, schedule) = (after.clone(), schedule.to_string());
+        tx::transaction(&self.state.storage(), move || {
+            let version = store::bump_version(&sql, now, expires_at, Step::View)?.version;
+            // A grid that covers the same times slot for slot moves nothing.
+            if let Some(remap) = remap.filter(|r| !r.is_identity()) {
+                for p in store::participants(&sql)? {
+                    let moved = remap.apply(&Availability::from_bytes(&p.availability, old_len));
+                    if moved.as_bytes() != p.availability.as_slice() {
+                        store::set_availability(&sql, &p.id, moved.as_bytes(), version)?;
+                    }
+                }
+            }
+            store::update_settings(
+                &sql,
+                &after.title,
+                after.final_range,
+                after.closed,
+                &schedule,
+            )?;
+            Ok::<_, ApiError>(version)
+        })
     }
 
     pub(super) async fn delete(

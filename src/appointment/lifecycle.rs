@@ -46,6 +46,16 @@ impl Appointment {
         Ok(())
     }
 
+    /// Makes sure an alarm comes by `at` (an edit may bring the expiry
+    /// closer); one due sooner stays.
+    pub(super) async fn alarm_by(&self, at: i64) -> ApiResult<()> {
+        let storage = self.state.storage();
+        if storage.get_alarm().await?.is_none_or(|due| due > at) {
+            storage.set_alarm(to_datetime(at)).await?;
+        }
+        Ok(())
+    }
+
     /// The alarm: write the index entry, then sleep until the appointment
     /// expires — and delete it when it has.
     pub(super) async fn on_alarm(&self) -> ApiResult<()> {

@@ -69,6 +69,29 @@ fn send(ws: &WebSocket, message: &LiveMessage) {
     }
 }
 
+#[wasm_bindgen::prelude::wasm_bindgen]
+extern "C" {
+    /// A server socket, seen only for `send` with a value made once: a
+    /// push to hundreds of sockets converts its text to a JavaScript
+    /// string only once.
+    #[wasm_bindgen(js_name = WebSocket)]
+    type RawSocket;
+    #[wasm_bindgen(method, catch, js_name = send)]
+    fn send_value(
+        this: &RawSocket,
+        data: &wasm_bindgen::JsValue,
+    ) -> Result<(), wasm_bindgen::JsValue>;
+}
+
+/// Sends `text` to each of `sockets`.
+fn send_text(sockets: &[WebSocket], text: &str) {
+    let text = wasm_bindgen::JsValue::from_str(text);
+    for ws in sockets {
+        let raw: &wasm_bindgen::JsValue = ws.as_ref().as_ref();
+        let _ = raw.unchecked_ref::<RawSocket>().send_value(&text);
+    }
+}
+
 /// Sends `message` to every open socket.
 pub(super) fn send_all(state: &State, message: &LiveMessage) {
     let sockets = state.get_websockets();
@@ -76,9 +99,7 @@ pub(super) fn send_all(state: &State, message: &LiveMessage) {
         return;
     }
     if let Ok(text) = serde_json::to_string(message) {
-        for ws in sockets {
-            let _ = ws.send_with_str(&text);
-        }
+        send_text(&sockets, &text);
     }
 }
 
@@ -100,9 +121,7 @@ fn push(state: &State, live: &RefCell<Live>) {
     let Ok(text) = serde_json::to_string(&message) else {
         return;
     };
-    for ws in &sockets {
-        let _ = ws.send_with_str(&text);
-    }
+    send_text(&sockets, &text);
     let (version, had_removals) = match &message {
         LiveMessage::Update {
             version, removed, ..

@@ -8,6 +8,7 @@
 //! converts rows to domain values and back.
 
 mod commands;
+mod export;
 mod lifecycle;
 mod live;
 mod store;
@@ -31,7 +32,8 @@ use crate::protocol::{self, Call, Command};
 use crate::secrets;
 use store::{AppointmentRow, ParticipantRow};
 
-/// The appointment's schedule, and the grid of slots laid out from it.
+/// The appointment's schedule and the grid of slots laid out from it,
+/// kept between requests; a schedule edit replaces both.
 pub(crate) struct Layout {
     schedule: Schedule,
     grid: Grid,
@@ -168,6 +170,10 @@ impl Appointment {
             Command::Delete => self.delete(&row, call.token.as_deref()).await,
             Command::Qr => self.qr(&row, &call.origin),
             Command::Calendar => self.calendar(&row, &call.origin, now),
+            Command::Export {
+                if_none_match,
+                head,
+            } => self.export(&row, if_none_match.as_deref(), *head),
         }
     }
 
@@ -222,8 +228,8 @@ impl Appointment {
         Ok(row)
     }
 
-    /// The schedule and grid, read once per object lifetime (and again
-    /// after the schedule is edited).
+    /// The schedule and grid, read once per object lifetime (and replaced
+    /// by a schedule edit).
     fn layout(&self, row: &AppointmentRow) -> ApiResult<Rc<Layout>> {
         if let Some(layout) = self.layout.borrow().as_ref() {
             return Ok(layout.clone());

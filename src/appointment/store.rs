@@ -449,21 +449,29 @@ pub fn record_join(
     Ok(())
 }
 
-/// Sets the title, the final time and whether the appointment is closed
-/// (the caller bumps the version).
+/// Sets the title, the final time, whether the appointment is closed and
+/// its schedule (normal-form JSON); the caller bumps the version.
 pub fn update_settings(
     sql: &SqlStorage,
     title: &str,
     final_range: Option<(usize, usize)>,
     closed: bool,
+    schedule: &str,
 ) -> StoreResult<()> {
     let (s, e) = match final_range {
         Some((s, e)) => (V::Integer(s as i64), V::Integer(e as i64)),
         None => (V::Null, V::Null),
     };
     sql.exec(
-        "UPDATE meta SET title = ?, final_start = ?, final_end = ?, closed = ? WHERE one = 1",
-        vec![title.into(), s, e, i64::from(closed).into()],
+        "UPDATE meta SET title = ?, final_start = ?, final_end = ?, closed = ?, schedule = ?
+         WHERE one = 1",
+        vec![
+            title.into(),
+            s,
+            e,
+            i64::from(closed).into(),
+            schedule.into(),
+        ],
     )?;
     Ok(())
 }

@@ -192,6 +192,17 @@ impl Availability {
         }
     }
 
+    /// `len` slots, slot `i` at `level(i)`.
+    pub fn from_fn(len: usize, mut level: impl FnMut(usize) -> Level) -> Availability {
+        let mut out = Availability::empty(len);
+        for (b, byte) in out.bytes.iter_mut().enumerate() {
+            for k in 0..4.min(len - 4 * b) {
+                *byte |= level(4 * b + k).bits() << (2 * k);
+            }
+        }
+        out
+    }
+
     /// Reads stored bytes for a grid of `len` slots. Tolerant: missing bytes
     /// read as `none`, extra ones are dropped, and the unused pattern `0b11`
     /// reads as `none`.

@@ -7,15 +7,19 @@
 //! newtypes that can only be built valid ("parse, don't validate"); the
 //! layers above never re-check them. Who may do what is [`access`], how
 //! much anyone may take is [`limits`], and what the API answers is
-//! [`view`]. Every refusal is a [`DomainError`] with its [`ErrorCode`].
+//! [`view`]; what an organiser's edit does is [`edit`], and how answers
+//! move when the schedule changes is [`remap`].
+//! Every refusal is a [`DomainError`] with its [`ErrorCode`].
 
 pub mod access;
 pub mod availability;
+pub mod edit;
 pub mod error;
 pub mod final_time;
 pub mod grid;
 pub mod limits;
 pub mod live;
+pub mod remap;
 pub mod requests;
 pub mod results;
 pub mod schedule;
@@ -32,6 +36,7 @@ pub use availability::{Availability, Change, Level, Update};
 pub use error::{DomainError, ErrorCode};
 pub use final_time::{FinalTime, FinalWhen};
 pub use grid::{Grid, Slot};
+pub use remap::Remap;
 pub use results::{best, counts, Counts, Window};
 pub use schedule::{Days, Schedule, SlotMinutes, Zone};
 pub use text::{NameKeys, ParticipantName, Password, Title};

@@ -11,7 +11,7 @@ use chrono::{DateTime, Utc};
 
 use super::availability::Level;
 use super::text::{NAME_MAX, TITLE_MAX};
-use super::{DomainError, FinalTime, Grid, ParticipantName, Schedule, Title};
+use super::{DomainError, Grid, ParticipantName, Schedule, Title};
 
 /// The schedule fields of a create (or, later, an edit) request. Each is
 /// optional here so that the domain can say which one is missing.
@@ -112,7 +112,10 @@ pub struct FinalRange {
 
 /// `PATCH /api/appointments/{id}`: what the organiser changes. An absent
 /// field stays as it is; `final: null` clears the final time, and
-/// `title: null` or `closed: null` leave them.
+/// `title: null`, `closed: null` or a schedule field sent as `null` leave
+/// them. Schedule fields move everyone's answers onto the new grid by the
+/// time each slot covers; `final` in the same request names slots of the
+/// new grid.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, ToSchema)]
 pub struct EditRequest {
     /// A new title, 1–100 characters after trimming.
@@ -128,6 +131,32 @@ pub struct EditRequest {
     #[serde(default, deserialize_with = "present")]
     #[schema(value_type = Option<bool>)]
     pub closed: Option<Option<bool>>,
+    /// A new IANA time zone. For dates, answers stay with the instants
+    /// they were given for.
+    #[serde(default)]
+    pub timezone: Option<String>,
+    /// New dates (1–31, unique; those not already on the appointment
+    /// between yesterday and a year ahead). Replaces the weekdays of a
+    /// weekdays appointment, whose answers then start empty.
+    #[serde(default)]
+    #[schema(min_items = 1, max_items = 31)]
+    pub dates: Option<Vec<String>>,
+    /// New weekdays (1–7, unique). Replaces the dates of a dates
+    /// appointment, whose answers then start empty.
+    #[serde(default)]
+    #[schema(min_items = 1, max_items = 7)]
+    pub weekdays: Option<Vec<String>>,
+    /// A new start of each day's window, `HH:MM` on the slot grid.
+    #[serde(default)]
+    #[schema(pattern = r"^\d\d:\d\d$")]
+    pub start: Option<String>,
+    /// A new end of each day's window, `HH:MM` (up to `24:00`).
+    #[serde(default)]
+    #[schema(pattern = r"^\d\d:\d\d$")]
+    pub end: Option<String>,
+    /// A new slot size: 10, 15, 30 or 60 minutes.
+    #[serde(default)]
+    pub slot_minutes: Option<u32>,
 }
 
 /// Tells a field sent as `null` (`Some(None)`) from one not sent (`None`).
@@ -171,12 +200,7 @@ impl NewAppointment {
         let title = Title::parse(title)?;
         let schedule = Schedule::new(&self.schedule(), now)?;
         if Grid::new(&schedule).is_empty() {
-            return Err(DomainError::InvalidTimeWindow {
-                field: "start",
-                message: "no slot of this window exists on the chosen dates \
-                          (a daylight-saving change skips it)"
-                    .into(),
-            });
+            return Err(empty_grid_error());
         }
         Ok((title, schedule))
     }
@@ -192,43 +216,13 @@ impl JoinRequest {
     }
 }
 
-/// What an edit leaves: the title and final time after it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Edited {
-    pub title: String,
-    pub final_range: Option<(usize, usize)>,
-    pub closed: bool,
-}
-
-impl EditRequest {
-    /// Applies the edit to the appointment's `current` title and final
-    /// time, on its `grid`. An edit that names nothing to change is
-    /// refused; one that changes nothing is not.
-    pub fn apply(&self, current: &Edited, grid: &Grid) -> Result<Edited, DomainError> {
-        if self.title.is_none() && self.final_range.is_none() && self.closed.is_none() {
-            return Err(DomainError::InvalidBody(
-                "nothing to change: send title, final or closed".into(),
-            ));
-        }
-        let title = match &self.title {
-            Some(Some(t)) => Title::parse(t)?.as_str().to_string(),
-            _ => current.title.clone(),
-        };
-        let final_range = match self.final_range {
-            None => current.final_range,
-            Some(None) => None,
-            Some(Some(FinalRange { start, end })) => {
-                let bound = |n: u64| usize::try_from(n).unwrap_or(usize::MAX);
-                let f = FinalTime::new(bound(start), bound(end), grid)?;
-                Some((f.start(), f.end()))
-            }
-        };
-        let closed = self.closed.flatten().unwrap_or(current.closed);
-        Ok(Edited {
-            title,
-            final_range,
-            closed,
-        })
+/// A window whose every slot a clock change skips on every chosen date.
+pub(super) fn empty_grid_error() -> DomainError {
+    DomainError::InvalidTimeWindow {
+        field: "start",
+        message: "no slot of this window exists on the chosen dates \
+                  (a daylight-saving change skips it)"
+            .into(),
     }
 }
 

@@ -96,13 +96,51 @@ impl Schedule {
 
     /// Checks the schedule fields of a create request (see [`Self::parse_new`]).
     pub fn new(fields: &ScheduleFields, now: DateTime<Utc>) -> Result<Schedule, DomainError> {
-        parse(fields, Some(now))
+        parse(fields, Some(now), &[])
+    }
+
+    /// This schedule with the fields an edit sends (`changes`) put over
+    /// it: an absent field keeps its value, and `dates` or `weekdays`
+    /// replaces whichever of the two the schedule had. The result is
+    /// checked like a new schedule, except that dates it already had may
+    /// stay though they have passed.
+    pub fn edit(
+        &self,
+        changes: &ScheduleFields,
+        now: DateTime<Utc>,
+    ) -> Result<Schedule, DomainError> {
+        if changes.dates.is_some() && changes.weekdays.is_some() {
+            return Err(both_kinds_error());
+        }
+        let current = self.fields();
+        let days_changed = changes.dates.is_some() || changes.weekdays.is_some();
+        let merged = ScheduleFields {
+            timezone: changes.timezone.clone().or(current.timezone),
+            dates: if days_changed {
+                changes.dates.clone()
+            } else {
+                current.dates
+            },
+            weekdays: if days_changed {
+                changes.weekdays.clone()
+            } else {
+                current.weekdays
+            },
+            start: changes.start.clone().or(current.start),
+            end: changes.end.clone().or(current.end),
+            slot_minutes: changes.slot_minutes.or(current.slot_minutes),
+        };
+        let kept = match &self.days {
+            Days::Dates(dates) => dates.as_slice(),
+            Days::Weekdays(_) => &[],
+        };
+        parse(&merged, Some(now), kept)
     }
 
     /// Parses a schedule read back from storage: the same rules except the
     /// date range, because an appointment's dates drift into the past.
     pub fn parse_stored(value: &Value) -> Result<Schedule, DomainError> {
-        parse(&requests::from_value(value)?, None)
+        parse(&requests::from_value(value)?, None, &[])
     }
 
     /// The appointment's zone.
@@ -190,8 +228,13 @@ impl Schedule {
     }
 }
 
-/// Shared by both entry points; `now` is `None` for stored schedules.
-fn parse(fields: &ScheduleFields, now: Option<DateTime<Utc>>) -> Result<Schedule, DomainError> {
+/// Shared by every entry point; `now` is `None` for stored schedules, and
+/// the dates in `kept` are exempt from the window around it.
+fn parse(
+    fields: &ScheduleFields,
+    now: Option<DateTime<Utc>>,
+    kept: &[NaiveDate],
+) -> Result<Schedule, DomainError> {
     let zone = match &fields.timezone {
         None => {
             return Err(DomainError::InvalidTimezone(
@@ -202,17 +245,13 @@ fn parse(fields: &ScheduleFields, now: Option<DateTime<Utc>>) -> Result<Schedule
     };
 
     let days = match (&fields.dates, &fields.weekdays) {
-        (Some(_), Some(_)) => {
-            return Err(DomainError::InvalidDates(
-                "give either dates or weekdays, not both".into(),
-            ))
-        }
+        (Some(_), Some(_)) => return Err(both_kinds_error()),
         (None, None) => {
             return Err(DomainError::InvalidDates(
                 "dates (or weekdays) is required".into(),
             ))
         }
-        (Some(dates), None) => Days::Dates(parse_dates(dates, zone, now)?),
+        (Some(dates), None) => Days::Dates(parse_dates(dates, zone, now, kept)?),
         (None, Some(weekdays)) => Days::Weekdays(parse_weekdays(weekdays)?),
     };
 
@@ -247,10 +286,15 @@ fn dates_error(message: String) -> DomainError {
     DomainError::InvalidDates(message)
 }
 
+fn both_kinds_error() -> DomainError {
+    dates_error("give either dates or weekdays, not both".into())
+}
+
 fn parse_dates(
     items: &[String],
     zone: Zone,
     now: Option<DateTime<Utc>>,
+    kept: &[NaiveDate],
 ) -> Result<Vec<NaiveDate>, DomainError> {
     if items.is_empty() || items.len() > MAX_DATES {
         return Err(dates_error(format!(
@@ -273,7 +317,7 @@ fn parse_dates(
                 "dates[{i}]: {item:?} is not a date like \"2026-12-01\""
             ))
         })?;
-        if let Some((earliest, latest)) = window {
+        if let Some((earliest, latest)) = window.filter(|_| !kept.contains(&date)) {
             if date < earliest {
                 return Err(dates_error(format!(
                     "dates[{i}]: {} is in the past; the earliest allowed is {} (yesterday in {})",

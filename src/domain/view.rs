@@ -214,6 +214,11 @@ pub fn etag(id: &str, version: i64, min_slots: usize) -> String {
     format!("W/\"{id}-{version}-{min_slots}\"")
 }
 
+/// The availability file's entity tag: weak, changing with the version.
+pub fn csv_etag(id: &str, version: i64) -> String {
+    format!("W/\"{id}-{version}-csv\"")
+}
+
 /// Whether an `If-None-Match` header matches `etag`, by the weak
 /// comparison of RFC 9110: `W/` prefixes are ignored, `*` matches anything.
 pub fn etag_matches(if_none_match: &str, etag: &str) -> bool {

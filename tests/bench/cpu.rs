@@ -2,6 +2,14 @@
 //! workerd, one process group), this client, and everything else on the
 //! machine. On a shared two-core machine this tells a slow server from a
 //! busy neighbour, and gives the server's CPU time per request.
+//!
+//! Of the server, the runtime alone is counted too: `wrangler dev` runs
+//! node and two workerd processes, a proxy that listens on the public port
+//! (`--socket-addr=entry=127.0.0.1:<port>`) and forwards to the runtime,
+//! the workerd that runs our Worker and its Durable Objects. The runtime
+//! is told apart as the one workerd holding files open under the persist
+//! directory (the objects' SQLite and D1 live there; it opens them at
+//! start-up), see [`find_runtime`].
 
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
@@ -10,6 +18,8 @@ use support::group::ProcStat;
 
 /// The server's process group, once it runs.
 pub static SERVER_GROUP: OnceLock<u32> = OnceLock::new();
+/// The runtime workerd's process id, once found.
+pub static RUNTIME: OnceLock<u32> = OnceLock::new();
 
 /// Linux's clock ticks per second for `/proc` times (`USER_HZ`).
 const TICKS: f64 = 100.0;
@@ -21,6 +31,8 @@ pub struct Snapshot {
     server: f64,
     /// The server's CPU seconds by process name (node, workerd, …).
     by_name: BTreeMap<String, f64>,
+    /// The runtime workerd's CPU seconds.
+    runtime: f64,
     client: f64,
 }
 
@@ -30,6 +42,8 @@ pub struct Usage {
     pub seconds: f64,
     pub server: f64,
     pub server_by_name: BTreeMap<String, f64>,
+    /// The runtime workerd alone (part of `server`).
+    pub runtime: f64,
     pub client: f64,
     /// Busy time of the whole machine that was neither server nor client.
     pub other: f64,
@@ -41,6 +55,7 @@ impl Usage {
             "wall_seconds": self.seconds,
             "server_cpu_seconds": self.server,
             "server_cpu_seconds_by_process": self.server_by_name,
+            "runtime_workerd_cpu_seconds": self.runtime,
             "client_cpu_seconds": self.client,
             "other_cpu_seconds": self.other,
         })
@@ -61,11 +76,20 @@ pub fn snapshot() -> Snapshot {
     }
     let client =
         ProcStat::read(std::path::Path::new("/proc/self/stat")).map_or(0.0, |s| times(&s.fields));
+    let runtime = RUNTIME.get().map_or(0.0, |pid| {
+        ProcStat::read(
+            &std::path::Path::new("/proc")
+                .join(pid.to_string())
+                .join("stat"),
+        )
+        .map_or(0.0, |s| times(&s.fields))
+    });
     Snapshot {
         at: Instant::now(),
         busy: machine_busy(),
         server: by_name.values().sum(),
         by_name,
+        runtime,
         client,
     }
 }
@@ -83,6 +107,7 @@ impl Snapshot {
             seconds: (self.at - earlier.at).as_secs_f64(),
             server,
             server_by_name,
+            runtime: self.runtime - earlier.runtime,
             client,
             other: (self.busy - earlier.busy - server - client).max(0.0),
         }
@@ -94,6 +119,7 @@ impl Usage {
     pub fn add(&mut self, other: &Usage) {
         self.seconds += other.seconds;
         self.server += other.server;
+        self.runtime += other.runtime;
         self.client += other.client;
         self.other += other.other;
         for (name, t) in &other.server_by_name {
@@ -128,4 +154,30 @@ fn machine_busy() -> f64 {
         .collect();
     let idle = values.get(3).unwrap_or(&0.0) + values.get(4).unwrap_or(&0.0);
     (values.iter().sum::<f64>() - idle) / TICKS
+}
+
+/// The runtime workerd of process group `group`: the one workerd with a
+/// file open under `persist_dir`. `None` unless exactly one has.
+pub fn find_runtime(group: u32, persist_dir: &std::path::Path) -> Option<u32> {
+    let holds_storage = |pid: &std::path::Path| {
+        std::fs::read_dir(pid.join("fd")).is_ok_and(|fds| {
+            fds.flatten().any(|fd| {
+                std::fs::read_link(fd.path()).is_ok_and(|target| target.starts_with(persist_dir))
+            })
+        })
+    };
+    let found: Vec<u32> = std::fs::read_dir("/proc")
+        .ok()?
+        .flatten()
+        .filter(|e| {
+            ProcStat::read(&e.path().join("stat"))
+                .is_some_and(|s| s.group() == Some(group) && s.comm == "workerd")
+                && holds_storage(&e.path())
+        })
+        .filter_map(|e| e.file_name().to_str()?.parse().ok())
+        .collect();
+    match found[..] {
+        [pid] => Some(pid),
+        _ => None,
+    }
 }

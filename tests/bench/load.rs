@@ -68,6 +68,11 @@ impl Outcome {
         self.cpu.server * 1e3 / self.latencies.len().max(1) as f64
     }
 
+    /// The runtime workerd's CPU milliseconds per successful request.
+    pub fn runtime_cpu_ms(&self) -> f64 {
+        self.cpu.runtime * 1e3 / self.latencies.len().max(1) as f64
+    }
+
     pub fn to_json(&self) -> serde_json::Value {
         serde_json::json!({
             "concurrency": self.concurrency,
@@ -80,6 +85,7 @@ impl Outcome {
             "truncated_at_deadline": self.truncated,
             "cpu": self.cpu.to_json(),
             "server_cpu_ms_per_request": self.server_cpu_ms(),
+            "runtime_cpu_ms_per_request": self.runtime_cpu_ms(),
         })
     }
 }

@@ -70,6 +70,13 @@ impl Server {
         // The bench creates 200 appointments from one address in seconds.
         .args(["--var", "CREATE_LIMIT_PER_MINUTE:1000000"])
         .args(["--var", "JOIN_LIMIT:1000000"])
+        // More `NAME:value` variables, e.g. `REQUEST_LOG:off`.
+        .args(
+            std::env::var("BENCH_WRANGLER_VARS")
+                .unwrap_or_default()
+                .split_whitespace()
+                .flat_map(|v| ["--var".to_string(), v.to_string()]),
+        )
         .stdin(Stdio::null())
         .stdout(log.try_clone().expect("clone the log handle"))
         .stderr(log);
@@ -85,6 +92,11 @@ impl Server {
     /// `http://127.0.0.1:<port>`.
     pub fn base(&self) -> String {
         format!("http://127.0.0.1:{}", self.port)
+    }
+
+    /// Where the server keeps its state (D1 and the objects' SQLite).
+    pub fn state_dir(&self) -> PathBuf {
+        self.root.join("state")
     }
 
     /// The process group of wrangler and workerd.

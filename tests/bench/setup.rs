@@ -107,6 +107,9 @@ pub struct Painter {
     pub changed: usize,
     /// Whether an update failed, so `changed` may be off.
     pub uncertain: bool,
+    /// Each acknowledged update's version and when its answer arrived
+    /// (for the push lag of the live phases).
+    pub answered: Vec<(i64, Instant)>,
 }
 
 /// Joins an appointment (with a password when given); the new participant
@@ -149,13 +152,26 @@ pub fn join(
         candidates: vec![vec![grid::NONE; slots]],
         changed: 0,
         uncertain: false,
+        answered: Vec::new(),
     };
     Ok((painter, answer))
 }
 
+/// What a transport (HTTP or a live socket) made of one update: the
+/// participant object and version it was answered with, and how long the
+/// answer took; `Err` when it failed, applied or not.
+pub type Sent = Result<Answered, String>;
+
+pub struct Answered {
+    pub elapsed: std::time::Duration,
+    pub participant: Value,
+    pub version: Option<i64>,
+}
+
 impl Painter {
-    /// Sends `updates` random updates of about `size` slots, one after the
-    /// other. An answer other than 200 with the model's state is an error.
+    /// Sends `updates` random updates of about `size` slots over HTTP, one
+    /// after the other. An answer other than 200 with the model's state is
+    /// an error.
     pub fn paint(
         &mut self,
         agent: &ureq::Agent,
@@ -164,15 +180,42 @@ impl Painter {
         updates: usize,
         size: usize,
     ) {
+        let (url, token) = (self.url.clone(), self.token.clone());
+        self.paint_with(recorder, deadline, updates, size, |body| {
+            match http::send(agent, "PATCH", &url, Some(&token), Some(body)) {
+                Ok(a) if a.status == 200 => {
+                    let json = a.json();
+                    Ok(Answered {
+                        elapsed: a.elapsed,
+                        version: json["version"].as_i64(),
+                        participant: json["participant"].clone(),
+                    })
+                }
+                Ok(a) => Err(format!("PATCH: {}", a.describe())),
+                Err(e) => Err(e),
+            }
+        });
+    }
+
+    /// Sends `updates` random updates of about `size` slots through `send`
+    /// (which gets the body `{"changes":[…]}`), one after the other, and
+    /// keeps the model and [`Painter::answered`] up to date.
+    pub fn paint_with(
+        &mut self,
+        recorder: &mut Recorder,
+        deadline: Instant,
+        updates: usize,
+        size: usize,
+        mut send: impl FnMut(&[u8]) -> Sent,
+    ) {
         for _ in 0..updates {
             if recorder.past(deadline) {
                 return;
             }
             let changes = grid::random_update(&mut self.rng, self.slots, size);
             let body = grid::body(&changes);
-            let answer = http::send(agent, "PATCH", &self.url, Some(&self.token), Some(&body));
-            match answer {
-                Ok(a) if a.status == 200 => {
+            match send(&body) {
+                Ok(a) => {
                     let mut changed = false;
                     for state in &mut self.candidates {
                         changed |= grid::apply(state, &changes);
@@ -182,23 +225,23 @@ impl Painter {
                     if changed && !self.uncertain {
                         self.changed += 1;
                     }
-                    let answered = grid::state_of(&a.json()["participant"], self.slots);
-                    match answered {
+                    if let Some(version) = a.version {
+                        self.answered.push((version, Instant::now()));
+                    }
+                    match grid::state_of(&a.participant, self.slots) {
                         Some(state) if self.candidates.contains(&state) => {
                             self.candidates = vec![state];
                             recorder.ok(a.elapsed);
                         }
                         _ => recorder.error(format!(
-                            "PATCH answered 200 with a participant state other than the model's: {}",
-                            a.describe()
+                            "an update was answered with a participant state other than the \
+                             model's: {}",
+                            a.participant
                         )),
                     }
                 }
-                failed => {
-                    recorder.error(match failed {
-                        Ok(a) => format!("PATCH: {}", a.describe()),
-                        Err(e) => e,
-                    });
+                Err(e) => {
+                    recorder.error(e);
                     // Applied or not, nobody knows: keep both possibilities.
                     let applied: Vec<Vec<u8>> = self
                         .candidates

@@ -1,35 +1,151 @@
 //! From measurements to the report: which figure is compared with which
-//! baseline, and the issue's goals.
+//! baseline, and the issue's goals. Each section is reported when the
+//! phases it needs ran (see `BENCH_PHASES`); a ratio whose baseline did
+//! not run is left out.
 
+use crate::cpu::Usage;
 use crate::fair::Fair;
 use crate::http::Stats;
 use crate::live::Live;
 use crate::many::Many;
 use crate::report::{Report, Unit};
 use crate::sequential::Sequential;
+use crate::view::WorstView;
+use crate::Results;
 
-const DO: &str = "DO round trip";
-const DO_P99: &str = "DO round trip p99";
-const DO_50: &str = "DO @50";
-const DO_50_P: &str = "DO @50 same pct";
+pub const DO: &str = "DO round trip";
+pub const DO_P99: &str = "DO round trip p99";
+pub const DO_50: &str = "DO @50";
+pub const DO_50_P: &str = "DO @50 same pct";
 /// Above this much CPU of other processes, the run is too noisy to trust
 /// its wall-clock figures.
 const NOISY_CORES: f64 = 0.25;
-const DO_CPU: &str = "DO @50 server CPU";
+pub const DO_CPU: &str = "DO @50 server CPU";
 
-pub fn report(
-    seq: &Sequential,
-    fair: &Fair,
-    many: &Many,
-    live: &Live,
-    worst: &crate::view::WorstView,
-) -> Report {
+/// The baselines every section compares with; zero (so no ratio) when
+/// their phase did not run.
+#[derive(Default)]
+pub struct Baselines {
+    /// The do-nothing object round trip, one at a time.
+    pub object: Stats,
+    /// The same at 50 connections, its requests per second and the
+    /// server's CPU milliseconds per request.
+    pub object50: Stats,
+    pub object_rps: f64,
+    pub object_cpu: f64,
+}
+
+pub fn report(results: &Results) -> Report {
     let mut r = Report::default();
-    let object = seq.object_stats();
-    let worker = seq.worker_stats();
-    let object50 = fair.object_stats();
-    let object_rps = fair.object_per_second();
+    let mut base = Baselines::default();
+    if let Some(seq) = &results.seq {
+        base.object = seq.object_stats();
+    }
+    if let Some(fair) = &results.fair {
+        base.object50 = fair.object_stats();
+        base.object_rps = fair.object_per_second();
+        base.object_cpu = (fair.object_before.cpu.server + fair.object_after.cpu.server) * 1e3
+            / (fair.object_before.latencies.len() + fair.object_after.latencies.len()).max(1)
+                as f64;
+    }
+    if let (Some(seq), Some(fair)) = (&results.seq, &results.fair) {
+        baselines(&mut r, seq, fair, &base);
+    }
+    let mut usage = Usage::default();
+    if let Some(seq) = &results.seq {
+        usage.add(&seq.cpu);
+    }
+    let crowd = [&results.watched, &results.sockets];
+    let loads = results
+        .fair
+        .iter()
+        .flat_map(|f| {
+            [
+                &f.worker,
+                &f.object_before,
+                &f.joins,
+                &f.updates,
+                &f.object_after,
+            ]
+        })
+        .chain(
+            results
+                .many
+                .iter()
+                .flat_map(|m| [&m.creates, &m.spread, &m.single]),
+        )
+        .chain(
+            crowd
+                .into_iter()
+                .flatten()
+                .flat_map(|c| c.joins.iter().chain(&c.updates)),
+        );
+    for l in loads {
+        usage.add(&l.cpu);
+    }
+    let per_core = |cpu: f64| cpu / usage.seconds.max(1e-9);
+    r.add(
+        "baseline",
+        "CPU of other processes during the run (noise)",
+        per_core(usage.other),
+        Unit::Cores,
+    )
+    .note(format!(
+        "server {:.2}, bench client {:.2}",
+        per_core(usage.server),
+        per_core(usage.client)
+    ));
+    if per_core(usage.other) > NOISY_CORES {
+        r.warnings.push(format!(
+            "other processes used {:.2} cores on average during the run: wall-clock figures \
+             (req/s, latencies) are unreliable; the server CPU per request is not. Rerun on a quiet machine.",
+            per_core(usage.other)
+        ));
+    }
 
+    if let Some(seq) = &results.seq {
+        full_grid(&mut r, seq, &base);
+    }
+    if let Some(fair) = &results.fair {
+        campus_fair(&mut r, fair, &base);
+    }
+    if let Some(worst) = &results.worst {
+        worst_view(&mut r, worst, &base);
+    }
+    if let Some(many) = &results.many {
+        many_appointments(&mut r, many, &base);
+    }
+    if let Some(live) = &results.live {
+        live_push(&mut r, live, &base);
+    }
+    crate::crowd_summary::report(&mut r, results, &base);
+
+    r.detail("cpu_whole_run", usage.to_json());
+    if let Some(seq) = &results.seq {
+        r.detail("sequential", seq.to_json());
+    }
+    if let Some(fair) = &results.fair {
+        r.detail("campus_fair", fair.to_json());
+    }
+    if let Some(many) = &results.many {
+        r.detail("many_appointments", many.to_json());
+    }
+    if let Some(live) = &results.live {
+        r.detail("live", live.to_json());
+    }
+    if let Some(watched) = &results.watched {
+        r.detail("campus_fair_watched_by_200_sockets", watched.to_json());
+    }
+    if let Some(sockets) = &results.sockets {
+        r.detail("campus_fair_over_sockets", sockets.to_json());
+    }
+    r
+}
+
+fn baselines(r: &mut Report, seq: &Sequential, fair: &Fair, base: &Baselines) {
+    let (object, object50, object_rps, object_cpu) =
+        (base.object, base.object50, base.object_rps, base.object_cpu);
+    let worker = seq.worker_stats();
     r.add(
         "baseline",
         "DO round trip (HEAD), 1 at a time, median",
@@ -78,8 +194,6 @@ pub fn report(
         Unit::PerSecond,
     )
     .ratio(object_rps, DO_50);
-    let object_cpu = (fair.object_before.cpu.server + fair.object_after.cpu.server) * 1e3
-        / (fair.object_before.latencies.len() + fair.object_after.latencies.len()).max(1) as f64;
     r.add(
         "baseline",
         "server CPU per DO round trip @50",
@@ -87,39 +201,6 @@ pub fn report(
         Unit::Ms,
     )
     .ratio(object_cpu, DO_CPU);
-    let loads = [
-        &fair.worker,
-        &fair.object_before,
-        &fair.joins,
-        &fair.updates,
-        &fair.object_after,
-        &many.creates,
-        &many.spread,
-        &many.single,
-    ];
-    let mut usage = seq.cpu.clone();
-    for l in loads {
-        usage.add(&l.cpu);
-    }
-    let per_core = |cpu: f64| cpu / usage.seconds.max(1e-9);
-    r.add(
-        "baseline",
-        "CPU of other processes during the run (noise)",
-        per_core(usage.other),
-        Unit::Cores,
-    )
-    .note(format!(
-        "server {:.2}, bench client {:.2}",
-        per_core(usage.server),
-        per_core(usage.client)
-    ));
-    if per_core(usage.other) > NOISY_CORES {
-        r.warnings.push(format!(
-            "other processes used {:.2} cores on average during the run: wall-clock figures \
-             (req/s, latencies) are unreliable; the server CPU per request is not. Rerun on a quiet machine.",
-            per_core(usage.other)
-        ));
-    }
     let baseline_errors =
         seq.errors + fair.object_before.errors + fair.object_after.errors + fair.worker.errors;
     r.add(
@@ -128,7 +209,10 @@ pub fn report(
         baseline_errors as f64,
         Unit::Count,
     );
+}
 
+fn full_grid(r: &mut Report, seq: &Sequential, base: &Baselines) {
+    let object = base.object;
     for g in &seq.grids {
         let s = Stats::of(&g.latencies);
         let full = g.painted == g.slots;
@@ -171,7 +255,11 @@ pub fn report(
     if seq.truncated {
         r.add("full grid", "stopped at the deadline", 1.0, Unit::Count);
     }
+}
 
+fn campus_fair(r: &mut Report, fair: &Fair, base: &Baselines) {
+    let (object, object50, object_rps, object_cpu) =
+        (base.object, base.object50, base.object_rps, base.object_cpu);
     let u = fair.updates.stats();
     let rps = fair.updates.per_second();
     let joins = fair.joins.stats();
@@ -245,7 +333,10 @@ pub fn report(
         "< 50 KB",
         fair.view_gzip_bytes > 0 && fair.view_gzip_bytes < 50_000,
     );
+}
 
+fn worst_view(r: &mut Report, worst: &WorstView, base: &Baselines) {
+    let object = base.object;
     let repeated = Stats::of(&worst.repeated);
     r.add(
         "worst view",
@@ -292,7 +383,10 @@ pub fn report(
     if let Some(e) = &worst.error {
         r.warnings.push(format!("worst view: {e}"));
     }
+}
 
+fn many_appointments(r: &mut Report, many: &Many, base: &Baselines) {
+    let (object, object50, object_rps) = (base.object, base.object50, base.object_rps);
     let create = many.creates.stats();
     r.add(
         "many appointments",
@@ -334,7 +428,10 @@ pub fn report(
         many.spread.per_second() / many.single.per_second().max(1e-9),
         Unit::Times,
     );
+}
 
+fn live_push(r: &mut Report, live: &Live, base: &Baselines) {
+    let object = base.object;
     let pushed = live.stats();
     r.add(
         "live",
@@ -351,13 +448,6 @@ pub fn report(
         Unit::Ms,
     )
     .ratio(object.p99, DO_P99);
-
-    r.detail("cpu_whole_run", usage.to_json());
-    r.detail("sequential", seq.to_json());
-    r.detail("campus_fair", fair.to_json());
-    r.detail("many_appointments", many.to_json());
-    r.detail("live", live.to_json());
-    r
 }
 
 /// What the final view says beyond the participants' states.

@@ -1,5 +1,8 @@
 //! A client of an appointment's live socket that reads with a deadline, so
-//! a push that never comes fails the test instead of hanging it.
+//! a push that never comes fails the test instead of hanging it. It also
+//! speaks the client's side: `auth`, `update` frames and raw text, and
+//! keeps the pushes (`update`, `view`) that arrive while it waits for an
+//! answer, so a test can replay everything the socket heard.
 
 use super::Server;
 use serde_json::Value;
@@ -18,6 +21,9 @@ pub struct Live {
     name: String,
     /// The version the server's `hello` carried.
     pub hello: i64,
+    /// Pushes that arrived while [`Live::reply`] waited for an answer, in
+    /// order, with their arrival times.
+    pushes: Vec<(Instant, Value)>,
 }
 
 /// What the socket delivered next.
@@ -49,6 +55,7 @@ impl Live {
             socket,
             name: name.to_string(),
             hello: 0,
+            pushes: Vec::new(),
         };
         let hello = live.next_json();
         assert_eq!(
@@ -81,11 +88,22 @@ impl Live {
     #[track_caller]
     pub fn next_event(&mut self) -> Event {
         let deadline = Instant::now() + WAIT;
+        match self.event_before(deadline) {
+            Some(event) => event,
+            None => panic!("socket {}: nothing arrived within {WAIT:?}", self.name),
+        }
+    }
+
+    /// The next text message or close frame, or `None` when nothing came
+    /// before `deadline` (checked every 250 ms at least). Panics when the
+    /// connection ends without a close frame.
+    #[track_caller]
+    pub fn event_before(&mut self, deadline: Instant) -> Option<Event> {
         loop {
             match self.socket.read() {
-                Ok(Message::Text(text)) => return Event::Text(text),
+                Ok(Message::Text(text)) => return Some(Event::Text(text)),
                 Ok(Message::Close(frame)) => {
-                    return Event::Closed(frame.map(|f| u16::from(f.code)));
+                    return Some(Event::Closed(frame.map(|f| u16::from(f.code))));
                 }
                 Ok(_) => {}
                 Err(tungstenite::Error::Io(e))
@@ -95,11 +113,111 @@ impl Live {
                     ) => {}
                 Err(e) => panic!("socket {}: the connection ended: {e}", self.name),
             }
-            assert!(
-                Instant::now() < deadline,
-                "socket {}: nothing arrived within {WAIT:?}",
-                self.name
+            if Instant::now() >= deadline {
+                return None;
+            }
+        }
+    }
+
+    /// How long one read may block, so [`Live::event_before`] can stop
+    /// soon after its deadline.
+    pub fn set_read_timeout(&mut self, timeout: Duration) {
+        if let MaybeTlsStream::Plain(tcp) = self.socket.get_mut() {
+            tcp.set_read_timeout(Some(timeout))
+                .expect("set a read timeout");
+        }
+    }
+
+    /// Sends a text frame as it is; panics when it cannot be sent.
+    #[track_caller]
+    pub fn send_text(&mut self, text: &str) {
+        if let Err(e) = self.try_send_text(text) {
+            panic!(
+                "socket {}: sending {} bytes failed: {e}",
+                self.name,
+                text.len()
             );
+        }
+    }
+
+    /// Sends a text frame; an error when the connection no longer takes it
+    /// (the server may have closed it).
+    pub fn try_send_text(&mut self, text: &str) -> Result<(), String> {
+        self.socket
+            .send(Message::Text(text.into()))
+            .map_err(|e| e.to_string())
+    }
+
+    /// Sends a JSON value as one text frame.
+    #[track_caller]
+    pub fn send_json(&mut self, value: &Value) {
+        self.send_text(&value.to_string());
+    }
+
+    /// The next message that is not a push (`update` or `view`): the
+    /// answer to what this client sent. Pushes met on the way are kept
+    /// (see [`Live::take_pushes`]).
+    #[track_caller]
+    pub fn reply(&mut self) -> Value {
+        loop {
+            let message = self.next_json();
+            if matches!(message["type"].as_str(), Some("update" | "view")) {
+                self.pushes.push((Instant::now(), message));
+            } else {
+                return message;
+            }
+        }
+    }
+
+    /// The pushes [`Live::reply`] stepped over since the last call.
+    pub fn take_pushes(&mut self) -> Vec<(Instant, Value)> {
+        std::mem::take(&mut self.pushes)
+    }
+
+    /// Sends `{"type":"auth","token":token}`; the answer.
+    #[track_caller]
+    pub fn auth(&mut self, token: &str) -> Value {
+        self.send_json(&serde_json::json!({ "type": "auth", "token": token }));
+        self.reply()
+    }
+
+    /// Signs in as participant `pid` with `token`; panics unless the
+    /// answer is `{"type":"auth","participant":pid}`.
+    #[track_caller]
+    pub fn sign_in(&mut self, token: &str, pid: &str) {
+        let answer = self.auth(token);
+        assert_eq!(
+            answer,
+            serde_json::json!({ "type": "auth", "participant": pid }),
+            "socket {}: signing in as {pid}",
+            self.name
+        );
+    }
+
+    /// Sends `{"type":"update","seq":seq,"changes":changes}` (naming
+    /// `participant` when given); the answer, an `ack` or an `error`.
+    #[track_caller]
+    pub fn update(&mut self, seq: u64, changes: &Value, participant: Option<&str>) -> Value {
+        let mut frame = serde_json::json!({ "type": "update", "seq": seq, "changes": changes });
+        if let Some(pid) = participant {
+            frame["participant"] = Value::from(pid);
+        }
+        self.send_json(&frame);
+        self.reply()
+    }
+
+    /// Reads until the server closes the socket; the close code. Text
+    /// messages on the way are skipped. Panics when nothing closes it
+    /// within [`WAIT`], or when the connection ends without a close frame.
+    #[track_caller]
+    pub fn expect_closed(&mut self) -> Option<u16> {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            match self.event_before(deadline) {
+                Some(Event::Closed(code)) => return code,
+                Some(Event::Text(_)) => {}
+                None => panic!("socket {}: not closed within {WAIT:?}", self.name),
+            }
         }
     }
 
