@@ -222,38 +222,15 @@ fn http_edges_refuse_odd_methods_and_compare_etags_weakly() {
 #[test]
 fn the_view_of_a_thousand_alternating_patterns_on_the_largest_grid_stays_under_2_mb() {
     let server = Server::start_with_vars(&[("JOIN_LIMIT", "5000")]);
-    let today = today_in("Asia/Seoul");
-    let dates: Vec<String> = (1..=31)
-        .map(|i| iso(today + chrono::Days::new(i)))
-        .collect();
-    let c = create(
-        &server,
-        &json!({"title": "worst case", "timezone": "Asia/Seoul", "dates": dates,
-                "start": "00:00", "end": "24:00", "slot_minutes": 10}),
-    );
-    let id = c.id.as_str();
-    let slots = 31 * 144;
-    std::thread::scope(|s| {
-        for t in 0..4 {
-            let server = &server;
-            s.spawn(move || {
-                for n in (0..1000).filter(|n| n % 4 == t) {
-                    let who = join(server, id, &format!("Person {n:04}"), None);
-                    let ranges: Vec<[usize; 2]> =
-                        (n % 2..slots).step_by(2).map(|i| [i, i + 1]).collect();
-                    update(
-                        server,
-                        id,
-                        &who.pid,
-                        Some(&who.token),
-                        json!([{"level": if n % 3 == 0 { "if_needed" } else { "available" },
-                                "slots": ranges}]),
-                    )
-                    .expect(200);
-                }
-            });
+    let c = worst_case(&server, "Asia/Seoul", 1, |n| {
+        if n % 3 == 0 {
+            "if_needed"
+        } else {
+            "available"
         }
     });
+    let id = c.id.as_str();
+    let slots = LARGEST_GRID;
     let v = server.get(&format!("/api/appointments/{id}"));
     v.expect(200);
     assert_eq!(v.json["participants"].as_array().map(Vec::len), Some(1000));

@@ -313,3 +313,51 @@ pub fn create_of_size(size: usize) -> Vec<u8> {
     assert_eq!(bytes.len(), size);
     bytes
 }
+
+/// Slots of the largest grid: 31 days of 144 ten-minute slots.
+pub const LARGEST_GRID: usize = 31 * 144;
+
+/// The worst case an appointment can hold: the largest grid (31 dates
+/// from `first_day` days ahead, all day, 10-minute slots in `zone`) and
+/// 1,000 participants, each painting every other slot (the most ranges
+/// there are) at `level(n)`, from 4 clients at once. The server must allow
+/// that many joins from one address.
+pub fn worst_case(
+    server: &Server,
+    zone: &str,
+    first_day: u64,
+    level: fn(usize) -> &'static str,
+) -> Created {
+    let today = today_in(zone);
+    let dates: Vec<String> = (first_day..first_day + 31)
+        .map(|i| iso(today + chrono::Days::new(i)))
+        .collect();
+    let c = create(
+        server,
+        &json!({"title": "worst case", "timezone": zone, "dates": dates,
+                "start": "00:00", "end": "24:00", "slot_minutes": 10}),
+    );
+    let id = c.id.as_str();
+    std::thread::scope(|s| {
+        for t in 0..4 {
+            s.spawn(move || {
+                for n in (0..1000).filter(|n| n % 4 == t) {
+                    let who = join(server, id, &format!("Person {n:04}"), None);
+                    let ranges: Vec<[usize; 2]> = (n % 2..LARGEST_GRID)
+                        .step_by(2)
+                        .map(|i| [i, i + 1])
+                        .collect();
+                    update(
+                        server,
+                        id,
+                        &who.pid,
+                        Some(&who.token),
+                        json!([{"level": level(n), "slots": ranges}]),
+                    )
+                    .expect(200);
+                }
+            });
+        }
+    });
+    c
+}
