@@ -106,15 +106,16 @@ pub(super) fn send_all(state: &State, message: &LiveMessage) {
 /// Pushes everything pending in one message, and notes in storage that
 /// the sockets heard of it.
 fn push(state: &State, live: &RefCell<Live>) {
+    let sockets = state.get_websockets();
     let message = {
         let mut live = live.borrow_mut();
-        live.pacer.pushed(Date::now().as_millis() as f64);
+        live.pacer
+            .pushed(Date::now().as_millis() as f64, sockets.len());
         live.pending.take()
     };
     let Some(message) = message else {
         return;
     };
-    let sockets = state.get_websockets();
     if sockets.is_empty() {
         return;
     }

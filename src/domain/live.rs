@@ -13,6 +13,20 @@ use super::DomainError;
 /// The shortest time between two pushes to the same sockets.
 pub const PUSH_INTERVAL_MS: f64 = 50.0;
 
+/// Each open socket stretches the time between pushes by this much (up
+/// to [`MAX_PUSH_INTERVAL_MS`]): a push to hundreds of sockets costs the
+/// object more than the updates it carries, so a crowd gets fewer,
+/// fuller pushes: 200 sockets get one every 100 ms.
+pub const PUSH_MS_PER_SOCKET: f64 = 0.5;
+
+/// The longest time between two pushes while changes are pending.
+pub const MAX_PUSH_INTERVAL_MS: f64 = 200.0;
+
+/// The time between two pushes to `sockets` open sockets.
+pub fn push_interval(sockets: usize) -> f64 {
+    (sockets as f64 * PUSH_MS_PER_SOCKET).clamp(PUSH_INTERVAL_MS, MAX_PUSH_INTERVAL_MS)
+}
+
 /// The largest frame a client may send; a larger one closes the socket.
 pub const MAX_FRAME_BYTES: usize = 64 * 1024;
 
@@ -244,11 +258,23 @@ pub enum Due {
     Waiting,
 }
 
-/// Spaces pushes at least [`PUSH_INTERVAL_MS`] apart.
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
+/// Spaces pushes at least [`PUSH_INTERVAL_MS`] apart (more with many
+/// sockets, see [`push_interval`]).
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Pacer {
     last_push: Option<f64>,
     timer: bool,
+    interval: f64,
+}
+
+impl Default for Pacer {
+    fn default() -> Self {
+        Pacer {
+            last_push: None,
+            timer: false,
+            interval: PUSH_INTERVAL_MS,
+        }
+    }
 }
 
 impl Pacer {
@@ -257,21 +283,22 @@ impl Pacer {
     /// does not hold a push back.
     pub fn due(&mut self, now: f64) -> Due {
         match self.last_push {
-            Some(last) if now - last < PUSH_INTERVAL_MS => {
+            Some(last) if now - last < self.interval => {
                 if self.timer {
                     Due::Waiting
                 } else {
                     self.timer = true;
-                    Due::After(PUSH_INTERVAL_MS - (now - last))
+                    Due::After(self.interval - (now - last))
                 }
             }
             _ => Due::Now,
         }
     }
 
-    /// A push went out at `now`.
-    pub fn pushed(&mut self, now: f64) {
+    /// A push went out at `now` to this many sockets.
+    pub fn pushed(&mut self, now: f64, sockets: usize) {
         self.last_push = Some(now);
+        self.interval = push_interval(sockets);
     }
 
     /// The timer fired.
@@ -368,17 +395,28 @@ mod tests {
     fn the_first_change_after_a_quiet_spell_goes_out_at_once() {
         let mut pacer = Pacer::default();
         assert_eq!(pacer.due(0.0), Due::Now);
-        pacer.pushed(0.0);
+        pacer.pushed(0.0, 10);
         assert_eq!(pacer.due(10.0), Due::After(40.0));
         assert_eq!(pacer.due(20.0), Due::Waiting);
         // A busy object's late timer does not hold the next change back.
         assert_eq!(pacer.due(60.0), Due::Now);
-        pacer.pushed(60.0);
+        pacer.pushed(60.0, 10);
         pacer.timer_fired();
         assert_eq!(pacer.due(70.0), Due::After(40.0));
         pacer.timer_fired();
-        pacer.pushed(110.0);
+        pacer.pushed(110.0, 10);
         assert_eq!(pacer.due(300.0), Due::Now);
+    }
+
+    #[test]
+    fn a_crowd_of_sockets_gets_fewer_fuller_pushes() {
+        assert_eq!(push_interval(0), PUSH_INTERVAL_MS);
+        assert_eq!(push_interval(50), PUSH_INTERVAL_MS);
+        assert_eq!(push_interval(200), 100.0);
+        assert_eq!(push_interval(10_000), MAX_PUSH_INTERVAL_MS);
+        let mut pacer = Pacer::default();
+        pacer.pushed(0.0, 200);
+        assert_eq!(pacer.due(50.0), Due::After(50.0));
     }
 
     #[test]
