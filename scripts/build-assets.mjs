@@ -6,7 +6,8 @@
 // changes their URLs, and the pages themselves (/, /a/{id}) stay fresh.
 //
 // Run by wrangler before every start and deploy ([build] in wrangler.toml);
-// several runs at once (parallel tests) write the same files, each by rename.
+// several runs at once (parallel tests) write the same files, each by rename,
+// and only when it changed.
 import { createHash } from 'node:crypto';
 import { readdir, readFile, writeFile, rename, mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
@@ -29,10 +30,18 @@ async function walk(dir, prefix = '') {
   return out.sort();
 }
 
+// Half-written files live outside the served tree, so a wrangler starting
+// meanwhile never sees one.
+const PARTIAL = path.join(ROOT, 'build/.partial');
+
 async function put(rel, bytes) {
   const file = path.join(OUT, rel);
+  // Unchanged files are left alone: parallel starts then write nothing.
+  const old = await readFile(file).catch(() => null);
+  if (old && Buffer.compare(old, Buffer.from(bytes)) === 0) return;
   await mkdir(path.dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
+  await mkdir(PARTIAL, { recursive: true });
+  const tmp = path.join(PARTIAL, `${rel.replaceAll('/', '_')}.${process.pid}.tmp`);
   await writeFile(tmp, bytes);
   await rename(tmp, file);
 }
