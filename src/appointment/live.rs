@@ -41,6 +41,11 @@ pub(super) struct Live {
     recovered: bool,
     /// Frames per socket, by the socket's id.
     frames: HashMap<String, FrameCounter>,
+    /// Sockets that connected while changes were pending, with the
+    /// version their hello carried: a push of no newer version skips
+    /// them, so versions only grow on every socket.
+    /// Sockets are told apart by their attachment's id.
+    greeted: Vec<(String, i64)>,
 }
 
 impl Live {
@@ -107,22 +112,15 @@ pub(super) fn send_all(state: &State, message: &LiveMessage) {
 /// the sockets heard of it.
 fn push(state: &State, live: &RefCell<Live>) {
     let sockets = state.get_websockets();
-    let message = {
+    let (message, greeted) = {
         let mut live = live.borrow_mut();
         live.pacer
             .pushed(Date::now().as_millis() as f64, sockets.len());
-        live.pending.take()
+        (live.pending.take(), std::mem::take(&mut live.greeted))
     };
     let Some(message) = message else {
         return;
     };
-    if sockets.is_empty() {
-        return;
-    }
-    let Ok(text) = serde_json::to_string(&message) else {
-        return;
-    };
-    send_text(&sockets, &text);
     let (version, had_removals) = match &message {
         LiveMessage::Update {
             version, removed, ..
@@ -130,9 +128,39 @@ fn push(state: &State, live: &RefCell<Live>) {
         LiveMessage::View { version } => (*version, false),
         _ => return,
     };
+    let sockets = without_greeted(sockets, &greeted, version);
+    if sockets.is_empty() {
+        return;
+    }
+    let Ok(text) = serde_json::to_string(&message) else {
+        return;
+    };
+    send_text(&sockets, &text);
     if let Err(e) = store::set_pushed(&state.storage().sql(), version, had_removals) {
         worker::console_error!("live push: noting version {version} failed: {e}");
     }
+}
+
+/// `sockets` but those whose hello already carried `version`.
+fn without_greeted(
+    mut sockets: Vec<WebSocket>,
+    greeted: &[(String, i64)],
+    version: i64,
+) -> Vec<WebSocket> {
+    let heard: Vec<&str> = greeted
+        .iter()
+        .filter(|(_, hello)| *hello >= version)
+        .map(|(id, _)| id.as_str())
+        .collect();
+    if !heard.is_empty() {
+        sockets.retain(|ws| {
+            ws.deserialize_attachment::<Attachment>()
+                .ok()
+                .flatten()
+                .is_none_or(|a| !heard.contains(&a.id.as_str()))
+        });
+    }
+    sockets
 }
 
 /// Sends what is pending now, or sets the timer that will.
@@ -217,16 +245,21 @@ impl Appointment {
             ..Attachment::default()
         };
         pair.server.serialize_attachment(&attachment)?;
+        let greeted = attachment.id;
         send(
             &pair.server,
             &LiveMessage::Hello {
                 version: row.version,
             },
         );
-        if self.live.borrow().pending.is_empty() && row.pushed_version < row.version {
+        let mut live = self.live.borrow_mut();
+        if !live.pending.is_empty() {
+            live.greeted.push((greeted, row.version));
+        } else if row.pushed_version < row.version {
             // Whoever watched heard of everything; the newcomer reads the view.
             store::set_pushed(&self.state.storage().sql(), row.version, true)?;
         }
+        drop(live);
         Ok(Response::from_websocket(pair.client)?)
     }
 
