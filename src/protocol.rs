@@ -57,6 +57,9 @@ pub enum Command {
         if_none_match: Option<String>,
         #[serde(default)]
         head: bool,
+        /// Whether the client takes a gzipped body.
+        #[serde(default)]
+        gzip: bool,
     },
     /// What the appointment page needs: does it exist, and its title.
     Summary,
@@ -169,6 +172,7 @@ mod tests {
                 min_slots: Some("2".into()),
                 if_none_match: Some("W/\"x\"".into()),
                 head: false,
+                gzip: true,
             },
             Command::Update {
                 participant: "p\n1".into(),

@@ -5,6 +5,7 @@
 //! says.
 
 use serde_json::{json, Value};
+use std::io::Read;
 use support::api::*;
 use support::{Resp, Server};
 
@@ -238,6 +239,31 @@ fn the_view_of_a_thousand_alternating_patterns_on_the_largest_grid_stays_under_2
     assert!(
         v.body.len() <= 2_000_000,
         "the worst view is {} bytes, over the 2 MB budget",
+        v.body.len()
+    );
+
+    // A browser takes gzip: the same view, kept gzipped by the object.
+    let url = format!("{}/api/appointments/{id}", server.base());
+    let gz = ureq::get(&url)
+        .set("Accept-Encoding", "gzip, deflate, br")
+        .call()
+        .expect("the view, gzipped");
+    assert_eq!(gz.header("content-encoding"), Some("gzip"));
+    assert_eq!(gz.header("etag"), v.header("etag"), "one entity, one tag");
+    assert_eq!(gz.header("vary"), Some("accept-encoding"));
+    let mut packed = Vec::new();
+    gz.into_reader()
+        .read_to_end(&mut packed)
+        .expect("the gzipped body");
+    let mut unpacked = String::new();
+    flate2::read::GzDecoder::new(packed.as_slice())
+        .read_to_string(&mut unpacked)
+        .expect("a gzip stream");
+    assert_eq!(unpacked, v.body, "gunzipped, it is the view byte for byte");
+    assert!(
+        packed.len() * 10 < v.body.len(),
+        "{} B gzipped of {} B",
+        packed.len(),
         v.body.len()
     );
 }

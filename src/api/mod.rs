@@ -181,10 +181,43 @@ fn view_command(req: &Request, head: bool) -> ApiResult<Command> {
         .filter(|(k, _)| k == "min_slots")
         .last()
         .map(|(_, v)| v.into_owned());
+    let accept_encoding = client_accept_encoding(req)?;
     Ok(Command::View {
         min_slots,
         if_none_match: req.headers().get("if-none-match")?,
         head,
+        gzip: accept_encoding.as_deref().is_some_and(accepts_gzip),
+    })
+}
+
+/// The `Accept-Encoding` the client sent. The platform may replace the
+/// header the Worker sees, and then keeps the client's own value in
+/// `cf.clientAcceptEncoding` (empty when the client sent none).
+fn client_accept_encoding(req: &Request) -> ApiResult<Option<String>> {
+    let cf = js_sys::Reflect::get(req.inner(), &JsValue::from_str("cf")).unwrap_or_default();
+    if cf.is_object() {
+        let original = js_sys::Reflect::get(&cf, &JsValue::from_str("clientAcceptEncoding"))
+            .unwrap_or_default();
+        if let Some(original) = original.as_string() {
+            return Ok(Some(original));
+        }
+    }
+    Ok(req.headers().get("accept-encoding")?)
+}
+
+/// Whether an `Accept-Encoding` value takes gzip (named, or `*`, with a
+/// weight above zero).
+fn accepts_gzip(accept_encoding: &str) -> bool {
+    accept_encoding.split(',').any(|element| {
+        let mut parts = element.split(';');
+        let coding = parts.next().unwrap_or("").trim();
+        let refused = parts.any(|p| {
+            p.trim()
+                .strip_prefix("q=")
+                .and_then(|q| q.trim().parse::<f32>().ok())
+                .is_some_and(|q| q <= 0.0)
+        });
+        (coding.eq_ignore_ascii_case("gzip") || coding == "*") && !refused
     })
 }
 
@@ -392,4 +425,32 @@ async fn page(ctx: &Ctx<'_>, id: &str) -> ApiResult<Response> {
     Ok(Response::from_bytes(bytes)?
         .with_status(status)
         .with_headers(headers))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::accepts_gzip;
+
+    #[test]
+    fn gzip_is_taken_when_named_or_starred_with_a_weight() {
+        for yes in [
+            "gzip",
+            "br, gzip",
+            "gzip, deflate, br, zstd",
+            "GZIP;q=0.5",
+            "*",
+        ] {
+            assert!(accepts_gzip(yes), "{yes}");
+        }
+        for no in [
+            "",
+            "br",
+            "identity",
+            "gzip;q=0",
+            "gzip; q=0.0, br",
+            "x-gzip",
+        ] {
+            assert!(!accepts_gzip(no), "{no}");
+        }
+    }
 }

@@ -103,6 +103,7 @@ impl Route {
                         min_slots: None,
                         if_none_match: None,
                         head: method == "HEAD",
+                        gzip: false,
                     },
                 )),
                 "PATCH" => Ok(on(id, Command::Edit)),

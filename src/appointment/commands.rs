@@ -4,9 +4,10 @@
 
 use std::rc::Rc;
 
-use worker::{Headers, Response};
+use worker::{EncodeBody, Headers, Response};
 
 use super::store::{self, AppointmentRow, ParticipantRow, Step};
+use super::view_cache::{CachedView, GZIP_MIN_BYTES};
 use super::{tx, Appointment, Layout};
 use crate::clock::to_datetime;
 use crate::domain::edit::{Edit, Edited};
@@ -115,18 +116,20 @@ impl Appointment {
         )
     }
 
-    pub(super) fn view(
+    pub(super) async fn view(
         &self,
         row: &AppointmentRow,
         min_slots: Option<&str>,
         if_none_match: Option<&str>,
         head: bool,
+        gzip: bool,
     ) -> ApiResult<Response> {
         let min_slots = requests::min_slots(min_slots)?;
         let etag = view::etag(&row.id, row.version, min_slots);
         let headers = Headers::new();
         headers.set("etag", &etag)?;
         headers.set("cache-control", "no-cache")?;
+        headers.set("vary", "accept-encoding")?;
         if if_none_match.is_some_and(|tags| view::etag_matches(tags, &etag)) {
             return Ok(Response::empty()?.with_status(304).with_headers(headers));
         }
@@ -135,27 +138,35 @@ impl Appointment {
             // The headers of GET, without building the body.
             return Ok(Response::empty()?.with_status(200).with_headers(headers));
         }
-        let bytes = self.view_bytes(row, min_slots, &etag)?;
-        Ok(Response::from_bytes(bytes.to_vec())?.with_headers(headers))
+        let cached = self.cached_view(row, min_slots, etag)?;
+        if gzip && cached.json.len() >= GZIP_MIN_BYTES {
+            let packed = cached.gzipped().await.map_err(ApiError::Internal)?;
+            headers.set("content-encoding", "gzip")?;
+            return Ok(Response::from_bytes(packed.to_vec())?
+                .with_headers(headers)
+                .with_encode_body(EncodeBody::Manual));
+        }
+        Ok(Response::from_bytes(cached.json.to_vec())?.with_headers(headers))
     }
 
     /// The view's JSON, built once per version and query: a second read of
     /// an unchanged appointment only copies it.
-    fn view_bytes(
+    fn cached_view(
         &self,
         row: &AppointmentRow,
         min_slots: usize,
-        etag: &str,
-    ) -> ApiResult<Rc<[u8]>> {
-        if let Some((tag, bytes)) = self.last_view.borrow().as_ref() {
-            if tag == etag {
-                return Ok(bytes.clone());
+        etag: String,
+    ) -> ApiResult<Rc<CachedView>> {
+        if let Some(cached) = self.last_view.borrow().as_ref() {
+            if cached.etag == etag {
+                return Ok(cached.clone());
             }
         }
         let view = self.full_view(row, min_slots)?;
-        let bytes: Rc<[u8]> = serde_json::to_vec(&view).map_err(internal)?.into();
-        *self.last_view.borrow_mut() = Some((etag.to_string(), bytes.clone()));
-        Ok(bytes)
+        let json = serde_json::to_vec(&view).map_err(internal)?;
+        let cached = Rc::new(CachedView::new(etag, json));
+        *self.last_view.borrow_mut() = Some(cached.clone());
+        Ok(cached)
     }
 
     pub(super) async fn join(

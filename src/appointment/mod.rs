@@ -13,6 +13,7 @@ mod lifecycle;
 mod live;
 mod store;
 mod tx;
+mod view_cache;
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -47,7 +48,7 @@ pub struct Appointment {
     /// The last view served, by its entity tag (which names the version
     /// and the query), so repeated reads of an unchanged appointment cost
     /// a copy. Lost on eviction, which only costs one rebuild.
-    last_view: RefCell<Option<(String, Rc<[u8]>)>>,
+    last_view: RefCell<Option<Rc<view_cache::CachedView>>>,
     schema_ready: Cell<bool>,
     /// Whether an alarm is due soon to write the update count to the
     /// index. Lost on eviction, which only costs one extra alarm check.
@@ -156,7 +157,17 @@ impl Appointment {
                 min_slots,
                 if_none_match,
                 head,
-            } => self.view(&row, min_slots.as_deref(), if_none_match.as_deref(), *head),
+                gzip,
+            } => {
+                self.view(
+                    &row,
+                    min_slots.as_deref(),
+                    if_none_match.as_deref(),
+                    *head,
+                    *gzip,
+                )
+                .await
+            }
             Command::Join => self.join(&row, &call.client, body, now).await,
             Command::Update { participant } => {
                 self.update_availability(&row, participant, call.token.as_deref(), body, now)

@@ -48,7 +48,23 @@ pub fn send(
     token: Option<&str>,
     body: Option<&[u8]>,
 ) -> Result<Answer, String> {
+    send_with_headers(agent, method, url, token, body, &[])
+}
+
+/// [`send`] with extra request headers; the body is returned as it came
+/// over the wire (a gzipped body stays gzipped).
+pub fn send_with_headers(
+    agent: &ureq::Agent,
+    method: &str,
+    url: &str,
+    token: Option<&str>,
+    body: Option<&[u8]>,
+    headers: &[(&str, &str)],
+) -> Result<Answer, String> {
     let mut request = agent.request(method, url);
+    for (name, value) in headers {
+        request = request.set(name, value);
+    }
     if let Some(token) = token {
         request = request.set("Authorization", &format!("Bearer {token}"));
     }
