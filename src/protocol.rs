@@ -47,8 +47,8 @@ pub struct Call {
 pub enum Command {
     /// Create the appointment; the body is the create request.
     Create,
-    /// The view (`GET`, or `HEAD`: the same answer without building the
-    /// body), with the raw `min_slots` query value and the client's
+    /// The view (`GET`, or `HEAD`: the same headers without the body),
+    /// with the raw `min_slots` query value and the client's
     /// `If-None-Match`.
     View {
         #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -266,4 +266,13 @@ fn the_view_of_a_thousand_alternating_patterns_on_the_largest_grid_stays_under_2
         packed.len(),
         v.body.len()
     );
+    let head = ureq::head(&url)
+        .set("Accept-Encoding", "gzip")
+        .call()
+        .expect("HEAD of the view");
+    assert_eq!(
+        (head.header("content-encoding"), head.header("etag")),
+        (Some("gzip"), v.header("etag")),
+        "HEAD answers GET's headers"
+    );
 }

@@ -134,14 +134,21 @@ impl Appointment {
             return Ok(Response::empty()?.with_status(304).with_headers(headers));
         }
         headers.set("content-type", "application/json; charset=utf-8")?;
-        if head {
-            // The headers of GET, without building the body.
-            return Ok(Response::empty()?.with_status(200).with_headers(headers));
-        }
+        // HEAD builds the view too (once per version, kept for the GET
+        // that follows), so that its headers are exactly GET's.
         let cached = self.cached_view(row, min_slots, etag)?;
-        if gzip && cached.json.len() >= GZIP_MIN_BYTES {
-            let packed = cached.gzipped().await.map_err(ApiError::Internal)?;
+        let gzipped = gzip && cached.json.len() >= GZIP_MIN_BYTES;
+        if gzipped {
             headers.set("content-encoding", "gzip")?;
+        }
+        if head {
+            return Ok(Response::empty()?
+                .with_status(200)
+                .with_headers(headers)
+                .with_encode_body(EncodeBody::Manual));
+        }
+        if gzipped {
+            let packed = cached.gzipped().await.map_err(ApiError::Internal)?;
             return Ok(Response::from_bytes(packed.to_vec())?
                 .with_headers(headers)
                 .with_encode_body(EncodeBody::Manual));
