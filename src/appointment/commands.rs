@@ -148,10 +148,18 @@ impl Appointment {
                 .with_encode_body(EncodeBody::Manual));
         }
         if gzipped {
-            let packed = cached.gzipped().await.map_err(ApiError::Internal)?;
-            return Ok(Response::from_bytes(packed.to_vec())?
-                .with_headers(headers)
-                .with_encode_body(EncodeBody::Manual));
+            match cached.gzipped().await {
+                Ok(packed) => {
+                    return Ok(Response::from_bytes(packed.to_vec())?
+                        .with_headers(headers)
+                        .with_encode_body(EncodeBody::Manual))
+                }
+                // The plain view is as good an answer, only larger.
+                Err(e) => {
+                    worker::console_error!("view {}: {e}", row.id);
+                    headers.delete("content-encoding")?;
+                }
+            }
         }
         Ok(Response::from_bytes(cached.json.to_vec())?.with_headers(headers))
     }

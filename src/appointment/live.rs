@@ -41,10 +41,9 @@ pub(super) struct Live {
     recovered: bool,
     /// Frames per socket, by the socket's id.
     frames: HashMap<String, FrameCounter>,
-    /// Sockets that connected while changes were pending, with the
-    /// version their hello carried: a push of no newer version skips
-    /// them, so versions only grow on every socket.
-    /// Sockets are told apart by their attachment's id.
+    /// Sockets that connected while changes were pending, by their
+    /// attachment's id, with the version their hello carried: a push of
+    /// no newer version skips them, so versions only grow on every socket.
     greeted: Vec<(String, i64)>,
 }
 
