@@ -4,8 +4,8 @@
 # downloaded at build time.
 set -eu
 cd "$(dirname "$0")/.."
-export PATH="$PWD/node_modules/.bin:$PWD/.tools/bin:$HOME/.cargo/bin:$PATH"
-export WASM_BINDGEN_BIN="$PWD/.tools/bin/wasm-bindgen"
+export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+export WASM_BINDGEN_BIN="$HOME/.cargo/bin/wasm-bindgen"
 export WASM_OPT_BIN="$PWD/node_modules/.bin/wasm-opt"
 export ESBUILD_BIN="$PWD/node_modules/.bin/esbuild"
 exec worker-build --release

@@ -16,9 +16,12 @@ if ! worker-build --version 2>/dev/null | grep -q "$WORKER_BUILD_VERSION"; then
   cargo install worker-build --version "$WORKER_BUILD_VERSION"
 fi
 
-if ! .tools/bin/wasm-bindgen --version 2>/dev/null | grep -q "$WASM_BINDGEN_VERSION"; then
+# Installed beside worker-build in ~/.cargo/bin, so a fresh checkout on a
+# machine that already has the pinned version does not compile it again
+# (three minutes); a different version there is replaced.
+if ! "$HOME/.cargo/bin/wasm-bindgen" --version 2>/dev/null | grep -q "$WASM_BINDGEN_VERSION"; then
   # --locked fails against the registry mirror here; the version pin is what matters.
-  cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --root .tools
+  cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force
 fi
 
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then

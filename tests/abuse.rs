@@ -28,6 +28,7 @@ fn retry_after(r: &Resp, max: u64) -> u64 {
 
 #[test]
 fn wrong_passwords_lock_one_name_for_the_window_and_no_longer() {
+    // Own server: its variables shorten the sign-in window.
     let server = Server::start_with_vars(&[
         ("SIGN_IN_MAX_FAILURES", "3"),
         ("SIGN_IN_WINDOW_SECONDS", "3"),
@@ -73,6 +74,7 @@ fn wrong_passwords_lock_one_name_for_the_window_and_no_longer() {
 
 #[test]
 fn creations_are_limited_per_client_address_and_invalid_ones_do_not_count() {
+    // Own server: its variables lower the creation limit, and it counts every appointment stored.
     let server =
         Server::start_with_vars(&[("CREATE_LIMIT_PER_MINUTE", "3"), ("STATS_TOKEN", STATS)]);
     server.remember_secret(STATS);
@@ -163,6 +165,7 @@ fn creations_are_limited_per_client_address_and_invalid_ones_do_not_count() {
 
 #[test]
 fn guesses_sent_all_at_once_get_no_more_tries_than_one_after_another() {
+    // Own server: its variables set the sign-in limit.
     let server = Server::start_with_vars(&[
         ("SIGN_IN_MAX_FAILURES", "3"),
         ("SIGN_IN_WINDOW_SECONDS", "600"),

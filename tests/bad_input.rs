@@ -303,6 +303,7 @@ fn stats_appointments(server: &Server) -> Option<i64> {
 
 #[test]
 fn malformed_and_hostile_requests_are_refused_and_change_nothing() {
+    // Own server: it counts every appointment stored, before and after.
     // Over 40 creation attempts in a minute: lift the creation limit.
     let server =
         Server::start_with_vars(&[("STATS_TOKEN", STATS), ("CREATE_LIMIT_PER_MINUTE", "1000")]);

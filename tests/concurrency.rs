@@ -26,7 +26,7 @@ struct Painted {
 
 #[test]
 fn fifty_people_painting_at_once_lose_no_update() {
-    let server = Server::start();
+    let server = Server::shared();
     let d1 = today_in("Asia/Seoul") + Days::new(5);
     let created = create(
         &server,

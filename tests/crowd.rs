@@ -30,7 +30,7 @@ fn participant_count(server: &Server, id: &str) -> usize {
 
 #[test]
 fn look_alike_names_are_the_same_person_and_invisible_names_are_refused() {
-    let server = Server::start();
+    let server = Server::shared();
     let c = create(&server, &create_with("title", json!("names")));
     let id = c.id.as_str();
     let kim = join(&server, id, "Kim", None);
@@ -100,7 +100,7 @@ fn look_alike_names_are_the_same_person_and_invisible_names_are_refused() {
 
 #[test]
 fn one_address_is_throttled_others_still_join_and_a_closed_door_keeps_sign_ins() {
-    let server = Server::start();
+    let server = Server::shared();
     let c = create(&server, &create_with("title", json!("fair")));
     let id = c.id.as_str();
     let flood = "198.51.100.7";
@@ -135,7 +135,7 @@ fn one_address_is_throttled_others_still_join_and_a_closed_door_keeps_sign_ins()
 
 #[test]
 fn a_guesser_locks_out_only_their_own_address_and_old_tokens_expire() {
-    let server = Server::start();
+    let server = Server::shared();
     let c = create(&server, &create_with("title", json!("guard")));
     let id = c.id.as_str();
     join_from(&server, id, "192.0.2.1", "Owner", Some("right-password")).expect(201);
@@ -173,7 +173,7 @@ fn a_guesser_locks_out_only_their_own_address_and_old_tokens_expire() {
 
 #[test]
 fn http_edges_refuse_odd_methods_and_compare_etags_weakly() {
-    let server = Server::start();
+    let server = Server::shared();
     let c = create(&server, &create_with("title", json!("edges")));
     let path = format!("/api/appointments/{}", c.id);
     // (A method the runtime itself does not know, such as FOO, never
@@ -222,7 +222,7 @@ fn http_edges_refuse_odd_methods_and_compare_etags_weakly() {
 
 #[test]
 fn the_view_of_a_thousand_alternating_patterns_on_the_largest_grid_stays_under_2_mb() {
-    let server = Server::start_with_vars(&[("JOIN_LIMIT", "5000")]);
+    let server = Server::shared_with_vars(&[("JOIN_LIMIT", "5000")]);
     let c = worst_case(&server, "Asia/Seoul", 1, |n| {
         if n % 3 == 0 {
             "if_needed"

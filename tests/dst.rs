@@ -46,7 +46,7 @@ fn calendar_span(server: &Server, id: &str) -> (String, String) {
 
 #[test]
 fn grids_on_dst_days_skip_missing_and_keep_repeated_wall_times_once() {
-    let server = Server::start();
+    let server = Server::shared();
 
     // Spring forward: 02:00 EST becomes 03:00 EDT.
     let spring = next_sunday_in_range(Month::March, 2);

@@ -50,7 +50,7 @@ fn records(text: &str) -> Vec<Vec<String>> {
 
 #[test]
 fn the_file_has_a_row_per_slot_a_column_per_person_and_the_counts() {
-    let server = Server::start();
+    let server = Server::shared();
     let (created, d1) = create_two_days(&server);
     let id = created.id.as_str();
     let min = join(&server, id, "민상연", None);
@@ -144,7 +144,7 @@ fn the_file_has_a_row_per_slot_a_column_per_person_and_the_counts() {
 
 #[test]
 fn a_weekly_file_names_each_slot_by_day_and_time() {
-    let server = Server::start();
+    let server = Server::shared();
     let created = create(
         &server,
         &json!({"title": "Weekly, \"quoted\"", "timezone": ZONE, "weekdays": ["wed", "mon"],
@@ -172,7 +172,7 @@ fn a_weekly_file_names_each_slot_by_day_and_time() {
 
 #[test]
 fn the_file_follows_the_version_answers_head_and_is_read_only() {
-    let server = Server::start();
+    let server = Server::shared();
     let (created, _) = create_two_days(&server);
     let id = created.id.as_str();
     let path = csv_path(id);

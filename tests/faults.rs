@@ -37,6 +37,7 @@ struct Painter {
 
 #[test]
 fn a_crash_under_load_loses_no_acknowledged_update() {
+    // Own server: it kills and restarts it, and counts everything on it.
     // Weekdays appointments expire 15 s after their last change here: one
     // created before the crash must be deleted by its alarm after it.
     let mut server = Server::start_with_vars(&[

@@ -12,7 +12,7 @@ const ZONE: &str = "Asia/Seoul";
 
 #[test]
 fn a_new_appointment_answers_its_links_and_an_empty_view_cached_by_etag() {
-    let server = Server::start();
+    let server = Server::shared();
     let d1 = today_in(ZONE) + Days::new(10);
     let d2 = d1 + Days::new(1);
     let title = "동아리 회의 <b>&amp;";
@@ -122,7 +122,7 @@ fn a_new_appointment_answers_its_links_and_an_empty_view_cached_by_etag() {
 
 #[test]
 fn names_sign_back_in_ignoring_case_spaces_and_unicode_form_unless_a_password_guards_them() {
-    let server = Server::start();
+    let server = Server::shared();
     let id = create_two_days(&server).0.id;
 
     // Joining is a change; signing back in ignores case and spaces and
@@ -174,7 +174,7 @@ fn names_sign_back_in_ignoring_case_spaces_and_unicode_form_unless_a_password_gu
 
 #[test]
 fn updates_apply_in_order_and_the_view_counts_and_ranks_everyones_times() {
-    let server = Server::start();
+    let server = Server::shared();
     let id = create_two_days(&server).0.id;
     let path = format!("/api/appointments/{id}");
     // Four people join (versions 2–5); Alice and Bob sign back in as well,

@@ -12,7 +12,7 @@ const ZONE: &str = "Asia/Seoul";
 
 #[test]
 fn values_at_each_limit_are_accepted() {
-    let server = Server::start();
+    let server = Server::shared();
     let today = today_in(ZONE);
 
     // Titles of 100 code points, the first and last allowed dates, 24:00.
@@ -82,7 +82,7 @@ fn values_at_each_limit_are_accepted() {
 
 #[test]
 fn repeated_wrong_passwords_are_throttled() {
-    let server = Server::start();
+    let server = Server::shared();
     let c = create(&server, &create_with("title", json!("guarded")));
     join(&server, &c.id, "Target", Some("target-password-1"));
     let mut throttled = None;
@@ -112,7 +112,7 @@ fn repeated_wrong_passwords_are_throttled() {
 fn an_appointment_holds_at_most_a_thousand_participants() {
     // Every join here comes from one address; lift its allowance so the
     // cap, not the flood limit, is what this test meets.
-    let server = Server::start_with_vars(&[("JOIN_LIMIT", "5000")]);
+    let server = Server::shared_with_vars(&[("JOIN_LIMIT", "5000")]);
     let c = create(&server, &create_with("title", json!("festival")));
     let id = c.id.as_str();
     let first = join(&server, id, "Person 0000", Some("first-password-0"));

@@ -11,7 +11,7 @@ const ZONE: &str = "Asia/Seoul";
 
 #[test]
 fn the_live_socket_pushes_every_change() {
-    let server = Server::start();
+    let server = Server::shared();
     let day = today_in(ZONE) + Days::new(3);
     let created = create(
         &server,

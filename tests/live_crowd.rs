@@ -150,7 +150,7 @@ struct Wrote {
 
 #[test]
 fn fifty_sockets_watching_ten_writers_all_end_on_the_final_view_with_coalesced_pushes() {
-    let server = Server::start();
+    let server = Server::shared();
     let created = create_fair(&server);
     let id = created.id.as_str();
     let writers: Vec<Joined> = (0..WRITERS)

@@ -45,7 +45,7 @@ fn still_answers(live: &mut Live, what: &str) {
 
 #[test]
 fn a_bad_socket_update_gets_an_error_frame_changes_nothing_and_the_socket_stays_usable() {
-    let server = Server::start();
+    let server = Server::shared();
     let (created, _) = create_two_days(&server);
     let id = created.id.as_str();
     let ann = join(&server, id, "Ann", Some("ann-password-1"));
@@ -188,7 +188,7 @@ fn a_bad_socket_update_gets_an_error_frame_changes_nothing_and_the_socket_stays_
 
 #[test]
 fn an_oversized_frame_or_a_flood_closes_the_socket_with_1008_and_spares_the_others() {
-    let server = Server::start();
+    let server = Server::shared();
     let (created, _) = create_two_days(&server);
     let id = created.id.as_str();
     let ann = join(&server, id, "Ann", None);
@@ -281,7 +281,7 @@ fn an_oversized_frame_or_a_flood_closes_the_socket_with_1008_and_spares_the_othe
 
 #[test]
 fn hello_carries_the_current_version_and_other_changes_say_fetch_the_view() {
-    let server = Server::start();
+    let server = Server::shared();
     let (created, _) = create_two_days(&server);
     let id = created.id.as_str();
     let mut first = Live::connect(&server, id, "first");

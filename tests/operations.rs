@@ -64,6 +64,7 @@ fn both_hear_an_update(
 
 #[test]
 fn live_sockets_hear_every_change_across_a_restart_and_the_deletion() {
+    // Own server: it restarts it.
     let mut server = Server::start();
     let c = create(&server, &dated("live ops"));
     let id = c.id.as_str();
@@ -145,6 +146,7 @@ impl Keeper {
 
 #[test]
 fn an_expired_appointment_is_deleted_by_its_own_alarm() {
+    // Own server: its variables shorten expiry, and it counts every appointment stored.
     let server = Server::start_with_vars(&[
         ("STATS_TOKEN", STATS),
         ("EXPIRY_WEEKDAYS_GRACE_SECONDS", "3"),
@@ -197,6 +199,7 @@ fn an_expired_appointment_is_deleted_by_its_own_alarm() {
 
 #[test]
 fn the_cron_sweep_deletes_what_no_alarm_deleted() {
+    // Own server: it turns expiry alarms off and runs the cron sweep over everything.
     let server = Server::start_with(
         &[
             ("STATS_TOKEN", STATS),
@@ -278,6 +281,7 @@ const LOG_KEYS: [&str; 6] = [
 
 #[test]
 fn each_request_logs_one_json_line_without_names_or_secrets() {
+    // Own server: it reads every line the server logs.
     const ONE: &str = "/api/appointments/{id}";
     const JOIN: &str = "/api/appointments/{id}/participants";
     const LEAVE: &str = "/api/appointments/{id}/participants/{pid}";

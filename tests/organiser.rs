@@ -11,7 +11,7 @@ const ZONE: &str = "Asia/Seoul";
 
 #[test]
 fn only_the_admin_fixes_the_final_time_and_the_calendar_file_follows_it() {
-    let server = Server::start();
+    let server = Server::shared();
     let (created, d1) = create_two_days(&server);
     let (id, admin) = (created.id.as_str(), created.admin_token.as_str());
     let alice = join(&server, id, "Alice", None);
@@ -99,7 +99,7 @@ fn only_the_admin_fixes_the_final_time_and_the_calendar_file_follows_it() {
 
 #[test]
 fn only_the_admin_removes_other_people_or_the_appointment_and_then_its_links_answer_404() {
-    let server = Server::start();
+    let server = Server::shared();
     let created = create_two_days(&server).0;
     let (id, admin) = (created.id.as_str(), created.admin_token.as_str());
     let path = format!("/api/appointments/{id}");

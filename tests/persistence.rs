@@ -9,6 +9,7 @@ use support::Server;
 
 #[test]
 fn everything_survives_a_restart() {
+    // Own server: it restarts it.
     let mut server = Server::start();
     let day = today_in("Europe/Berlin") + Days::new(20);
     let c = create(

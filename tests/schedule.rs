@@ -63,7 +63,7 @@ fn paint_levels(server: &Server, id: &str, who: &Joined, levels: &[Level]) {
 
 #[test]
 fn shifting_the_dates_by_a_day_keeps_the_answers_of_the_day_both_have() {
-    let server = Server::start();
+    let server = Server::shared();
     let (created, d1) = create_two_days(&server);
     let id = created.id.as_str();
     let (d2, d3) = (d1 + Days::new(1), d1 + Days::new(2));
@@ -109,7 +109,7 @@ fn shifting_the_dates_by_a_day_keeps_the_answers_of_the_day_both_have() {
 
 #[test]
 fn thirty_minute_slots_split_into_fifteen_and_merge_back_where_they_agree() {
-    let server = Server::start();
+    let server = Server::shared();
     let d = today_in(ZONE) + Days::new(3);
     let created = create(
         &server,
@@ -145,7 +145,7 @@ fn thirty_minute_slots_split_into_fifteen_and_merge_back_where_they_agree() {
 
 #[test]
 fn a_zone_change_keeps_the_instants_answers_were_given_for() {
-    let server = Server::start();
+    let server = Server::shared();
     let (created, d1) = create_two_days(&server);
     let id = created.id.as_str();
     let alice = join(&server, id, "Alice", None);
@@ -177,7 +177,7 @@ fn a_zone_change_keeps_the_instants_answers_were_given_for() {
 
 #[test]
 fn weekdays_can_be_added_and_removed_and_each_keeps_its_answers() {
-    let server = Server::start();
+    let server = Server::shared();
     let created = create(
         &server,
         &json!({"title": "주간", "timezone": ZONE, "weekdays": ["mon", "wed"],
@@ -221,7 +221,7 @@ fn weekdays_can_be_added_and_removed_and_each_keeps_its_answers() {
 
 #[test]
 fn an_edit_that_changes_nothing_keeps_the_version() {
-    let server = Server::start();
+    let server = Server::shared();
     let (created, d1) = create_two_days(&server);
     let id = created.id.as_str();
     let before = view(&server, id);
@@ -232,7 +232,7 @@ fn an_edit_that_changes_nothing_keeps_the_version() {
 
 #[test]
 fn bad_schedule_edits_are_refused_and_change_nothing() {
-    let server = Server::start();
+    let server = Server::shared();
     let (created, d1) = create_two_days(&server);
     let id = created.id.as_str();
     let alice = join(&server, id, "Alice", None);
@@ -282,7 +282,7 @@ fn bad_schedule_edits_are_refused_and_change_nothing() {
 
 #[test]
 fn only_the_admin_edits_the_schedule() {
-    let server = Server::start();
+    let server = Server::shared();
     let (created, _) = create_two_days(&server);
     let id = created.id.as_str();
     let alice = join(&server, id, "Alice", None);
@@ -310,7 +310,7 @@ fn painting_while_the_organiser_edits_loses_no_update() {
     const PEOPLE: usize = 6;
     const UPDATES: usize = 15;
     const PER_DAY: usize = 18;
-    let server = Server::start();
+    let server = Server::shared();
     let d1 = today_in(ZONE) + Days::new(4);
     let (d2, d3) = (d1 + Days::new(1), d1 + Days::new(2));
     let created = create(
@@ -408,7 +408,7 @@ fn painting_while_the_organiser_edits_loses_no_update() {
 
 #[test]
 fn a_thousand_people_on_the_largest_grid_move_in_one_edit() {
-    let server = Server::start_with_vars(&[("JOIN_LIMIT", "5000")]);
+    let server = Server::shared_with_vars(&[("JOIN_LIMIT", "5000")]);
     let today = today_in(ZONE);
     let dates = |from: u64| -> Vec<String> {
         (from..from + 31)

@@ -9,7 +9,7 @@ const STATS: &str = "operator-secret-token-42";
 
 #[test]
 fn health_and_openapi_describe_the_service() {
-    let server = Server::start();
+    let server = Server::shared();
     let health = server.get("/api/health");
     assert_eq!(health.expect(200).json, json!({"status": "ok"}));
     health.expect_content_type("application/json");
@@ -63,7 +63,7 @@ fn health_and_openapi_describe_the_service() {
 
 #[test]
 fn stats_answer_only_the_operator() {
-    let plain = Server::start();
+    let plain = Server::shared();
     plain.get("/api/stats").expect_error(404, "not_found");
     plain
         .req("GET", "/api/stats")
@@ -72,6 +72,7 @@ fn stats_answer_only_the_operator() {
         .expect_error(404, "not_found");
     drop(plain);
 
+    // Its own server from here: it waits on its alarms and counts everything.
     // Updates reach the index in batches, once a minute in production; a
     // one-second batch keeps the test short.
     let server = Server::start_with_vars(&[("STATS_TOKEN", STATS), ("STATS_FLUSH_SECONDS", "1")]);
@@ -136,6 +137,7 @@ fn stats_answer_only_the_operator() {
 
 #[test]
 fn public_origin_sets_the_shared_link_and_the_qr_code() {
+    // Own server: its variables set the public origin.
     let server = Server::start_with_vars(&[("PUBLIC_ORIGIN", "https://meet.example")]);
     let day = today_in("Asia/Seoul") + Days::new(2);
     let c = create(
@@ -150,6 +152,7 @@ fn public_origin_sets_the_shared_link_and_the_qr_code() {
 
 #[test]
 fn availability_updates_reach_the_index_only_in_the_alarms_batch() {
+    // Own server: it waits on its alarms and counts every update stored.
     // A batch window long enough for every update below to be answered
     // before it closes, short enough to wait for.
     let server = Server::start_with_vars(&[("STATS_TOKEN", STATS), ("STATS_FLUSH_SECONDS", "8")]);

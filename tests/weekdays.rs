@@ -12,7 +12,7 @@ const ZONE: &str = "Asia/Seoul";
 
 #[test]
 fn weekday_appointments_order_slots_by_weekday_and_repeat_weekly() {
-    let server = Server::start();
+    let server = Server::shared();
     let created = create(
         &server,
         &json!({"title": "주간 스터디", "timezone": ZONE, "weekdays": ["fri", "mon", "wed"],

@@ -6,7 +6,7 @@
 
 use std::os::unix::process::CommandExt;
 use std::path::Path;
-use std::process::{Child, Command, ExitStatus, Stdio};
+use std::process::{Child, ChildStdin, ChildStdout, Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
 
 /// A running command in its own process group; dropping it (or
@@ -25,6 +25,16 @@ impl ProcessGroup {
     /// The group's id, which is the leader's process id.
     pub fn id(&self) -> u32 {
         self.leader.id()
+    }
+
+    /// The leader's stdin, when it was spawned with a pipe there.
+    pub fn take_stdin(&mut self) -> Option<ChildStdin> {
+        self.leader.stdin.take()
+    }
+
+    /// The leader's stdout, when it was spawned with a pipe there.
+    pub fn take_stdout(&mut self) -> Option<ChildStdout> {
+        self.leader.stdout.take()
     }
 
     /// How the leader exited, if it has.

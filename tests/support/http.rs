@@ -102,6 +102,10 @@ impl Req<'_> {
         let url = format!("{}{}", self.server.base(), self.path);
         let known: Vec<String> = self.server.secrets.lock().unwrap().clone();
         let mut request = self.server.agent.request(&self.method, &url);
+        // A header the test sets itself replaces it.
+        if let Some(client) = &self.server.client {
+            request = request.set("CF-Connecting-IP", client);
+        }
         for (name, value) in &self.headers {
             request = request.set(name, value);
         }

@@ -4,9 +4,12 @@
 //! that hold everywhere: no 5xx, and no secret the test knows of (password,
 //! token, token hash) and no hash-like field in any answer.
 //!
-//! Each test function starts its own [`Server`], so tests are independent
-//! and may run in parallel. The Worker must have been built before
-//! (`sh scripts/build-worker.sh`); the server reuses `build/worker/shim.mjs`.
+//! Most tests share one server per configuration ([`Server::shared`]) and
+//! stay independent through their own appointments and their own client
+//! address; a test that kills, restarts or counts its server starts its own
+//! ([`Server::start`]). Every server is started by `scripts/test-server.mjs`.
+//! The Worker must have been built before (`sh scripts/build-worker.sh`);
+//! the server reuses `build/worker/shim.mjs`.
 //!
 //! It is the library of the tests package, so every test binary and the
 //! bench share one copy (`use support::…`).
@@ -24,11 +27,12 @@ pub use http::Resp;
 
 use group::ProcessGroup;
 use std::fs::File;
+use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// The repository root: the tests package lives in `<repo>/tests`.
 pub fn repo() -> PathBuf {
@@ -39,70 +43,133 @@ pub fn repo() -> PathBuf {
 }
 
 fn tool_path() -> String {
-    let repo = repo();
     format!(
-        "{}/node_modules/.bin:{}/.tools/bin:{}",
-        repo.display(),
-        repo.display(),
+        "{}/node_modules/.bin:{}",
+        repo().display(),
         std::env::var("PATH").unwrap_or_default()
     )
 }
 
-/// A running `wrangler dev --local` with its own state, stopped (the whole
-/// process group, workerd included) and deleted on drop.
+/// A `wrangler dev --local` under test. Either its own (see
+/// [`Server::start`]), with its own state, stopped (the whole process group,
+/// workerd included) and deleted on drop; or a view of the server this test
+/// binary shares with every other test of the same configuration (see
+/// [`Server::shared`]), with its own client address and its own secrets.
 pub struct Server {
     root: PathBuf,
     port: u16,
     vars: Vec<(String, String)>,
     flags: Vec<String>,
     wrangler: Option<ProcessGroup>,
+    /// Whether this value owns the process and `root` (else it is a view).
+    own: bool,
+    /// The `CF-Connecting-IP` every request of a shared view carries, so
+    /// per-address limits never couple two tests.
+    client: Option<String>,
     agent: ureq::Agent,
     secrets: Mutex<Vec<String>>,
 }
 
+/// The `--var` pairs a shared server was started with.
+type Config = Vec<(String, String)>;
+
+/// A server shared by the tests of one configuration: started on first
+/// use, stopped when this test binary exits (the starter stops wrangler
+/// when its stdin, held here, closes).
+struct Shared {
+    root: PathBuf,
+    port: u16,
+    _group: ProcessGroup,
+}
+
 impl Server {
-    /// A fresh server with empty storage and no extra variables.
+    /// A fresh server of its own with empty storage and no extra variables:
+    /// for a test that kills or restarts it, or counts everything on it.
     pub fn start() -> Server {
         Server::start_with_vars(&[])
     }
 
-    /// A fresh server with `--var NAME:VALUE` for each pair.
+    /// A fresh server of its own with `--var NAME:VALUE` for each pair.
     pub fn start_with_vars(vars: &[(&str, &str)]) -> Server {
         Server::start_with(vars, &[])
     }
 
-    /// A fresh server with `--var NAME:VALUE` for each pair and these
-    /// further `wrangler dev` flags (e.g. `--test-scheduled`).
+    /// A fresh server of its own with `--var NAME:VALUE` for each pair and
+    /// these further `wrangler dev` flags (e.g. `--test-scheduled`).
     pub fn start_with(vars: &[(&str, &str)], flags: &[&str]) -> Server {
-        static COUNTER: AtomicUsize = AtomicUsize::new(0);
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.subsec_nanos())
-            .unwrap_or(0);
-        let root = std::env::temp_dir().join(format!(
-            "api-tests-{}-{}-{nanos}",
-            std::process::id(),
-            COUNTER.fetch_add(1, Ordering::SeqCst)
-        ));
+        let root = scratch_dir("api-tests");
         std::fs::create_dir_all(root.join("state")).expect("create the persist dir");
-        let mut server = Server {
+        let mut server = Server::view(root, 0, vars, flags, true, None);
+        server.spawn();
+        server
+    }
+
+    /// The server every test of this binary with the default configuration
+    /// shares, started on first use. Each call is a new client: its own
+    /// `CF-Connecting-IP` and its own known secrets. A test on it creates
+    /// its own appointments and never counts what others do.
+    pub fn shared() -> Server {
+        Server::shared_with_vars(&[])
+    }
+
+    /// Like [`Server::shared`], for the server shared by the tests that
+    /// need these `--var NAME:VALUE` pairs.
+    pub fn shared_with_vars(vars: &[(&str, &str)]) -> Server {
+        static SERVERS: Mutex<Vec<(Config, &'static Shared)>> = Mutex::new(Vec::new());
+        static CLIENTS: AtomicUsize = AtomicUsize::new(1);
+        let key: Config = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        let shared = {
+            // Held while starting, so concurrent first uses start it once.
+            let mut servers = SERVERS.lock().unwrap_or_else(|e| e.into_inner());
+            match servers.iter().find(|(k, _)| *k == key) {
+                Some((_, shared)) => *shared,
+                None => {
+                    let shared: &'static Shared = Box::leak(Box::new(Shared::start(vars)));
+                    servers.push((key, shared));
+                    shared
+                }
+            }
+        };
+        let n = CLIENTS.fetch_add(1, Ordering::SeqCst);
+        let client = format!("10.{}.{}.{}", (n >> 16) & 255, (n >> 8) & 255, n & 255);
+        Server::view(
+            shared.root.clone(),
+            shared.port,
+            vars,
+            &[],
+            false,
+            Some(client),
+        )
+    }
+
+    fn view(
+        root: PathBuf,
+        port: u16,
+        vars: &[(&str, &str)],
+        flags: &[&str],
+        own: bool,
+        client: Option<String>,
+    ) -> Server {
+        Server {
             root,
-            port: port::free_port(),
+            port,
             vars: vars
                 .iter()
                 .map(|(k, v)| (k.to_string(), v.to_string()))
                 .collect(),
             flags: flags.iter().map(|f| f.to_string()).collect(),
             wrangler: None,
+            own,
+            client,
             agent: ureq::AgentBuilder::new()
                 .timeout(Duration::from_secs(60))
                 .redirects(0)
                 .build(),
             secrets: Mutex::new(Vec::new()),
-        };
-        server.migrate();
-        server.spawn();
-        server
+        }
     }
 
     /// `http://127.0.0.1:<port>`, the origin every request goes to.
@@ -114,8 +181,9 @@ impl Server {
         self.port
     }
 
-    fn persist_dir(&self) -> PathBuf {
-        self.root.join("state")
+    /// The `CF-Connecting-IP` this client sends, on a shared server.
+    pub fn client_address(&self) -> Option<&str> {
+        self.client.as_deref()
     }
 
     fn log_path(&self) -> PathBuf {
@@ -129,121 +197,26 @@ impl Server {
         lines[lines.len().saturating_sub(80)..].join("\n")
     }
 
-    /// What wrangler printed from byte `start` of its log on.
-    fn log_since(&self, start: usize) -> String {
-        let log = std::fs::read(self.log_path()).unwrap_or_default();
-        String::from_utf8_lossy(log.get(start..).unwrap_or_default()).into_owned()
-    }
-
-    fn migrate(&self) {
-        let out = Command::new("wrangler")
-            .args(["d1", "migrations", "apply", "DB", "--local", "--persist-to"])
-            .arg(self.persist_dir())
-            .current_dir(repo())
-            .env("PATH", tool_path())
-            .env("WRANGLER_SEND_METRICS", "false")
-            .env("CI", "true")
-            .stdin(Stdio::null())
-            .output()
-            .expect("run `wrangler d1 migrations apply` (is node_modules installed?)");
-        assert!(
-            out.status.success(),
-            "wrangler d1 migrations apply failed:\n{}\n{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        );
-    }
-
-    /// Starts wrangler and waits until it is healthy; when another process
-    /// took the port first, starts it again on another one.
+    /// Starts the server (`scripts/test-server.mjs`) on this one's persist
+    /// directory, on its port when that is still free.
     fn spawn(&mut self) {
-        const ATTEMPTS: usize = 5;
-        for attempt in 1..=ATTEMPTS {
-            match self.try_spawn() {
-                Ok(()) => return,
-                Err(output) if attempt < ATTEMPTS && port::was_taken(&output) => {
-                    eprintln!("port {} was taken; starting wrangler on another", self.port);
-                    self.stop();
-                    self.port = port::free_port();
-                }
-                Err(output) => panic!("wrangler dev exited before it was healthy:\n{output}"),
-            }
-        }
-    }
-
-    /// One start of wrangler; `Err` holds its output when it exited before
-    /// it was healthy.
-    fn try_spawn(&mut self) -> Result<(), String> {
-        let log = File::options()
-            .create(true)
-            .append(true)
-            .open(self.log_path())
-            .expect("open the wrangler log");
-        let mut cmd = Command::new("wrangler");
-        cmd.args(["dev", "--local", "--ip", "127.0.0.1", "--port"])
-            .arg(self.port.to_string())
-            .arg("--persist-to")
-            .arg(self.persist_dir())
-            .args([
-                "--show-interactive-dev-session=false",
-                "--inspector-port",
-                "0",
-            ]);
-        for (name, value) in &self.vars {
-            cmd.arg("--var").arg(format!("{name}:{value}"));
-        }
-        cmd.args(&self.flags);
-        cmd.current_dir(repo())
-            .env("PATH", tool_path())
-            .env("SKIP_WORKER_BUILD", "1")
-            .env("WRANGLER_SEND_METRICS", "false")
-            .stdin(Stdio::null())
-            .stdout(log.try_clone().expect("clone the log handle"))
-            .stderr(log);
-        let log_start = std::fs::metadata(self.log_path()).map_or(0, |m| m.len() as usize);
-        self.wrangler = Some(ProcessGroup::spawn(&mut cmd).expect("spawn wrangler dev"));
-        self.wait_healthy(log_start)
-    }
-
-    /// Waits for this wrangler's own "Ready on" line (so that a port taken
-    /// by someone else in the meantime is never mistaken for ours; wrangler
-    /// may also have moved to another port), then for `/api/health` → 200.
-    fn wait_healthy(&mut self, log_start: usize) -> Result<(), String> {
-        let deadline = Instant::now() + Duration::from_secs(60);
-        let probe = ureq::AgentBuilder::new()
-            .timeout(Duration::from_secs(2))
-            .build();
-        let mut ready = false;
-        loop {
-            if let Some(status) = self.wrangler.as_mut().and_then(ProcessGroup::exited) {
-                return Err(format!("({status})\n{}", self.log_since(log_start)));
-            }
-            if !ready {
-                if let Some(port) = ready_port(&self.log_since(log_start)) {
-                    self.port = port;
-                    ready = true;
-                }
-            }
-            let url = format!("{}/api/health", self.base());
-            if ready && probe.get(&url).call().is_ok_and(|r| r.status() == 200) {
-                return Ok(());
-            }
-            if Instant::now() > deadline {
-                let tail = self.log_tail();
-                self.stop();
-                panic!("GET /api/health did not answer 200 within 60 s:\n{tail}");
-            }
-            std::thread::sleep(Duration::from_millis(150));
-        }
+        let vars: Vec<(&str, &str)> = self
+            .vars
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        let flags: Vec<&str> = self.flags.iter().map(String::as_str).collect();
+        let persist = self.root.join("state");
+        let (group, port) = launch(&vars, &flags, Some(&persist), self.port, &self.log_path());
+        self.wrangler = Some(group);
+        self.port = port;
     }
 
     /// Stops wrangler and starts it again on the same persist directory
     /// (and the same port when it is still free).
     pub fn restart(&mut self) {
+        assert!(self.own, "only a server of its own may be restarted");
         self.stop();
-        if !port::is_free(self.port) {
-            self.port = port::free_port();
-        }
         self.spawn();
     }
 
@@ -259,6 +232,7 @@ impl Server {
     /// may be sending requests meanwhile; [`Server::restart`] starts the
     /// server again on the same storage.
     pub fn kill_hard(&self) {
+        assert!(self.own, "only a server of its own may be killed");
         if let Some(wrangler) = &self.wrangler {
             assert!(wrangler.kill_hard(), "wrangler survived SIGKILL");
         }
@@ -302,14 +276,86 @@ impl Drop for Server {
                 self.log_tail()
             );
         }
-        self.stop();
-        let _ = std::fs::remove_dir_all(&self.root);
+        if self.own {
+            self.stop();
+            let _ = std::fs::remove_dir_all(&self.root);
+        }
     }
 }
 
-/// The port of the first `Ready on http://127.0.0.1:PORT` line.
-fn ready_port(log: &str) -> Option<u16> {
-    let rest = &log[log.find("Ready on http://127.0.0.1:")? + "Ready on http://127.0.0.1:".len()..];
-    let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
-    digits.parse().ok()
+impl Shared {
+    fn start(vars: &[(&str, &str)]) -> Shared {
+        let root = scratch_dir("api-shared");
+        std::fs::create_dir_all(&root).expect("create the shared server's directory");
+        let (group, port) = launch(vars, &[], None, 0, &root.join("wrangler.log"));
+        Shared {
+            root,
+            port,
+            _group: group,
+        }
+    }
+}
+
+/// A new directory under `target/test-server/`, named for this process.
+fn scratch_dir(kind: &str) -> PathBuf {
+    static COUNTER: AtomicUsize = AtomicUsize::new(0);
+    repo().join("target/test-server").join(format!(
+        "{kind}-{}-{}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::SeqCst)
+    ))
+}
+
+/// Runs `scripts/test-server.mjs` (the one starter of every test server)
+/// as the leader of a process group of its own and waits for its `READY`
+/// line; the group and the port it listens on. Its stdin stays open for as
+/// long as this process lives: when it closes, the server stops.
+/// `persist`: the state directory (`None`: a temporary one).
+pub fn launch(
+    vars: &[(&str, &str)],
+    flags: &[&str],
+    persist: Option<&Path>,
+    port: u16,
+    log: &Path,
+) -> (ProcessGroup, u16) {
+    let mut cmd = Command::new("node");
+    cmd.arg(repo().join("scripts/test-server.mjs"))
+        .arg("--log")
+        .arg(log);
+    if let Some(dir) = persist {
+        cmd.arg("--persist").arg(dir);
+    }
+    if port != 0 {
+        cmd.arg("--port").arg(port.to_string());
+    }
+    for (name, value) in vars {
+        cmd.arg("--var").arg(format!("{name}:{value}"));
+    }
+    cmd.arg("--").args(flags);
+    cmd.current_dir(repo())
+        .env("PATH", tool_path())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(
+            File::options()
+                .create(true)
+                .append(true)
+                .open(log)
+                .expect("open the server's log"),
+        );
+    let mut group = ProcessGroup::spawn(&mut cmd).expect("run node scripts/test-server.mjs");
+    // Never closed: the starter lives as long as this process does.
+    std::mem::forget(group.take_stdin());
+    let mut line = String::new();
+    if let Some(stdout) = group.take_stdout() {
+        let _ = BufReader::new(stdout).read_line(&mut line);
+    }
+    match line.trim().strip_prefix("READY http://127.0.0.1:") {
+        Some(port) => (group, port.parse().expect("the starter prints a port")),
+        None => {
+            let status = group.exited();
+            let log = std::fs::read_to_string(log).unwrap_or_default();
+            panic!("the test server did not start ({status:?}):\n{log}");
+        }
+    }
 }

@@ -1,0 +1,22 @@
+//! Every API test in one binary: it links once, and its tests share one
+//! `wrangler dev` per configuration (`Server::shared`). A test file
+//! `tests/<topic>.rs` joins it with one `mod <topic>;` line below.
+
+mod abuse;
+mod bad_input;
+mod concurrency;
+mod crowd;
+mod dst;
+mod export;
+mod faults;
+mod flow;
+mod limits;
+mod live;
+mod live_crowd;
+mod live_socket;
+mod operations;
+mod organiser;
+mod persistence;
+mod schedule;
+mod service;
+mod weekdays;
