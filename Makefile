@@ -33,7 +33,7 @@ api: build
 
 browser: build
 	sh scripts/setup.sh --browser
-	node --test --test-concurrency=1 'tests/browser/*.test.mjs'
+	node tests/browser/run.mjs
 
 # The production bundle and configuration are valid and within the size
 # limit, checked offline.

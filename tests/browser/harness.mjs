@@ -1,15 +1,15 @@
-// Shared set-up for the browser tests: a real `wrangler dev` (own persist
-// dir, own port, own process group) per test file, Debian's Chromium driven
-// by playwright-core, and helpers for the things every test checks — that
+// Shared set-up for the browser tests: a real `wrangler dev` (under `make
+// browser` one for every file, see run.mjs), Debian's Chromium driven by
+// playwright-core, and helpers for the things every test checks — that
 // no request leaves the app's origin, and that no dialog ever fires.
 //
 // EB_BASE_URL=http://host:port runs the tests against a server that is
 // already running instead of starting one.
 import { before, after } from 'node:test';
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm, mkdir, access, readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { mkdtemp, rm, mkdir, access } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import net from 'node:net';
 import path from 'node:path';
 import assert from 'node:assert/strict';
 import { chromium } from 'playwright-core';
@@ -27,52 +27,24 @@ const ENV = {
   CI: '1',
 };
 
-// A port the kernel hands out for listen(0) is free only until it closes,
-// and wrangler binds ports of that kind itself (inspector, workerd's own
-// sockets): a parallel file's wrangler may take it first. So the port comes
-// from below the ephemeral range, and a start that still loses the race
-// ("Address already in use") is tried again on another port.
-const LOWEST_PORT = 10000;
+// Every file's requests carry client addresses of their own, so that on a
+// shared server the per-address limits (creations per minute, joins per
+// appointment) never couple two files: one for the API shortcuts below,
+// and one per browser context.
+let contexts = 0;
+const clientAddress = (n) => {
+  const { pid } = process;
+  return `${10 + ((pid >> 16) & 63)}.${(pid >> 8) & 255}.${pid & 255}.${n % 256}`;
+};
+/** The client address of this file's API shortcuts. */
+export const CLIENT = clientAddress(0);
 
-function canListen(port) {
-  return new Promise((resolve) => {
-    const srv = net.createServer();
-    srv.once('error', () => resolve(false));
-    srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
-  });
-}
-
-async function freePort() {
-  let low = 32768;
-  try {
-    low = Number((await readFile('/proc/sys/net/ipv4/ip_local_port_range', 'utf8')).trim().split(/\s+/)[0]) || low;
-  } catch { /* not Linux: keep the usual range */ }
-  for (let i = 0; i < 500 && low > LOWEST_PORT + 1000; i += 1) {
-    const port = LOWEST_PORT + Math.floor(Math.random() * (low - LOWEST_PORT));
-    if (await canListen(port)) return port;
-  }
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-function run(cmd, args) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { cwd: ROOT, env: ENV, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    child.stdout.on('data', (d) => { out += d; });
-    child.stderr.on('data', (d) => { out += d; });
-    child.on('error', reject);
-    child.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`${cmd} ${args.join(' ')} failed (${code}):\n${out}`))));
-  });
-}
-
-/** Starts `wrangler dev` on a fresh database; resolves {base, stop}. */
+/**
+ * Starts a server with `scripts/test-server.mjs` (the one starter of every
+ * test server) on a fresh database; resolves {base, stop, log}. Under
+ * `make browser` every file shares one server (EB_BASE_URL), started by
+ * tests/browser/run.mjs with this same function.
+ */
 export async function startServer() {
   if (process.env.EB_BASE_URL) return { base: process.env.EB_BASE_URL.replace(/\/$/, ''), stop: async () => {}, log: () => '' };
   try {
@@ -81,66 +53,61 @@ export async function startServer() {
     throw new Error('build/worker/shim.mjs is missing: run `sh scripts/build-worker.sh` (make browser does) first');
   }
   const dir = await mkdtemp(path.join(tmpdir(), 'eb-browser-'));
-  await run('wrangler', ['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', dir]);
-  for (let attempt = 1; ; attempt += 1) {
-    const server = await startWrangler(dir, await freePort());
-    if (server.ok) return server;
-    if (attempt >= 5 || !server.output.includes('Address already in use')) {
-      await rm(dir, { recursive: true, force: true });
-      throw new Error(`wrangler dev exited early:\n${server.output}`);
-    }
-  }
-}
-
-/**
- * One start of wrangler on `port`. Resolves {ok: true, base, stop, log}
- * once this wrangler says it is ready and /api/health answers 200, or
- * {ok: false, output} when it exited before.
- */
-async function startWrangler(dir, port) {
-  const child = spawn('wrangler', ['dev', '--local', '--ip', '127.0.0.1', '--port', String(port),
-    '--persist-to', dir, '--show-interactive-dev-session=false', '--inspector-port', '0'],
-  { cwd: ROOT, env: ENV, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout.on('data', (d) => { output += d; });
-  child.stderr.on('data', (d) => { output += d; });
+  const logFile = path.join(dir, 'wrangler.log');
+  // The leader of a process group of its own (detached), with a pipe on
+  // stdin that closes when this process ends, whichever way it does.
+  const child = spawn(process.execPath, [path.join(ROOT, 'scripts/test-server.mjs'), '--log', logFile],
+    { cwd: ROOT, env: ENV, detached: true, stdio: ['pipe', 'pipe', 'pipe'] });
+  let err = '';
+  child.stderr.on('data', (d) => { err += d; });
   let exited = false;
   const gone = new Promise((resolve) => child.on('exit', () => { exited = true; resolve(); }));
+  const base = await new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (d) => {
+      out += d;
+      const m = /^READY (\S+)$/m.exec(out);
+      if (m) resolve(m[1]);
+    });
+    gone.then(() => reject(new Error(`the test server did not start:\n${err}`)));
+  });
+  child.stdout.resume();
+  child.unref();
+  for (const pipe of [child.stdin, child.stdout, child.stderr]) pipe.unref?.();
+  const log = () => { try { return readFileSync(logFile, 'utf8'); } catch { return ''; } };
   const stop = async () => {
     if (!exited) {
       try { process.kill(-child.pid, 'SIGTERM'); } catch { /* already gone */ }
-      await Promise.race([gone, new Promise((r) => setTimeout(r, 5000))]);
+      await Promise.race([gone, new Promise((r) => setTimeout(r, 15000))]);
       if (!exited) try { process.kill(-child.pid, 'SIGKILL'); } catch { /* gone */ }
     }
     await rm(dir, { recursive: true, force: true });
   };
-  const base = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 60000;
-  for (;;) {
-    if (exited) {
-      try { process.kill(-child.pid, 'SIGKILL'); } catch { /* the group is gone */ }
-      return { ok: false, output };
-    }
-    // Only this wrangler's own "Ready on" counts: the port may since have
-    // been taken by another process that also answers HTTP.
-    if (output.includes(`Ready on ${base}`)) {
-      try {
-        const r = await fetch(`${base}/api/health`);
-        if (r.status === 200) break;
-      } catch { /* not up yet */ }
-    }
-    if (Date.now() > deadline) { await stop(); throw new Error(`wrangler dev did not answer /api/health in 60 s:\n${output}`); }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  return { ok: true, base, stop, log: () => output };
+  return { base, stop, log };
 }
 
+/** How Chromium runs for the tests. */
+export const CHROMIUM = {
+  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking',
+    '--disable-component-update', '--disable-sync', '--no-first-run'],
+};
+
+/**
+ * Chromium: the one run.mjs started for every file (EB_BROWSER_WS), else a
+ * new one. Closing a shared one only disconnects (and closes this file's
+ * contexts).
+ */
 export function launch() {
-  return chromium.launch({
-    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  if (process.env.EB_BROWSER_WS) return chromium.connect(process.env.EB_BROWSER_WS);
+  return chromium.launch(CHROMIUM);
+}
+
+/** The bytes of a finished download (local or remote browser alike). */
+export async function downloaded(download) {
+  const chunks = [];
+  for await (const chunk of await download.createReadStream()) chunks.push(chunk);
+  return Buffer.concat(chunks);
 }
 
 export const PHONE = { viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true, deviceScaleFactor: 2 };
@@ -153,7 +120,13 @@ const LOCALES = { ko: 'ko-KR', en: 'en-US' };
  * they write to the console.
  */
 export async function newContext(browser, { device = PHONE, lang = 'ko', zone = 'Asia/Seoul', ...rest } = {}) {
-  const ctx = await browser.newContext({ ...device, locale: LOCALES[lang], timezoneId: zone, ...rest });
+  contexts += 1;
+  const client = clientAddress(contexts);
+  const ctx = await browser.newContext({
+    ...device, locale: LOCALES[lang], timezoneId: zone, extraHTTPHeaders: { 'CF-Connecting-IP': client }, ...rest,
+  });
+  // The address its pages send from, for a test that acts as the same client.
+  ctx.client = client;
   ctx.requests = [];
   ctx.dialogs = [];
   ctx.errors = [];
@@ -231,7 +204,7 @@ export function seoulDate(n = 1) {
 
 export async function createAppointment(base, body = {}) {
   return json(await fetch(`${base}/api/appointments`, {
-    method: 'POST', headers: { 'Content-Type': 'application/json' },
+    method: 'POST', headers: { 'Content-Type': 'application/json', 'CF-Connecting-IP': CLIENT },
     body: JSON.stringify({
       title: '동아리 회의', timezone: 'Asia/Seoul', dates: [seoulDate(1), seoulDate(2), seoulDate(3)],
       start: '09:00', end: '18:00', slot_minutes: 30, ...body,
@@ -241,13 +214,13 @@ export async function createAppointment(base, body = {}) {
 
 export async function join(base, id, name, password) {
   return json(await fetch(`${base}/api/appointments/${id}/participants`, {
-    method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ name, password }),
+    method: 'POST', headers: { 'Content-Type': 'application/json', 'CF-Connecting-IP': CLIENT }, body: JSON.stringify({ name, password }),
   }));
 }
 
 export async function paint(base, id, who, changes) {
   return json(await fetch(`${base}/api/appointments/${id}/participants/${who.participant.id}/availability`, {
-    method: 'PATCH', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${who.token}` },
+    method: 'PATCH', headers: { 'Content-Type': 'application/json', 'CF-Connecting-IP': CLIENT, Authorization: `Bearer ${who.token}` },
     body: JSON.stringify({ changes }),
   }));
 }

@@ -4,9 +4,8 @@
 // appointment's name (the QR code as PNG and SVG, the calendar file).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
 import {
-  useServerAndBrowser, newContext, PHONE, createAppointment, join, screenshot, assertOwnOrigin, assertQuiet,
+  useServerAndBrowser, newContext, PHONE, createAppointment, join, screenshot, assertOwnOrigin, assertQuiet, downloaded,
 } from './harness.mjs';
 
 const env = useServerAndBrowser();
@@ -120,13 +119,13 @@ test('the QR code saves as a PNG and an SVG, and the calendar file, named after 
 
   const [png] = await Promise.all([page.waitForEvent('download'), page.click('#share button:has-text("PNG")')]);
   assert.equal(png.suggestedFilename(), '동아리 회의 12 7.png');
-  const bytes = await readFile(await png.path());
+  const bytes = await downloaded(png);
   assert.deepEqual([...bytes.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], 'a PNG file');
   assert.equal(bytes.readUInt32BE(16), 1024, '1024 px wide');
 
   const [svg] = await Promise.all([page.waitForEvent('download'), page.click('#share a:has-text("SVG")')]);
   assert.equal(svg.suggestedFilename(), '동아리 회의 12 7.svg');
-  assert.match(await readFile(await svg.path(), 'utf8'), /<svg/);
+  assert.match((await downloaded(svg)).toString('utf8'), /<svg/);
   assertOwnOrigin(base, ctx);
   assertQuiet(ctx);
   await ctx.close();

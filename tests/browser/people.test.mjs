@@ -219,7 +219,9 @@ test('a protected name asks for its password plainly, and a lockout says how man
   let last;
   for (let i = 0; i < 12; i++) {
     last = await fetch(`${base}/api/appointments/${appt.id}/participants`, {
-      method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ name: '보안', password: `wrong-${i}` }),
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'CF-Connecting-IP': ctx.client },
+      body: JSON.stringify({ name: '보안', password: `wrong-${i}` }),
     });
     if (last.status === 429) break;
   }
