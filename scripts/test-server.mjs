@@ -2,7 +2,7 @@
 // bench start a server: `wrangler dev --local` on a free loopback port.
 //
 //   node scripts/test-server.mjs [--persist DIR] [--port N] [--log FILE]
-//        [--var NAME:VALUE]... [-- more wrangler dev flags]
+//        [--root CHECKOUT] [--var NAME:VALUE]... [-- more wrangler dev flags]
 //
 // prints `READY http://127.0.0.1:PORT` on stdout once this wrangler said it
 // is ready and GET /api/health answers 200, and runs until SIGTERM, SIGINT
@@ -30,20 +30,27 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const WORK = path.join(ROOT, 'target/test-server');
-const ENV = {
-  ...process.env,
-  PATH: `${path.join(ROOT, 'node_modules/.bin')}:${process.env.PATH}`,
-  SKIP_WORKER_BUILD: '1',
-  SKIP_ASSETS_BUILD: '1',
-  WRANGLER_SEND_METRICS: 'false',
-  NO_COLOR: '1',
-  CI: 'true',
-};
+// The checkout the server runs from: this one, or another one's build
+// (--root, for the bench to compare two builds).
+let ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+let WORK;
+let ENV;
+function settle(root) {
+  ROOT = root;
+  WORK = path.join(ROOT, 'target/test-server');
+  ENV = {
+    ...process.env,
+    PATH: `${path.join(ROOT, 'node_modules/.bin')}:${process.env.PATH}`,
+    SKIP_WORKER_BUILD: '1',
+    SKIP_ASSETS_BUILD: '1',
+    WRANGLER_SEND_METRICS: 'false',
+    NO_COLOR: '1',
+    CI: 'true',
+  };
+}
 
 function parseArgs(argv) {
-  const opts = { vars: [], flags: [], port: 0, persist: '', log: '' };
+  const opts = { vars: [], flags: [], port: 0, persist: '', log: '', root: ROOT };
   for (let i = 0; i < argv.length; i += 1) {
     const a = argv[i];
     if (a === '--') { opts.flags = argv.slice(i + 1); break; }
@@ -53,6 +60,7 @@ function parseArgs(argv) {
     else if (a === '--port') opts.port = Number(value);
     else if (a === '--persist') opts.persist = path.resolve(value);
     else if (a === '--log') opts.log = path.resolve(value);
+    else if (a === '--root') opts.root = path.resolve(value);
     else fail(`unknown option ${a}`);
   }
   return opts;
@@ -195,6 +203,7 @@ function stopGroup(child, shared) {
 
 async function main() {
   const opts = parseArgs(process.argv.slice(2));
+  settle(opts.root);
   const shared = leadsGroup();
   buildAssets();
   const own = !opts.persist;

@@ -15,9 +15,9 @@ schemathesis as fixed path parameters (a schemathesis.toml written for the
 run) and their tokens through hooks.py. Operations that delete get fixtures of
 their own, so the rest of the run keeps something to read.
 
-The server gets its own free port and its own temporary --persist-to
-directory, runs in its own process group, and that whole group is stopped
-when the run ends, however it ends. Bounded by --max-examples per operation
+The server (scripts/test-server.mjs, as every test server) gets its own free
+port and its own temporary --persist-to directory, runs in its own process
+group, and that whole group is stopped when the run ends, however it ends. Bounded by --max-examples per operation
 and phase and by --max-time for the whole fuzzing; totals are printed at the
 end and the full report is kept in target/conformance/.
 
@@ -33,11 +33,9 @@ import ctypes
 import datetime as dt
 import json
 import os
-import random
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -90,32 +88,6 @@ def tool_env() -> dict[str, str]:
     return env
 
 
-def free_port() -> int:
-    """A free port on 127.0.0.1 below the ephemeral range, which wrangler's
-    and workerd's own `bind(0)` sockets never take (as tests/support/port.rs)."""
-    try:
-        low = int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
-    except (OSError, ValueError, IndexError):
-        low = 32768
-    rng = random.SystemRandom()
-    for _ in range(500):
-        port = rng.randrange(10000, max(low, 11000))
-        if port_is_free(port):
-            return port
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def port_is_free(port: int) -> bool:
-    with socket.socket() as s:
-        try:
-            s.bind(("127.0.0.1", port))
-        except OSError:
-            return False
-        return True
-
-
 def die_with_parent() -> None:
     """In the child before exec: SIGTERM when this driver dies, even by
     SIGKILL, so a killed run does not leave wrangler behind."""
@@ -160,74 +132,39 @@ class Wrangler:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self) -> None:
+        """Starts the server with scripts/test-server.mjs, the one starter of
+        every test server (migrations from a template state, a free port,
+        the health check), and waits for its READY line."""
         self.persist.mkdir(parents=True, exist_ok=True)
-        migrate = subprocess.run(
-            ["wrangler", "d1", "migrations", "apply", "DB", "--local", "--persist-to", str(self.persist)],
-            cwd=ROOT,
-            env={**tool_env(), "CI": "true"},
-            stdin=subprocess.DEVNULL,
-            capture_output=True,
-            text=True,
-        )
-        if migrate.returncode != 0:
-            raise SystemExit(f"wrangler d1 migrations apply failed:\n{migrate.stdout}\n{migrate.stderr}")
-        for attempt in range(5):
-            self.port = free_port()
-            output = self._try_start()
-            if output is None:
-                return
-            self.stop()
-            if "Address already in use" not in output or attempt == 4:
-                raise SystemExit(f"wrangler dev did not become healthy:\n{output}")
-            print(f"port {self.port} was taken; starting wrangler on another", flush=True)
-
-    def _try_start(self) -> str | None:
-        """None once healthy, else what wrangler printed."""
-        start = self.log_path.stat().st_size if self.log_path.exists() else 0
         command = [
-            "wrangler", "dev", "--local", "--ip", "127.0.0.1", "--port", str(self.port),
-            "--persist-to", str(self.persist),
-            "--show-interactive-dev-session=false", "--inspector-port", "0",
+            "node", str(ROOT / "scripts" / "test-server.mjs"),
+            "--persist", str(self.persist), "--log", str(self.log_path),
         ]  # fmt: skip
         for name, value in self.variables.items():
             command += ["--var", f"{name}:{value}"]
         with open(self.log_path, "ab") as log:
+            # Its stdin stays open while this driver lives: when it closes,
+            # the starter stops the server.
             self.process = subprocess.Popen(
                 command,
                 cwd=ROOT,
                 env=tool_env(),
-                stdin=subprocess.DEVNULL,
-                stdout=log,
-                stderr=subprocess.STDOUT,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=log,
                 start_new_session=True,
                 preexec_fn=die_with_parent,
+                text=True,
             )
-        deadline = time.monotonic() + 60
-        ready = False
-        while time.monotonic() < deadline:
-            text = self._log_since(start)
-            if self.process.poll() is not None:
-                return text or f"(exited with {self.process.returncode})"
-            if not ready:
-                match = re.search(r"Ready on http://127\.0\.0\.1:(\d+)", text)
-                if match:
-                    self.port = int(match.group(1))
-                    ready = True
-            if ready:
-                try:
-                    with urllib.request.urlopen(f"{self.base}/api/health", timeout=2) as r:
-                        if r.status == 200:
-                            return None
-                except (urllib.error.URLError, OSError):
-                    pass
-            time.sleep(0.15)
-        return "GET /api/health did not answer 200 within 60 s:\n" + self._log_since(start)
+        line = self.process.stdout.readline() if self.process.stdout else ""
+        if not line.startswith("READY http://127.0.0.1:"):
+            self.stop()
+            raise SystemExit("wrangler dev did not become healthy:\n" + self._log())
+        self.port = int(line.strip().rsplit(":", 1)[1])
 
-    def _log_since(self, start: int) -> str:
+    def _log(self) -> str:
         try:
-            with open(self.log_path, "rb") as f:
-                f.seek(start)
-                return f.read().decode("utf-8", "replace")
+            return self.log_path.read_text("utf-8", "replace")
         except OSError:
             return ""
 

@@ -21,7 +21,6 @@ pub mod ics;
 pub mod live;
 pub mod logs;
 pub mod model;
-pub mod port;
 
 pub use http::Resp;
 
@@ -318,8 +317,23 @@ pub fn launch(
     port: u16,
     log: &Path,
 ) -> (ProcessGroup, u16) {
+    launch_from(&repo(), vars, flags, persist, port, log)
+}
+
+/// Like [`launch`], with the Worker and web UI built in another checkout
+/// `root` (the bench compares two builds that way).
+pub fn launch_from(
+    root: &Path,
+    vars: &[(&str, &str)],
+    flags: &[&str],
+    persist: Option<&Path>,
+    port: u16,
+    log: &Path,
+) -> (ProcessGroup, u16) {
     let mut cmd = Command::new("node");
     cmd.arg(repo().join("scripts/test-server.mjs"))
+        .arg("--root")
+        .arg(root)
         .arg("--log")
         .arg(log);
     if let Some(dir) = persist {
