@@ -25,11 +25,13 @@ check:
 	cargo fmt --all --check
 	cargo clippy --workspace --all-targets -- -D warnings
 
+# --workspace in both: the unit and API tests then build their common
+# dependencies (chrono-tz, …) with the same features, once.
 unit:
-	cargo test --lib
+	cargo test --workspace --lib
 
 api: build
-	cargo test -p api-tests -- --test-threads 4
+	cargo test --workspace --test api -- --test-threads 4
 
 browser: build
 	sh scripts/setup.sh --browser

@@ -30,7 +30,7 @@ use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Mutex;
+use std::sync::{Mutex, OnceLock};
 use std::time::Duration;
 
 /// The repository root: the tests package lives in `<repo>/tests`.
@@ -72,6 +72,17 @@ pub struct Server {
 /// The `--var` pairs a shared server was started with.
 type Config = Vec<(String, String)>;
 
+/// How many servers the tests of one configuration share, taking turns:
+/// workerd serves on one thread, and the machine has two cores.
+const POOL: usize = 2;
+
+/// The shared servers of one configuration.
+#[derive(Default)]
+struct Pool {
+    slots: [OnceLock<Shared>; POOL],
+    next: AtomicUsize,
+}
+
 /// A server shared by the tests of one configuration: started on first
 /// use, stopped when this test binary exits (the starter stops wrangler
 /// when its stdin, held here, closes).
@@ -103,8 +114,8 @@ impl Server {
         server
     }
 
-    /// The server every test of this binary with the default configuration
-    /// shares, started on first use. Each call is a new client: its own
+    /// A server every test of this binary with the default configuration
+    /// shares (one of [`POOL`], taking turns), started on first use. Each call is a new client: its own
     /// `CF-Connecting-IP` and its own known secrets. A test on it creates
     /// its own appointments and never counts what others do.
     pub fn shared() -> Server {
@@ -114,24 +125,27 @@ impl Server {
     /// Like [`Server::shared`], for the server shared by the tests that
     /// need these `--var NAME:VALUE` pairs.
     pub fn shared_with_vars(vars: &[(&str, &str)]) -> Server {
-        static SERVERS: Mutex<Vec<(Config, &'static Shared)>> = Mutex::new(Vec::new());
+        static SERVERS: Mutex<Vec<(Config, &'static Pool)>> = Mutex::new(Vec::new());
         static CLIENTS: AtomicUsize = AtomicUsize::new(1);
         let key: Config = vars
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect();
-        let shared = {
-            // Held while starting, so concurrent first uses start it once.
+        let pool: &'static Pool = {
             let mut servers = SERVERS.lock().unwrap_or_else(|e| e.into_inner());
             match servers.iter().find(|(k, _)| *k == key) {
-                Some((_, shared)) => *shared,
+                Some((_, pool)) => pool,
                 None => {
-                    let shared: &'static Shared = Box::leak(Box::new(Shared::start(vars)));
-                    servers.push((key, shared));
-                    shared
+                    let pool: &'static Pool = Box::leak(Box::default());
+                    servers.push((key, pool));
+                    pool
                 }
             }
         };
+        // Each slot starts on its first use; concurrent first uses of one
+        // slot wait for the same start.
+        let slot = &pool.slots[pool.next.fetch_add(1, Ordering::SeqCst) % POOL];
+        let shared = slot.get_or_init(|| Shared::start(vars));
         let n = CLIENTS.fetch_add(1, Ordering::SeqCst);
         let client = format!("10.{}.{}.{}", (n >> 16) & 255, (n >> 8) & 255, n & 255);
         Server::view(
