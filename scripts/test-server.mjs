@@ -13,8 +13,8 @@
 //
 // What every start used to repeat is done once:
 // - the D1 migrations are applied once into a template persist directory
-//   (target/test-server/, keyed by the migrations' bytes) that each new
-//   persist directory is copied from;
+//   (target/test-server/, keyed by the migrations and wrangler's version)
+//   that each new persist directory is copied from;
 // - the web UI (public/ → build/public/) is built only when a file under
 //   public/ changed since the last build, not by wrangler's [build] on
 //   every start (SKIP_ASSETS_BUILD);
@@ -103,7 +103,9 @@ function buildAssets() {
 
 /** The persist directory with every migration applied, made once. */
 function template() {
+  // Keyed by the migrations and by wrangler's version, which owns the format.
   const hash = createHash('sha256');
+  hash.update(readFileSync(path.join(ROOT, 'node_modules/wrangler/package.json')));
   for (const name of readdirSync(path.join(ROOT, 'migrations')).sort()) {
     hash.update(`${name}\0`).update(readFileSync(path.join(ROOT, 'migrations', name)));
   }

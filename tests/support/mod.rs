@@ -298,6 +298,7 @@ impl Drop for Server {
 
 impl Shared {
     fn start(vars: &[(&str, &str)]) -> Shared {
+        remove_stale_logs();
         let root = scratch_dir("api-shared");
         std::fs::create_dir_all(&root).expect("create the shared server's directory");
         let (group, port) = launch(vars, &[], None, 0, &root.join("wrangler.log"));
@@ -305,6 +306,23 @@ impl Shared {
             root,
             port,
             _group: group,
+        }
+    }
+}
+
+/// Removes the shared servers' logs of test runs that have ended (a
+/// shared server outlives every test, so no test removes its log).
+fn remove_stale_logs() {
+    let Ok(entries) = std::fs::read_dir(repo().join("target/test-server")) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let pid = name
+            .strip_prefix("api-shared-")
+            .and_then(|rest| rest.split('-').next());
+        if pid.is_some_and(|pid| !Path::new("/proc").join(pid).exists()) {
+            let _ = std::fs::remove_dir_all(entry.path());
         }
     }
 }
