@@ -205,8 +205,7 @@ impl Appointment {
             for (id, name) in store::create_schema(&sql)? {
                 // A stored name passed the rules of its day; keys are
                 // computed from it as it is.
-                let keys = ParticipantName::keys_of(&name);
-                store::set_name_keys(&sql, &id, &keys.a, &keys.b)?;
+                store::set_name_key(&sql, &id, &ParticipantName::key_of(&name))?;
             }
             self.schema_ready.set(true);
         }
