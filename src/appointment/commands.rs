@@ -141,25 +141,31 @@ impl Appointment {
         if gzipped {
             headers.set("content-encoding", "gzip")?;
         }
+        let packed = match gzipped {
+            true => match cached.gzipped().await {
+                Ok(packed) => Some(packed),
+                // The plain view is as good an answer, only larger.
+                Err(e) => {
+                    worker::console_error!("view {}: {e}", row.id);
+                    headers.delete("content-encoding")?;
+                    None
+                }
+            },
+            false => None,
+        };
         if head {
+            // GET's length, which a response without a body would not carry.
+            let length = packed.as_ref().map_or(cached.json.len(), |p| p.len());
+            headers.set("content-length", &length.to_string())?;
             return Ok(Response::empty()?
                 .with_status(200)
                 .with_headers(headers)
                 .with_encode_body(EncodeBody::Manual));
         }
-        if gzipped {
-            match cached.gzipped().await {
-                Ok(packed) => {
-                    return Ok(Response::from_bytes(packed.to_vec())?
-                        .with_headers(headers)
-                        .with_encode_body(EncodeBody::Manual))
-                }
-                // The plain view is as good an answer, only larger.
-                Err(e) => {
-                    worker::console_error!("view {}: {e}", row.id);
-                    headers.delete("content-encoding")?;
-                }
-            }
+        if let Some(packed) = packed {
+            return Ok(Response::from_bytes(packed.to_vec())?
+                .with_headers(headers)
+                .with_encode_body(EncodeBody::Manual));
         }
         Ok(Response::from_bytes(cached.json.to_vec())?.with_headers(headers))
     }
