@@ -85,6 +85,9 @@ pub enum Command {
         if_none_match: Option<String>,
         #[serde(default)]
         head: bool,
+        /// Whether the client takes a gzipped body.
+        #[serde(default)]
+        gzip: bool,
     },
     /// The index believes the appointment expired: delete it if so.
     Expire,
@@ -180,6 +183,7 @@ mod tests {
             Command::Export {
                 if_none_match: Some("*".into()),
                 head: true,
+                gzip: true,
             },
             Command::Expire,
         ] {

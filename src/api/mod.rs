@@ -136,6 +136,9 @@ async fn dispatch(
                 Command::Export { head, .. } => Command::Export {
                     if_none_match: req.headers().get("if-none-match")?,
                     head,
+                    gzip: client_accept_encoding(&req)?
+                        .as_deref()
+                        .is_some_and(accepts_gzip),
                 },
                 other => other,
             };
