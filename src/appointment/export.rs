@@ -5,15 +5,15 @@
 //! it is built once per version, row chunk by row chunk straight into a
 //! gzip stream, and only the compressed bytes are kept (a few megabytes).
 //! Any number of downloads of one version then share them: a client that
-//! takes gzip gets them as they are, any other gets them unpacked as it
-//! reads, a quarter of a megabyte at a time.
+//! takes gzip gets them as they are, any other gets them unpacked by the
+//! runtime's own decompressor as it reads.
 
-use std::io::{Read, Write};
+use std::io::Write;
 use std::rc::Rc;
 
-use flate2::read::GzDecoder;
 use flate2::write::GzEncoder;
 use flate2::Compression;
+use wasm_bindgen::{JsCast, JsValue};
 use worker::{EncodeBody, Headers, Response};
 
 use super::store::{self, AppointmentRow};
@@ -21,9 +21,6 @@ use super::Appointment;
 use crate::domain::{view, Availability};
 use crate::error::{ApiError, ApiResult};
 use crate::render::{self, csv::AvailabilityCsv};
-
-/// Bytes of the unpacked file per chunk sent to a client without gzip.
-const CHUNK_BYTES: usize = 256 * 1024;
 
 /// The last availability file built, gzipped, by the entity tag that names
 /// its version. Lost on eviction, which only costs one rebuild.
@@ -69,14 +66,7 @@ impl Appointment {
             // GET streams, without a length.
             return Ok(Response::empty()?.with_status(200).with_headers(headers));
         }
-        let chunks = Unpacked {
-            decoder: GzDecoder::new(Shared {
-                bytes: packed,
-                at: 0,
-            }),
-        };
-        let stream = futures_util::stream::iter(chunks);
-        Ok(Response::from_stream(stream)?.with_headers(headers))
+        Ok(unpacked(&packed)?.with_headers(headers))
     }
 
     /// The file of this version, gzipped: built now (with no await, so
@@ -115,44 +105,28 @@ fn internal(e: std::io::Error) -> ApiError {
     ApiError::Internal(format!("availability file: {e}"))
 }
 
-/// Kept gzipped bytes, read from the start.
-struct Shared {
-    bytes: Rc<[u8]>,
-    at: usize,
+#[wasm_bindgen::prelude::wasm_bindgen]
+extern "C" {
+    /// The runtime's own decompressor (native zlib), seen only for its
+    /// readable and writable sides.
+    type DecompressionStream;
+    #[wasm_bindgen(constructor, catch)]
+    fn new(format: &str) -> Result<DecompressionStream, JsValue>;
 }
 
-impl Read for Shared {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let rest = &self.bytes[self.at..];
-        let n = rest.len().min(buf.len());
-        buf[..n].copy_from_slice(&rest[..n]);
-        self.at += n;
-        Ok(n)
-    }
-}
-
-/// The file unpacked, [`CHUNK_BYTES`] at a time.
-struct Unpacked {
-    decoder: GzDecoder<Shared>,
-}
-
-impl Iterator for Unpacked {
-    type Item = worker::Result<Vec<u8>>;
-
-    fn next(&mut self) -> Option<Self::Item> {
-        let mut chunk = vec![0; CHUNK_BYTES];
-        let mut filled = 0;
-        while filled < CHUNK_BYTES {
-            match self.decoder.read(&mut chunk[filled..]) {
-                Ok(0) => break,
-                Ok(n) => filled += n,
-                Err(e) => return Some(Err(worker::Error::RustError(e.to_string()))),
-            }
-        }
-        if filled == 0 {
-            return None;
-        }
-        chunk.truncate(filled);
-        Some(Ok(chunk))
-    }
+/// A response whose body is `packed` unpacked by the runtime as the client
+/// reads it, so a slow reader holds back the unpacking instead of
+/// buffering the file.
+fn unpacked(packed: &[u8]) -> ApiResult<Response> {
+    let failed = |e: JsValue| ApiError::Internal(format!("availability file: {e:?}"));
+    let source =
+        web_sys::Response::new_with_opt_buffer_source(Some(&js_sys::Uint8Array::from(packed)))
+            .map_err(failed)?;
+    let body = source
+        .body()
+        .ok_or_else(|| ApiError::Internal("availability file: no body".into()))?;
+    let unpacker = DecompressionStream::new("gzip").map_err(failed)?;
+    let plain = body.pipe_through(unpacker.unchecked_ref::<web_sys::ReadableWritablePair>());
+    let response = web_sys::Response::new_with_opt_readable_stream(Some(&plain)).map_err(failed)?;
+    Ok(Response::from(response))
 }
