@@ -85,9 +85,6 @@ pub enum Command {
         if_none_match: Option<String>,
         #[serde(default)]
         head: bool,
-        /// Whether the client takes a gzipped body.
-        #[serde(default)]
-        gzip: bool,
     },
     /// The index believes the appointment expired: delete it if so.
     Expire,
@@ -183,7 +180,6 @@ mod tests {
             Command::Export {
                 if_none_match: Some("*".into()),
                 head: true,
-                gzip: true,
             },
             Command::Expire,
         ] {

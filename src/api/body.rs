@@ -1,6 +1,11 @@
-//! Request bodies, read as they stream: reading stops at the first byte
+//! Request bodies, read as they stream: keeping stops at the first byte
 //! past 64 KiB, whether or not the client declared a `Content-Length`, so
-//! a body of any size costs the Worker at most 64 KiB and one chunk.
+//! a body of any size costs the Worker at most 64 KiB and one chunk. The
+//! rest is read and dropped chunk by chunk, up to [`DRAIN_BYTES`], before
+//! the 413 goes out: cutting a body off mid-upload makes the proxy in
+//! front of the Worker under `wrangler dev` answer some clients 500
+//! ("Network connection lost") instead of the 413. A body longer still is
+//! cancelled there.
 
 use futures_util::StreamExt;
 use worker::Request;
@@ -26,10 +31,14 @@ pub(super) async fn read_json(req: &mut Request) -> ApiResult<Vec<u8>> {
     Ok(bytes)
 }
 
-/// The body, chunk by chunk, up to [`MAX_BODY_BYTES`]; 413 as soon as it
-/// goes past. Dropping the stream there cancels it, so the rest is never
-/// read. A body that breaks off counts as empty, which the decoder then
-/// refuses as invalid JSON.
+/// How much of a body past the limit is read (and dropped) after the 413
+/// before the rest is cancelled.
+const DRAIN_BYTES: usize = 256 * 1024 * 1024;
+
+/// The body, chunk by chunk, up to [`MAX_BODY_BYTES`]; past it, the rest
+/// is dropped as it comes (up to [`DRAIN_BYTES`]) and the answer is 413.
+/// A body that breaks off counts as empty, which the decoder then refuses
+/// as invalid JSON.
 async fn read_capped(req: &mut Request) -> ApiResult<Vec<u8>> {
     let mut bytes = Vec::new();
     if req.inner().body().is_none() {
@@ -41,6 +50,14 @@ async fn read_capped(req: &mut Request) -> ApiResult<Vec<u8>> {
             return Ok(Vec::new());
         };
         if bytes.len() + chunk.len() > MAX_BODY_BYTES {
+            drop(bytes);
+            let mut drained = chunk.len();
+            while let Some(Ok(chunk)) = stream.next().await {
+                drained += chunk.len();
+                if drained > DRAIN_BYTES {
+                    break;
+                }
+            }
             return Err(ApiError::PayloadTooLarge);
         }
         bytes.extend_from_slice(&chunk);

@@ -8,6 +8,7 @@ mod body;
 mod finish;
 pub mod openapi;
 mod routes;
+mod unpack;
 
 use serde_json::json;
 use wasm_bindgen::JsValue;
@@ -136,13 +137,22 @@ async fn dispatch(
                 Command::Export { head, .. } => Command::Export {
                     if_none_match: req.headers().get("if-none-match")?,
                     head,
-                    gzip: client_accept_encoding(&req)?
-                        .as_deref()
-                        .is_some_and(accepts_gzip),
                 },
                 other => other,
             };
-            call(&ctx, &id, command, &body).await?
+            let export = match command {
+                Command::Export { head, .. } => Some(head),
+                _ => None,
+            };
+            let answer = call(&ctx, &id, command, &body).await?;
+            // The object sends the file gzipped; unpacked here for a client
+            // that takes no gzip.
+            match export {
+                Some(head) if !client_accept_encoding(&req)?.is_some_and(|a| accepts_gzip(&a)) => {
+                    unpack::unpacked(answer, head)?
+                }
+                _ => answer,
+            }
         }
         Route::Live { id } => {
             known_ids(&id, &Command::Summary)?;

@@ -146,7 +146,6 @@ impl Route {
                     Command::Export {
                         if_none_match: None,
                         head: method == "HEAD",
-                        gzip: false,
                     },
                 ),
                 READ,

@@ -4,16 +4,15 @@
 //! The largest file (1,000 people × 4,464 slots) is tens of megabytes, so
 //! it is built once per version, row chunk by row chunk straight into a
 //! gzip stream, and only the compressed bytes are kept (a few megabytes).
-//! Any number of downloads of one version then share them: a client that
-//! takes gzip gets them as they are, any other gets them unpacked by the
-//! runtime's own decompressor as it reads.
+//! Any number of downloads of one version then share them. The object
+//! always answers with them gzipped; the Worker unpacks them for a client
+//! that takes no gzip (`api::unpack`).
 
 use std::io::Write;
 use std::rc::Rc;
 
 use flate2::write::GzEncoder;
 use flate2::Compression;
-use wasm_bindgen::{JsCast, JsValue};
 use worker::{EncodeBody, Headers, Response};
 
 use super::store::{self, AppointmentRow};
@@ -35,7 +34,6 @@ impl Appointment {
         row: &AppointmentRow,
         if_none_match: Option<&str>,
         head: bool,
-        gzip: bool,
     ) -> ApiResult<Response> {
         let etag = view::csv_etag(&row.id, row.version);
         let headers = Headers::new();
@@ -51,22 +49,17 @@ impl Appointment {
             &render::attachment(&row.title, "csv"),
         )?;
         let packed = self.packed_csv(row, &etag)?;
-        if gzip {
-            headers.set("content-encoding", "gzip")?;
-            headers.set("content-length", &packed.len().to_string())?;
-            let response = match head {
-                true => Response::empty()?,
-                false => Response::from_bytes(packed.to_vec())?,
-            };
-            return Ok(response
-                .with_headers(headers)
-                .with_encode_body(EncodeBody::Manual));
-        }
-        if head {
-            // GET streams, without a length.
-            return Ok(Response::empty()?.with_status(200).with_headers(headers));
-        }
-        Ok(unpacked(&packed)?.with_headers(headers))
+        // Always gzipped: the Worker unpacks it for a client that takes no
+        // gzip, so the plain file never crosses from the object.
+        headers.set("content-encoding", "gzip")?;
+        headers.set("content-length", &packed.len().to_string())?;
+        let response = match head {
+            true => Response::empty()?,
+            false => Response::from_bytes(packed.to_vec())?,
+        };
+        Ok(response
+            .with_headers(headers)
+            .with_encode_body(EncodeBody::Manual))
     }
 
     /// The file of this version, gzipped: built now (with no await, so
@@ -103,30 +96,4 @@ impl Appointment {
 
 fn internal(e: std::io::Error) -> ApiError {
     ApiError::Internal(format!("availability file: {e}"))
-}
-
-#[wasm_bindgen::prelude::wasm_bindgen]
-extern "C" {
-    /// The runtime's own decompressor (native zlib), seen only for its
-    /// readable and writable sides.
-    type DecompressionStream;
-    #[wasm_bindgen(constructor, catch)]
-    fn new(format: &str) -> Result<DecompressionStream, JsValue>;
-}
-
-/// A response whose body is `packed` unpacked by the runtime as the client
-/// reads it, so a slow reader holds back the unpacking instead of
-/// buffering the file.
-fn unpacked(packed: &[u8]) -> ApiResult<Response> {
-    let failed = |e: JsValue| ApiError::Internal(format!("availability file: {e:?}"));
-    let source =
-        web_sys::Response::new_with_opt_buffer_source(Some(&js_sys::Uint8Array::from(packed)))
-            .map_err(failed)?;
-    let body = source
-        .body()
-        .ok_or_else(|| ApiError::Internal("availability file: no body".into()))?;
-    let unpacker = DecompressionStream::new("gzip").map_err(failed)?;
-    let plain = body.pipe_through(unpacker.unchecked_ref::<web_sys::ReadableWritablePair>());
-    let response = web_sys::Response::new_with_opt_readable_stream(Some(&plain)).map_err(failed)?;
-    Ok(Response::from(response))
 }

@@ -187,8 +187,7 @@ impl Appointment {
             Command::Export {
                 if_none_match,
                 head,
-                gzip,
-            } => self.export(&row, if_none_match.as_deref(), *head, *gzip),
+            } => self.export(&row, if_none_match.as_deref(), *head),
         }
     }
 
