@@ -76,3 +76,47 @@ impl Limiter {
         json_response(&reply, 200)
     }
 }
+
+/// The network a client's allowances are counted by: an IPv4 address as
+/// it is, an IPv6 one by its /64 (`2001:db8:1:2::/64`), because a client
+/// is handed a whole /64 and can pick any address in it. An IPv4 address
+/// written as IPv6 (`::ffff:198.51.100.7`) is that IPv4 address; anything
+/// that is no address is kept as sent.
+pub fn client_network(address: &str) -> String {
+    let address = address.trim();
+    match address.parse::<std::net::IpAddr>() {
+        Ok(std::net::IpAddr::V4(v4)) => v4.to_string(),
+        Ok(std::net::IpAddr::V6(v6)) => match v6.to_ipv4_mapped() {
+            Some(v4) => v4.to_string(),
+            None => {
+                let s = v6.segments();
+                let network = std::net::Ipv6Addr::new(s[0], s[1], s[2], s[3], 0, 0, 0, 0);
+                format!("{network}/64")
+            }
+        },
+        Err(_) => address.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::client_network;
+
+    #[test]
+    fn ipv6_clients_count_by_their_64_and_ipv4_ones_by_address() {
+        let one = client_network("2001:db8:1:2::1");
+        assert_eq!(one, "2001:db8:1:2::/64");
+        for same in [
+            "2001:db8:1:2:ffff:ffff:ffff:ffff",
+            "2001:0db8:0001:0002:0:0:0:9",
+            "2001:DB8:1:2:a:b:c:d",
+        ] {
+            assert_eq!(client_network(same), one, "{same}");
+        }
+        assert_ne!(client_network("2001:db8:1:3::1"), one);
+        assert_eq!(client_network("198.51.100.7"), "198.51.100.7");
+        assert_ne!(client_network("198.51.100.8"), "198.51.100.7");
+        assert_eq!(client_network("::ffff:198.51.100.7"), "198.51.100.7");
+        assert_eq!(client_network("unknown"), "unknown");
+    }
+}

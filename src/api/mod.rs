@@ -3,8 +3,12 @@
 //! the appointment's Durable Object as a typed [`protocol::Call`], and log
 //! one JSON line per request.
 
+mod assets;
+mod body;
+mod finish;
 pub mod openapi;
 mod routes;
+mod unpack;
 
 use serde_json::json;
 use wasm_bindgen::JsValue;
@@ -12,9 +16,10 @@ use worker::{Env, Headers, Method, Request, RequestInit, Response};
 
 use crate::domain::requests::{self, NewAppointment};
 use crate::domain::view::Health;
-use crate::error::{json_response, ApiError, ApiResult, MAX_BODY_BYTES};
+use crate::error::{json_response, ApiError, ApiResult};
 use crate::protocol::{self, Call, Command, Summary, TakeReply, TakeRequest};
 use crate::{clock, preview, secrets};
+use finish::Head;
 pub use routes::Route;
 
 /// The Content-Security-Policy of every page: only our own origin.
@@ -22,7 +27,7 @@ pub const CSP: &str = "default-src 'self'; img-src 'self' data:; style-src 'self
 script-src 'self'; connect-src 'self'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
 
 /// The header that carries a request's id back to the client.
-const REQUEST_ID_HEADER: &str = "x-request-id";
+pub(crate) const REQUEST_ID_HEADER: &str = "x-request-id";
 
 /// What every handler knows of the request it serves.
 struct Ctx<'a> {
@@ -43,6 +48,21 @@ pub async fn handle(req: Request, env: Env) -> worker::Result<Response> {
     // The method exactly as sent: `worker::Method` reads unknown ones as GET.
     let method = req.inner().method();
     let route = Route::parse(&method, &req.path());
+    // HEAD answers with GET's length, unless GET has none: a streamed
+    // body (the CSV), or one the platform compresses on the way.
+    let head = match &route {
+        _ if method != "HEAD" => Head::No,
+        Ok(Route::Appointment {
+            command: Command::Export { .. },
+            ..
+        }) => Head::Streamed,
+        _ => Head::Sized {
+            compressed_on_the_way: client_accept_encoding(&req)
+                .ok()
+                .flatten()
+                .is_some_and(|a| finish::takes_compression(&a)),
+        },
+    };
     let pattern = route.as_ref().map(Route::pattern).unwrap_or("unmatched");
     let mut appointment = route
         .as_ref()
@@ -65,7 +85,7 @@ pub async fn handle(req: Request, env: Env) -> worker::Result<Response> {
         Err(e) => e.to_response(),
     };
     let status = response.status_code();
-    let response = finish(response, &request_id, method == "HEAD");
+    let response = finish::finish(response, &request_id, head).await;
     // REQUEST_LOG=off leaves the line out, to measure what it costs.
     if env.var("REQUEST_LOG").is_ok_and(|v| v.to_string() == "off") {
         return Ok(response);
@@ -82,35 +102,6 @@ pub async fn handle(req: Request, env: Env) -> worker::Result<Response> {
     Ok(response)
 }
 
-/// The response as it leaves: tagged with the request id (unless the
-/// appointment object already did), and without a body for `HEAD`. A
-/// WebSocket upgrade's headers are the runtime's to keep.
-fn finish(response: Response, request_id: &str, head: bool) -> Response {
-    if response.status_code() == 101 {
-        return response;
-    }
-    let tagged = response.headers().get(REQUEST_ID_HEADER).ok().flatten();
-    if tagged.as_deref() == Some(request_id) && !head {
-        return response;
-    }
-    // Headers of a response from an object or the assets are immutable.
-    let status = response.status_code();
-    let headers = Headers::new();
-    for (k, v) in response.headers().entries() {
-        let _ = headers.append(&k, &v);
-    }
-    let _ = headers.set(REQUEST_ID_HEADER, request_id);
-    let rebuilt = if head {
-        Response::empty()
-    } else {
-        Response::from_body(response.into_parts().1)
-    };
-    match rebuilt {
-        Ok(r) => r.with_status(status).with_headers(headers),
-        Err(e) => ApiError::Internal(e.to_string()).to_response(),
-    }
-}
-
 /// Serves a parsed route; a create also says which appointment it made.
 async fn dispatch(
     mut req: Request,
@@ -119,7 +110,7 @@ async fn dispatch(
     request_id: &str,
 ) -> ApiResult<(Response, Option<String>)> {
     let body = if route.has_body() {
-        read_json_body(&mut req).await?
+        body::read_json(&mut req).await?
     } else {
         Vec::new()
     };
@@ -149,14 +140,26 @@ async fn dispatch(
                 },
                 other => other,
             };
-            call(&ctx, &id, command, &body).await?
+            let export = match command {
+                Command::Export { head, .. } => Some(head),
+                _ => None,
+            };
+            let answer = call(&ctx, &id, command, &body).await?;
+            // The object sends the file gzipped; unpacked here for a client
+            // that takes no gzip.
+            match export {
+                Some(head) if !client_accept_encoding(&req)?.is_some_and(|a| accepts_gzip(&a)) => {
+                    unpack::unpacked(answer, head)?
+                }
+                _ => answer,
+            }
         }
         Route::Live { id } => {
             known_ids(&id, &Command::Summary)?;
             live(&req, env, &id).await?
         }
         Route::Page { id } => page(&ctx, &id).await?,
-        Route::Asset => env.assets("ASSETS")?.fetch_request(req).await?,
+        Route::Asset => assets::serve(&req, env, request_id).await?,
     };
     Ok((response, None))
 }
@@ -221,34 +224,14 @@ fn accepts_gzip(accept_encoding: &str) -> bool {
     })
 }
 
-/// The body of a request that must carry JSON: 413 past 64 KiB, then 415
-/// unless it says it is JSON.
-async fn read_json_body(req: &mut Request) -> ApiResult<Vec<u8>> {
-    let declared = req
-        .headers()
-        .get("content-length")?
-        .and_then(|v| v.trim().parse::<u64>().ok());
-    if declared.is_some_and(|n| n > MAX_BODY_BYTES as u64) {
-        return Err(ApiError::PayloadTooLarge);
-    }
-    let bytes = req.bytes().await.unwrap_or_default();
-    if bytes.len() > MAX_BODY_BYTES {
-        return Err(ApiError::PayloadTooLarge);
-    }
-    let content_type = req.headers().get("content-type")?.unwrap_or_default();
-    let essence = content_type.split(';').next().unwrap_or("").trim();
-    if !essence.eq_ignore_ascii_case("application/json") {
-        return Err(ApiError::UnsupportedMediaType);
-    }
-    Ok(bytes)
-}
-
-/// The client's address (`CF-Connecting-IP`, set by the platform).
+/// The client's network (`CF-Connecting-IP`, set by the platform; an
+/// IPv6 address counts by its /64), which every per-client limit counts by.
 fn client_address(req: &Request) -> ApiResult<String> {
-    Ok(req
-        .headers()
-        .get("cf-connecting-ip")?
-        .unwrap_or_else(|| "unknown".into()))
+    Ok(crate::limiter::client_network(
+        &req.headers()
+            .get("cf-connecting-ip")?
+            .unwrap_or_else(|| "unknown".into()),
+    ))
 }
 
 /// The origin that links and QR codes carry: `PUBLIC_ORIGIN`, else the
@@ -422,6 +405,8 @@ async fn page(ctx: &Ctx<'_>, id: &str) -> ApiResult<Response> {
     headers.set("x-content-type-options", "nosniff")?;
     headers.set("referrer-policy", "no-referrer")?;
     headers.set("cache-control", "no-cache")?;
+    // Tagged here, so it leaves as built, with its length.
+    headers.set(REQUEST_ID_HEADER, ctx.request_id)?;
     Ok(Response::from_bytes(bytes)?
         .with_status(status)
         .with_headers(headers))

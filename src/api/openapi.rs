@@ -5,6 +5,8 @@
 //! [`super::routes`].
 #![allow(dead_code)]
 
+mod rules;
+
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
@@ -24,6 +26,7 @@ use crate::index::Stats;
 pub fn document() -> String {
     let mut doc = serde_json::to_value(ApiDoc::openapi()).unwrap_or_default();
     exclusive_days(&mut doc);
+    rules::tighten(&mut doc);
     doc.to_string()
 }
 

@@ -151,11 +151,14 @@ impl Route {
                 READ,
             ),
             ["api", "appointments", id, "live"] => {
-                only(method == "GET", Route::Live { id: id.to_string() }, "GET")
+                // HEAD answers like GET without an upgrade: 426.
+                only(read, Route::Live { id: id.to_string() }, READ)
             }
             ["api", ..] => Err(ApiError::NotFound),
             ["a", id] => only(read, Route::Page { id: id.to_string() }, READ),
-            _ => Ok(Route::Asset),
+            // Pages and assets only read; the Worker sees every method
+            // (`run_worker_first`), so no other reaches the assets.
+            _ => only(read, Route::Asset, READ),
         }
     }
 }
@@ -199,6 +202,24 @@ mod tests {
         );
         assert_eq!(Route::parse("GET", "/api/nothing"), Err(ApiError::NotFound));
         assert_eq!(Route::parse("GET", "/style.css"), Ok(Route::Asset));
+        assert_eq!(Route::parse("HEAD", "/"), Ok(Route::Asset));
+    }
+
+    #[test]
+    fn pages_and_assets_refuse_every_method_but_get_and_head_with_allow() {
+        for path in ["/", "/index.html", "/js/app.js", "/a/abc", "/nope"] {
+            for method in ["POST", "PUT", "DELETE", "PROPFIND", "PATCH", "OPTIONS"] {
+                assert_eq!(
+                    Route::parse(method, path),
+                    Err(ApiError::MethodNotAllowed { allow: READ }),
+                    "{method} {path}"
+                );
+            }
+        }
+        assert_eq!(
+            Route::parse("HEAD", "/api/appointments/abc/live"),
+            Ok(Route::Live { id: "abc".into() })
+        );
     }
 
     #[test]

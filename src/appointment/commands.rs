@@ -141,25 +141,31 @@ impl Appointment {
         if gzipped {
             headers.set("content-encoding", "gzip")?;
         }
+        let packed = match gzipped {
+            true => match cached.gzipped().await {
+                Ok(packed) => Some(packed),
+                // The plain view is as good an answer, only larger.
+                Err(e) => {
+                    worker::console_error!("view {}: {e}", row.id);
+                    headers.delete("content-encoding")?;
+                    None
+                }
+            },
+            false => None,
+        };
         if head {
+            // GET's length, which a response without a body would not carry.
+            let length = packed.as_ref().map_or(cached.json.len(), |p| p.len());
+            headers.set("content-length", &length.to_string())?;
             return Ok(Response::empty()?
                 .with_status(200)
                 .with_headers(headers)
                 .with_encode_body(EncodeBody::Manual));
         }
-        if gzipped {
-            match cached.gzipped().await {
-                Ok(packed) => {
-                    return Ok(Response::from_bytes(packed.to_vec())?
-                        .with_headers(headers)
-                        .with_encode_body(EncodeBody::Manual))
-                }
-                // The plain view is as good an answer, only larger.
-                Err(e) => {
-                    worker::console_error!("view {}: {e}", row.id);
-                    headers.delete("content-encoding")?;
-                }
-            }
+        if let Some(packed) = packed {
+            return Ok(Response::from_bytes(packed.to_vec())?
+                .with_headers(headers)
+                .with_encode_body(EncodeBody::Manual));
         }
         Ok(Response::from_bytes(cached.json.to_vec())?.with_headers(headers))
     }
@@ -193,11 +199,11 @@ impl Appointment {
     ) -> ApiResult<Response> {
         let request: JoinRequest = requests::decode(body)?;
         let name = request.name()?;
-        let keys = name.keys();
+        let key = name.key();
         let sql = self.state.storage().sql();
         let layout = self.layout(row)?;
 
-        if let Some(existing) = store::participant_by_name(&sql, &keys.a, &keys.b, name.as_str())? {
+        if let Some(existing) = store::participant_by_name(&sql, &key, name.as_str())? {
             return self
                 .sign_in(row, existing, request.password.as_deref(), client, now)
                 .await;
@@ -229,11 +235,11 @@ impl Appointment {
         let (sql2, new2, client2) = (sql.clone(), new.clone(), client.to_string());
         let version = tx::transaction(&self.state.storage(), move || -> ApiResult<i64> {
             // Hashing the password awaited; someone may have taken the name since.
-            if store::participant_by_name(&sql2, &keys.a, &keys.b, &new2.name)?.is_some() {
+            if store::participant_by_name(&sql2, &key, &new2.name)?.is_some() {
                 return Err(DomainError::NameTaken.into());
             }
             let version = store::bump_version(&sql2, now, expires_at, Step::People)?.version;
-            store::insert_participant(&sql2, &new2, &keys.a, &keys.b, version)?;
+            store::insert_participant(&sql2, &new2, &key, version)?;
             store::insert_token(&sql2, &token_hash, &new2.id, TOKENS_KEPT)?;
             store::record_join(&sql2, &client2, now, since)?;
             Ok(version)

@@ -1,14 +1,32 @@
 //! The availability file (`availability.csv`): everyone's levels as a
-//! spreadsheet, streamed in chunks of rows, with an entity tag that
-//! changes with the version.
+//! spreadsheet, with an entity tag that changes with the version.
+//!
+//! The largest file (1,000 people × 4,464 slots) is tens of megabytes, so
+//! it is built once per version, row chunk by row chunk straight into a
+//! gzip stream, and only the compressed bytes are kept (a few megabytes).
+//! Any number of downloads of one version then share them. The object
+//! always answers with them gzipped; the Worker unpacks them for a client
+//! that takes no gzip (`api::unpack`).
 
-use worker::{Headers, Response};
+use std::io::Write;
+use std::rc::Rc;
+
+use flate2::write::GzEncoder;
+use flate2::Compression;
+use worker::{EncodeBody, Headers, Response};
 
 use super::store::{self, AppointmentRow};
 use super::Appointment;
 use crate::domain::{view, Availability};
-use crate::error::ApiResult;
+use crate::error::{ApiError, ApiResult};
 use crate::render::{self, csv::AvailabilityCsv};
+
+/// The last availability file built, gzipped, by the entity tag that names
+/// its version. Lost on eviction, which only costs one rebuild.
+pub(super) struct CachedCsv {
+    etag: String,
+    gzip: Rc<[u8]>,
+}
 
 impl Appointment {
     pub(super) fn export(
@@ -21,6 +39,7 @@ impl Appointment {
         let headers = Headers::new();
         headers.set("etag", &etag)?;
         headers.set("cache-control", "no-cache")?;
+        headers.set("vary", "accept-encoding")?;
         if if_none_match.is_some_and(|tags| view::etag_matches(tags, &etag)) {
             return Ok(Response::empty()?.with_status(304).with_headers(headers));
         }
@@ -29,10 +48,31 @@ impl Appointment {
             "content-disposition",
             &render::attachment(&row.title, "csv"),
         )?;
-        if head {
-            // The headers of GET, without building the body.
-            return Ok(Response::empty()?.with_status(200).with_headers(headers));
+        let packed = self.packed_csv(row, &etag)?;
+        // Always gzipped: the Worker unpacks it for a client that takes no
+        // gzip, so the plain file never crosses from the object.
+        headers.set("content-encoding", "gzip")?;
+        headers.set("content-length", &packed.len().to_string())?;
+        let response = match head {
+            true => Response::empty()?,
+            false => Response::from_bytes(packed.to_vec())?,
+        };
+        Ok(response
+            .with_headers(headers)
+            .with_encode_body(EncodeBody::Manual))
+    }
+
+    /// The file of this version, gzipped: built now (with no await, so
+    /// downloads that arrive meanwhile wait for it and share it), or kept
+    /// from an earlier download of the same version.
+    fn packed_csv(&self, row: &AppointmentRow, etag: &str) -> ApiResult<Rc<[u8]>> {
+        if let Some(cached) = self.last_csv.borrow().as_ref() {
+            if cached.etag == etag {
+                return Ok(cached.gzip.clone());
+            }
         }
+        // The previous version's bytes go before the new ones are built.
+        *self.last_csv.borrow_mut() = None;
         let layout = self.layout(row)?;
         let people = store::participants(&self.state.storage().sql())?
             .into_iter()
@@ -41,8 +81,19 @@ impl Appointment {
                 (p.name, levels)
             })
             .collect();
-        let chunks = AvailabilityCsv::new(&layout.schedule, &layout.grid, people);
-        let stream = futures_util::stream::iter(chunks.map(Ok::<_, worker::Error>));
-        Ok(Response::from_stream(stream)?.with_headers(headers))
+        let mut packer = GzEncoder::new(Vec::new(), Compression::fast());
+        for chunk in AvailabilityCsv::new(&layout.schedule, &layout.grid, people) {
+            packer.write_all(&chunk).map_err(internal)?;
+        }
+        let gzip: Rc<[u8]> = packer.finish().map_err(internal)?.into();
+        *self.last_csv.borrow_mut() = Some(Rc::new(CachedCsv {
+            etag: etag.to_string(),
+            gzip: gzip.clone(),
+        }));
+        Ok(gzip)
     }
+}
+
+fn internal(e: std::io::Error) -> ApiError {
+    ApiError::Internal(format!("availability file: {e}"))
 }

@@ -58,13 +58,18 @@ impl Live {
     }
 }
 
-/// What a socket remembers across hibernation: its id, and whom it paints
-/// for once it sent `auth`.
+/// What a socket remembers across hibernation: its id, whom it paints
+/// for once it sent `auth`, and whether it broke a limit.
 #[derive(Debug, Default, Serialize, Deserialize)]
 struct Attachment {
     id: String,
     token_hash: Option<Vec<u8>>,
     participant: Option<String>,
+    /// Set on the frame that broke a limit: frames still in flight when
+    /// the close went out are refused unread, so every change applied
+    /// from this socket was acknowledged on it.
+    #[serde(default)]
+    closed: bool,
 }
 
 fn send(ws: &WebSocket, message: &LiveMessage) {
@@ -269,6 +274,9 @@ impl Appointment {
             .ok()
             .flatten()
             .unwrap_or_default();
+        if attachment.closed {
+            return;
+        }
         let now = Date::now().as_millis() as f64;
         let within = self
             .live
@@ -283,8 +291,11 @@ impl Appointment {
             } else {
                 "too many frames"
             };
+            // Marked before the close, and the counter kept, so no later
+            // frame of this socket starts a fresh count.
+            attachment.closed = true;
+            let _ = ws.serialize_attachment(&attachment);
             let _ = ws.close(Some(POLICY_CLOSE), Some(reason));
-            self.live.borrow_mut().frames.remove(&attachment.id);
             return;
         }
         let reply = match read_frame(text) {

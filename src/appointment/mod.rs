@@ -49,6 +49,8 @@ pub struct Appointment {
     /// and the query), so repeated reads of an unchanged appointment cost
     /// a copy. Lost on eviction, which only costs one rebuild.
     last_view: RefCell<Option<Rc<view_cache::CachedView>>>,
+    /// The last availability file, gzipped, by its entity tag.
+    last_csv: RefCell<Option<Rc<export::CachedCsv>>>,
     schema_ready: Cell<bool>,
     /// Whether an alarm is due soon to write the update count to the
     /// index. Lost on eviction, which only costs one extra alarm check.
@@ -64,6 +66,7 @@ impl DurableObject for Appointment {
             env,
             layout: RefCell::new(None),
             last_view: RefCell::new(None),
+            last_csv: RefCell::new(None),
             schema_ready: Cell::new(false),
             index_write_scheduled: Cell::new(false),
             live: Rc::default(),
@@ -205,8 +208,7 @@ impl Appointment {
             for (id, name) in store::create_schema(&sql)? {
                 // A stored name passed the rules of its day; keys are
                 // computed from it as it is.
-                let keys = ParticipantName::keys_of(&name);
-                store::set_name_keys(&sql, &id, &keys.a, &keys.b)?;
+                store::set_name_key(&sql, &id, &ParticipantName::key_of(&name))?;
             }
             self.schema_ready.set(true);
         }

@@ -2,7 +2,7 @@
 //!
 //! `meta` (one row: the appointment itself and its version),
 //! `participants` (one row each, availability packed in a BLOB, so an update
-//! of any size rewrites one row, with the two look-alike keys of the name
+//! of any size rewrites one row, with the canonical key of the name
 //! indexed), `tokens` (hashes of issued tokens), and the windows of the
 //! per-address limits, `wrong_passwords` and `joins`. What the live
 //! sockets have not heard of yet survives the object's hibernation as
@@ -65,8 +65,7 @@ CREATE TABLE IF NOT EXISTS meta (
 CREATE TABLE IF NOT EXISTS participants (
   id TEXT PRIMARY KEY,
   name TEXT NOT NULL,
-  name_key TEXT NOT NULL UNIQUE,
-  name_key_b TEXT NOT NULL DEFAULT '',
+  name_key TEXT NOT NULL,
   password_hash TEXT,
   availability BLOB NOT NULL,
   changed_version INTEGER NOT NULL DEFAULT 0
@@ -75,6 +74,7 @@ CREATE TABLE IF NOT EXISTS tokens (
   hash BLOB PRIMARY KEY,
   participant_id TEXT NOT NULL
 );
+CREATE INDEX IF NOT EXISTS participants_by_key ON participants(name_key);
 CREATE INDEX IF NOT EXISTS tokens_by_participant ON tokens(participant_id);
 CREATE TABLE IF NOT EXISTS wrong_passwords (
   participant_id TEXT NOT NULL,
@@ -127,11 +127,17 @@ pub struct ParticipantRow {
     pub availability: Vec<u8>,
 }
 
-/// Creates the tables if they are not there yet. A table from before
-/// names had two look-alike keys gains the second; the participants whose
-/// keys must then be computed again are returned as `(id, name)`.
+/// Creates the tables if they are not there yet, and brings a table of
+/// participants from before names had one canonical key up to date: the
+/// participants whose key must then be computed again are returned as
+/// `(id, name)`.
 pub fn create_schema(sql: &SqlStorage) -> StoreResult<Vec<(String, String)>> {
     sql.exec(SCHEMA, None)?;
+    let stale = if has_unique_name_keys(sql)? {
+        drop_unique_name_keys(sql)?
+    } else {
+        Vec::new()
+    };
     add_column(sql, "meta", "closed", "INTEGER NOT NULL DEFAULT 0")?;
     add_column(sql, "meta", "pushed_version", "INTEGER NOT NULL DEFAULT 0")?;
     add_column(sql, "meta", "view_version", "INTEGER NOT NULL DEFAULT 0")?;
@@ -141,28 +147,67 @@ pub fn create_schema(sql: &SqlStorage) -> StoreResult<Vec<(String, String)>> {
         "changed_version",
         "INTEGER NOT NULL DEFAULT 0",
     )?;
-    let mut stale = Vec::new();
-    if add_column(
-        sql,
-        "participants",
-        "name_key_b",
-        "TEXT NOT NULL DEFAULT ''",
-    )? {
-        #[derive(Deserialize)]
-        struct Named {
-            id: String,
-            name: String,
-        }
-        let named: Vec<Named> = sql
-            .exec("SELECT id, name FROM participants", None)?
-            .to_array()?;
-        stale = named.into_iter().map(|n| (n.id, n.name)).collect();
+    Ok(stale)
+}
+
+/// Whether the participants table still holds names by keys that had to
+/// be unique (before one canonical key, two names told apart then may
+/// share a key now).
+fn has_unique_name_keys(sql: &SqlStorage) -> StoreResult<bool> {
+    let count: Count = sql
+        .exec(
+            "SELECT count(*) AS n FROM sqlite_master
+             WHERE type = 'table' AND name = 'participants' AND instr(sql, 'UNIQUE') > 0",
+            None,
+        )?
+        .one()?;
+    Ok(count.n > 0)
+}
+
+/// Rebuilds the participants table as [`SCHEMA`] has it (SQLite cannot
+/// drop a constraint), keeping every row, its columns and its order; the
+/// participants, as `(id, name)`, whose keys must be computed again.
+fn drop_unique_name_keys(sql: &SqlStorage) -> StoreResult<Vec<(String, String)>> {
+    #[derive(Deserialize)]
+    struct Column {
+        name: String,
     }
+    let old: Vec<Column> = sql
+        .exec("SELECT name FROM pragma_table_info('participants')", None)?
+        .to_array()?;
     sql.exec(
-        "CREATE INDEX IF NOT EXISTS participants_by_key_b ON participants(name_key_b)",
+        "ALTER TABLE participants RENAME TO participants_before_keys",
         None,
     )?;
-    Ok(stale)
+    sql.exec(SCHEMA, None)?;
+    let new: Vec<Column> = sql
+        .exec("SELECT name FROM pragma_table_info('participants')", None)?
+        .to_array()?;
+    let kept: Vec<&str> = new
+        .iter()
+        .map(|c| c.name.as_str())
+        .filter(|n| old.iter().any(|o| o.name == *n))
+        .collect();
+    let columns = kept.join(", ");
+    sql.exec(
+        &format!(
+            "INSERT INTO participants ({columns}) SELECT {columns}
+             FROM participants_before_keys ORDER BY rowid"
+        ),
+        None,
+    )?;
+    sql.exec("DROP TABLE participants_before_keys", None)?;
+    // The index of keys went with the old table.
+    sql.exec(SCHEMA, None)?;
+    #[derive(Deserialize)]
+    struct Named {
+        id: String,
+        name: String,
+    }
+    let named: Vec<Named> = sql
+        .exec("SELECT id, name FROM participants ORDER BY rowid", None)?
+        .to_array()?;
+    Ok(named.into_iter().map(|n| (n.id, n.name)).collect())
 }
 
 /// Adds a column a table made by an older version lacks; whether it did.
@@ -183,17 +228,11 @@ fn add_column(sql: &SqlStorage, table: &str, column: &str, definition: &str) -> 
     Ok(true)
 }
 
-/// Sets a participant's two look-alike keys. Two names told apart by the
-/// old rules may share a key now; the first keeps it (`name_key` is
-/// unique) and the other keeps its old one beside its new second key.
-pub fn set_name_keys(sql: &SqlStorage, id: &str, key_a: &str, key_b: &str) -> StoreResult<()> {
+/// Sets a participant's canonical name key.
+pub fn set_name_key(sql: &SqlStorage, id: &str, key: &str) -> StoreResult<()> {
     sql.exec(
-        "UPDATE participants SET name_key_b = ? WHERE id = ?",
-        vec![key_b.into(), id.into()],
-    )?;
-    sql.exec(
-        "UPDATE OR IGNORE participants SET name_key = ? WHERE id = ?",
-        vec![key_a.into(), id.into()],
+        "UPDATE participants SET name_key = ? WHERE id = ?",
+        vec![key.into(), id.into()],
     )?;
     Ok(())
 }
@@ -537,28 +576,20 @@ pub fn participant_and_token_owner(
     Ok(Some((participant_from(&r)?, owner)))
 }
 
-/// The participant whose name looks like one with keys `key_a` and
-/// `key_b` (either key meets either key). Should two meet it, the one of
-/// exactly this `name` wins, else the first to join.
+/// The participant whose name has canonical key `key`. Names told apart
+/// by older rules may share a key; then the one of exactly this `name`
+/// wins, else the first to join.
 pub fn participant_by_name(
     sql: &SqlStorage,
-    key_a: &str,
-    key_b: &str,
+    key: &str,
     name: &str,
 ) -> StoreResult<Option<ParticipantRow>> {
     let cursor = sql.exec(
         &format!(
-            "SELECT {PARTICIPANT_COLUMNS} FROM participants
-             WHERE name_key IN (?, ?) OR name_key_b IN (?, ?)
+            "SELECT {PARTICIPANT_COLUMNS} FROM participants WHERE name_key = ?
              ORDER BY name = ? DESC, rowid LIMIT 1"
         ),
-        vec![
-            key_a.into(),
-            key_b.into(),
-            key_a.into(),
-            key_b.into(),
-            name.into(),
-        ],
+        vec![key.into(), name.into()],
     )?;
     rows(cursor)?
         .first()
@@ -578,19 +609,17 @@ pub fn participant_count(sql: &SqlStorage) -> StoreResult<usize> {
 pub fn insert_participant(
     sql: &SqlStorage,
     p: &ParticipantRow,
-    key_a: &str,
-    key_b: &str,
+    key: &str,
     version: i64,
 ) -> StoreResult<()> {
     sql.exec(
-        "INSERT INTO participants (id, name, name_key, name_key_b, password_hash, availability,
+        "INSERT INTO participants (id, name, name_key, password_hash, availability,
                                    changed_version)
-         VALUES (?, ?, ?, ?, ?, ?, ?)",
+         VALUES (?, ?, ?, ?, ?, ?)",
         vec![
             p.id.as_str().into(),
             p.name.as_str().into(),
-            key_a.into(),
-            key_b.into(),
+            key.into(),
             p.password_hash.clone().into(),
             p.availability.clone().into(),
             version.into(),

@@ -39,5 +39,5 @@ pub use grid::{Grid, Slot};
 pub use remap::Remap;
 pub use results::{best, counts, Counts, Window};
 pub use schedule::{Days, Schedule, SlotMinutes, Zone};
-pub use text::{NameKeys, ParticipantName, Password, Title};
+pub use text::{name_key, ParticipantName, Password, Title};
 pub use zone::{Observance, Transition};

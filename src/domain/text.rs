@@ -96,8 +96,8 @@ fn is_visible(c: char) -> bool {
 
 /// A participant's display name: trimmed, 1–50 code points, no control
 /// characters, no bidirectional controls and at least one visible
-/// character. Uniqueness within an appointment is decided by
-/// [`Self::keys`].
+/// character. Uniqueness within an appointment is equality of
+/// [`Self::key`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ParticipantName(String);
 
@@ -128,15 +128,15 @@ impl ParticipantName {
         &self.0
     }
 
-    /// The two forms this name is compared to others in; see [`NameKeys`].
-    pub fn keys(&self) -> NameKeys {
-        NameKeys::of(&self.0)
+    /// The canonical key of this name; see [`name_key`].
+    pub fn key(&self) -> String {
+        name_key(&self.0)
     }
 
-    /// The keys of a name stored before the current rules (it is not
+    /// The key of a name stored before the current rules (it is not
     /// parsed again: it passed the rules of its day).
-    pub fn keys_of(stored: &str) -> NameKeys {
-        NameKeys::of(stored)
+    pub fn key_of(stored: &str) -> String {
+        name_key(stored)
     }
 }
 
@@ -146,51 +146,62 @@ impl fmt::Display for ParticipantName {
     }
 }
 
-/// The two keys of a participant name. Two names are the same participant
-/// when their keys [meet](Self::meets): any key of one equals any key of
-/// the other.
+/// The canonical key of a participant name: two names are one
+/// participant exactly when their keys are equal, so the answer never
+/// depends on who joined first.
 ///
-/// Both start from the NFKC form, so full-width `Ｋｉｍ` and mathematical
-/// `𝐊𝐢𝐦` become `Kim`, and both take the UTS #39 confusable skeleton, which
-/// maps look-alikes such as Cyrillic `К` to one prototype and drops
+/// It starts from the NFKC form, so full-width `Ｋｉｍ` and mathematical
+/// `𝐊𝐢𝐦` become `Kim`, then takes each character (decomposed) to one
+/// prototype by case folding and the UTS #39 confusable skeleton, which
+/// maps look-alikes such as Cyrillic `К` to Latin `K` and drops
 /// default-ignorable code points (zero-width characters, the BOM, the soft
-/// hyphen, LRM, Hangul fillers, variation selectors, tag characters). They
-/// differ in the order of case folding and skeleton, and one order alone is
-/// not enough:
+/// hyphen, LRM, Hangul fillers, variation selectors, tag characters).
 ///
-/// - folding first turns Cyrillic `К` into `к`, whose prototype is `ĸ`
-///   (kra), not `k`: key A of `Кim` is `ĸirn` while that of `Kim` is `kirn`;
-/// - taking the skeleton first maps capital `I` to `l`: key B of `KIM` is
-///   `klm` while that of `Kim` is `kirn`.
+/// Folding and the skeleton disagree on a few capitals, and neither order
+/// alone gives one key to what looks alike: folding first turns Cyrillic
+/// `К` into `к`, whose prototype is `ĸ` (kra), not `k`; the skeleton first
+/// turns capital `I` into `l`, so `KIM` would miss `Kim`. So each
+/// character takes the fold's prototype, unless only the other order
+/// reaches a Latin (ASCII) prototype: `I` → `i`, `К` → `k`, `Κ` → `k`.
+/// Each character has one prototype, so the key is a function of the name
+/// and equal keys are an equivalence.
 ///
-/// Key A catches `KIM`, key B catches `Кim`. Meeting is not transitive:
-/// `KIM` meets both `Kim` and `KlM` (lower-case L), which do not meet each
-/// other, so a look-up may find more than one participant.
-///
-/// The keys depend on the Unicode data of `unicode-security`, `caseless`
+/// The key depends on the Unicode data of `unicode-security`, `caseless`
 /// and `unicode-normalization`: stored keys must be recomputed from the
 /// stored names whenever those crates are upgraded.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct NameKeys {
-    /// The skeleton of the case fold.
-    pub a: String,
-    /// The case fold of the skeleton.
-    pub b: String,
+pub fn name_key(name: &str) -> String {
+    // A prototype may itself fold or have a prototype (the skeleton of
+    // `0` is `O`, which folds to `o`): map again until nothing changes, so
+    // the key of a key is itself. Two rounds settle every name seen; the
+    // bound only keeps a pathological one from looping.
+    let mut key = prototypes(name);
+    for _ in 0..8 {
+        let next = prototypes(&key);
+        if next == key {
+            break;
+        }
+        key = next;
+    }
+    key
 }
 
-impl NameKeys {
-    fn of(name: &str) -> NameKeys {
-        let nfkc: String = name.nfkc().collect();
-        let a = skeleton(&default_case_fold_str(&nfkc)).collect();
-        let b = default_case_fold_str(&skeleton(&nfkc).collect::<String>());
-        NameKeys { a, b }
+/// One round of [`name_key`]: every character of the NFKC form to its
+/// prototype, in NFD.
+fn prototypes(name: &str) -> String {
+    let mut key = String::new();
+    for c in name.nfkc().collect::<String>().nfd() {
+        let mut buf = [0; 4];
+        let c = c.encode_utf8(&mut buf);
+        let folded: String = skeleton(&default_case_fold_str(c)).collect();
+        if folded.is_ascii() {
+            key.push_str(&folded);
+            continue;
+        }
+        let shaped: String =
+            skeleton(&default_case_fold_str(&skeleton(c).collect::<String>())).collect();
+        key.push_str(if shaped.is_ascii() { &shaped } else { &folded });
     }
-
-    /// Whether any key of `self` equals any key of `other`: the two names
-    /// belong to one participant.
-    pub fn meets(&self, other: &NameKeys) -> bool {
-        self.a == other.a || self.a == other.b || self.b == other.a || self.b == other.b
-    }
+    key.nfd().collect()
 }
 
 /// A participant's password, 4–128 code points counted after trimming.
@@ -363,16 +374,45 @@ mod tests {
         }
     }
 
-    fn keys(raw: &str) -> NameKeys {
+    fn key(raw: &str) -> String {
         ParticipantName::parse(raw)
             .unwrap_or_else(|e| panic!("{raw:?} should be a valid name: {e}"))
-            .keys()
+            .key()
     }
 
     fn meet(x: &str, y: &str) -> bool {
-        let (kx, ky) = (keys(x), keys(y));
-        assert_eq!(kx.meets(&ky), ky.meets(&kx), "meeting is symmetric");
-        kx.meets(&ky)
+        key(x) == key(y)
+    }
+
+    /// The contract's names that are one name, whichever joins first.
+    const ONE_NAME: [&str; 10] = [
+        "Kim",
+        "KIM",
+        "kim",
+        "\u{41a}IM",                   // Cyrillic К
+        "\u{39a}IM",                   // Greek Κ
+        "\u{41a}\u{406}\u{41c}",       // Cyrillic К, І, М
+        "\u{41a}im",                   // Cyrillic К
+        "\u{ff2b}\u{ff49}\u{ff4d}",    // full-width
+        "\u{1d40a}\u{1d422}\u{1d426}", // mathematical bold
+        "Ki\u{200b}m",                 // zero-width space
+    ];
+
+    /// The contract's names that stay distinct from those and each other.
+    const DISTINCT: [&str; 7] = ["Kin", "Jim", "Tim", "Kimberly", "\u{ae40}", "Lee", "Lea"];
+
+    #[test]
+    fn the_contracts_look_alikes_share_one_key_and_its_distinct_names_do_not() {
+        let kim = key("Kim");
+        for raw in ONE_NAME {
+            assert_eq!(key(raw), kim, "{raw:?}");
+        }
+        let mut keys: Vec<String> = DISTINCT.iter().map(|raw| key(raw)).collect();
+        keys.push(kim);
+        let count = keys.len();
+        keys.sort();
+        keys.dedup();
+        assert_eq!(keys.len(), count, "all distinct: {keys:?}");
     }
 
     #[test]
@@ -396,6 +436,8 @@ mod tests {
             ("kim", "lower case"),
             ("kIm", "mixed case"),
             ("\u{41a}im", "Cyrillic capital Ka"),
+            ("\u{41a}\u{406}M", "Cyrillic capitals"),
+            ("\u{39a}\u{399}\u{39c}", "Greek capitals"),
             ("K\u{456}m", "Cyrillic small i"),
             ("K\u{131}m", "dotless i"),
             ("\u{212a}im", "Kelvin sign"),
@@ -426,7 +468,6 @@ mod tests {
                 "Cyrillic, full-width and invisible at once",
             ),
         ];
-        assert!(look_alikes.len() >= 25);
         let missed: Vec<_> = look_alikes
             .iter()
             .filter(|(raw, _)| !meet(raw, "Kim"))
@@ -437,10 +478,11 @@ mod tests {
     #[test]
     fn names_that_look_different_stay_distinct() {
         for other in [
-            "Kin", "Jim", "Kimberly", "Tim", "Kai", "Ki m", "Kim2", "\u{ae40}",
+            "Kin", "Jim", "Kimberly", "Tim", "Kai", "Ki m", "Kim2", "\u{ae40}", "Klm", "Al",
         ] {
             assert!(!meet(other, "Kim"), "{other:?} should not meet Kim");
         }
+        assert!(!meet("Ai", "Al"), "capital I is i, so Ai is not Al");
         assert!(!meet("\u{ae40}", "\u{bc15}"), "김 and 박");
         assert!(
             !meet("\u{bbfc}\u{c218}", "\u{bbfc}\u{c11c}"),
@@ -449,43 +491,24 @@ mod tests {
     }
 
     #[test]
-    fn each_key_alone_misses_a_look_alike_the_other_catches() {
-        let (kim, caps, cyrillic) = (keys("Kim"), keys("KIM"), keys("\u{41a}im"));
-        assert_eq!((kim.a.as_str(), kim.b.as_str()), ("kirn", "kirn"));
-        // Skeleton first: capital I looks like l, so key B of KIM misses.
-        assert_eq!((caps.a.as_str(), caps.b.as_str()), ("kirn", "klm"));
-        // Fold first: Cyrillic к looks like kra, so key A of Кim misses.
-        assert_eq!(
-            (cyrillic.a.as_str(), cyrillic.b.as_str()),
-            ("\u{138}irn", "kirn")
-        );
+    fn each_character_takes_one_prototype_where_fold_and_skeleton_disagree() {
+        // Capital I folds to i (the skeleton alone would make it l);
+        // Cyrillic and Greek capital Ka become k (folding alone, ĸ).
+        assert_eq!(key("Kim"), "kirn");
+        assert_eq!(key("KIM"), "kirn");
+        assert_eq!(key("\u{41a}im"), "kirn");
+        assert_eq!(key("\u{39a}IM"), "kirn");
+        assert_eq!(key("KlM"), "klrn");
+        // A small Cyrillic ka looks like a kra, not like k.
+        assert_eq!(key("\u{43a}im"), "\u{138}irn");
     }
 
     #[test]
     fn hangul_final_and_initial_consonant_meet_the_double_initial() {
         // The skeleton works on conjoining jamo and does not see syllable
-        // blocks: 익기 (ik-gi) and 이끼 (i-kki) both become 이ᄀ기.
+        // blocks: 익기 (ik-gi) and 이끼 (i-kki) both become 이ᄀ기.
         // This follows from the spec's use of UTS #39.
         assert!(meet("\u{c775}\u{AE30}", "\u{c774}\u{b07c}"));
-    }
-
-    #[test]
-    fn capitals_from_another_script_meet_the_latin_capitals_but_not_the_mixed_case_name() {
-        // Key A folds Cyrillic and Greek capitals to letters whose prototypes
-        // are not Latin (к → ĸ, μ → μ), key B keeps the capital I, which
-        // looks like l. What is left to meet is the all-capitals Latin name.
-        for raw in ["\u{41a}\u{406}M", "\u{39a}\u{399}\u{39c}"] {
-            assert!(meet(raw, "KIM"), "{raw:?} should meet KIM");
-            assert!(!meet(raw, "Kim"), "{raw:?} does not meet Kim");
-        }
-    }
-
-    #[test]
-    fn meeting_is_not_transitive_so_a_look_up_can_find_two_participants() {
-        // Capital I and lower-case L share a prototype; m and "rn" do too.
-        assert!(meet("KIM", "Kim"));
-        assert!(meet("KIM", "KlM"));
-        assert!(!meet("Kim", "KlM"));
     }
 
     #[test]
@@ -544,9 +567,44 @@ mod tests {
             .collect()
     }
 
+    /// Joins `names` in order to an appointment that is a map from key to
+    /// the first name with it: the names that became participants.
+    fn join_all(names: &[&str]) -> Vec<String> {
+        let mut by_key: Vec<(String, String)> = Vec::new();
+        for raw in names {
+            let k = key(raw);
+            if !by_key.iter().any(|(known, _)| *known == k) {
+                by_key.push((k, raw.to_string()));
+            }
+        }
+        by_key.into_iter().map(|(_, name)| name).collect()
+    }
+
+    use proptest::strategy::Strategy;
+
     proptest::proptest! {
         #[test]
-        fn zero_width_characters_anywhere_leave_the_keys_unchanged(
+        fn the_contracts_names_are_one_participant_in_every_join_order(
+            order in proptest::strategy::Just((0..ONE_NAME.len() + DISTINCT.len()).collect::<Vec<_>>())
+                .prop_shuffle(),
+        ) {
+            let all: Vec<&str> = ONE_NAME.iter().chain(DISTINCT.iter()).copied().collect();
+            let names: Vec<&str> = order.iter().map(|&i| all[i]).collect();
+            let joined = join_all(&names);
+            proptest::prop_assert_eq!(joined.len(), 1 + DISTINCT.len(), "{:?}", joined);
+            let first = names.iter().find(|n| ONE_NAME.contains(n)).unwrap();
+            proptest::prop_assert!(joined.iter().any(|n| n == first));
+        }
+
+        #[test]
+        fn the_key_is_idempotent(raw in "\\PC{1,50}|[A-Za-z\u{400}-\u{4ff}\u{370}-\u{3ff}]{1,20}") {
+            let k = name_key(&raw);
+            proptest::prop_assert_eq!(name_key(&k), k.clone(), "{:?}", raw);
+            proptest::prop_assert!(unicode_normalization::is_nfd(&k));
+        }
+
+        #[test]
+        fn zero_width_characters_anywhere_leave_the_key_unchanged(
             base in "[A-Za-z0-9가-힣]{1,20}",
             inserts in proptest::collection::vec((0usize..64, proptest::sample::select(ZERO_WIDTH.to_vec())), 1..20),
         ) {
@@ -555,13 +613,11 @@ mod tests {
                 padded.insert(at % (padded.len() + 1), zw);
             }
             let padded: String = padded.into_iter().collect();
-            let (kb, kp) = (keys(&base), keys(&padded));
-            proptest::prop_assert!(kp.meets(&kb));
-            proptest::prop_assert_eq!(kp, kb);
+            proptest::prop_assert_eq!(key(&padded), key(&base));
         }
 
         #[test]
-        fn full_width_and_bold_letters_and_digits_leave_the_keys_unchanged(
+        fn full_width_and_bold_letters_and_digits_leave_the_key_unchanged(
             letters in proptest::collection::vec(("[A-Za-z0-9]", 0u8..3), 1..20),
         ) {
             let plain: String = letters.iter().map(|(c, _)| c.as_str()).collect();
@@ -569,9 +625,7 @@ mod tests {
                 .iter()
                 .map(|(c, style)| restyle(c.chars().next().unwrap(), *style))
                 .collect();
-            let (kp, ks) = (keys(&plain), keys(&styled));
-            proptest::prop_assert!(ks.meets(&kp));
-            proptest::prop_assert_eq!(ks, kp);
+            proptest::prop_assert_eq!(key(&styled), key(&plain));
         }
 
         #[test]
@@ -582,7 +636,7 @@ mod tests {
             // Lower-case only and no m (which looks like "rn"): the other
             // letters are their own prototypes.
             proptest::prop_assume!(x != y);
-            proptest::prop_assert!(!keys(&x).meets(&keys(&y)), "{} meets {}", x, y);
+            proptest::prop_assert!(!meet(&x, &y), "{} meets {}", x, y);
         }
 
         #[test]
@@ -592,7 +646,7 @@ mod tests {
         ) {
             let (x, y): (String, String) = (x.into_iter().collect(), y.into_iter().collect());
             proptest::prop_assume!(x != y);
-            proptest::prop_assert!(!keys(&x).meets(&keys(&y)), "{} meets {}", x, y);
+            proptest::prop_assert!(!meet(&x, &y), "{} meets {}", x, y);
         }
 
         #[test]
@@ -604,12 +658,7 @@ mod tests {
             if let Ok(n) = ParticipantName::parse(&raw) {
                 proptest::prop_assert_eq!(n.as_str(), n.as_str().trim());
                 proptest::prop_assert!((1..=NAME_MAX).contains(&n.as_str().chars().count()));
-                let k = n.keys();
-                proptest::prop_assert!(k.meets(&k));
-                // Both keys in one normal form, so key A of one name can
-                // equal key B of another.
-                proptest::prop_assert!(unicode_normalization::is_nfd(&k.a));
-                proptest::prop_assert!(unicode_normalization::is_nfd(&k.b));
+                proptest::prop_assert!(unicode_normalization::is_nfd(&n.key()));
             }
             let _ = Password::parse(&raw);
         }

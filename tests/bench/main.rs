@@ -26,6 +26,7 @@ mod crowd;
 mod crowd_summary;
 mod fair;
 mod grid;
+mod hostile;
 mod http;
 mod live;
 mod load;
@@ -47,7 +48,7 @@ const BUDGET: Duration = Duration::from_secs(480);
 const SEQUENTIAL_ROUNDS: usize = 300;
 /// The phases, in the order they run; `BENCH_PHASES` (comma-separated)
 /// runs only some of them, e.g. `BENCH_PHASES=fair,watched,sockets`.
-const PHASES: [&str; 7] = [
+const PHASES: [&str; 8] = [
     "sequential",
     "fair",
     "many",
@@ -55,6 +56,7 @@ const PHASES: [&str; 7] = [
     "watched",
     "sockets",
     "view",
+    "hostile",
 ];
 
 /// What each phase measured, `None` for a phase that did not run.
@@ -140,10 +142,12 @@ fn main() {
         ));
         results.worst = Some(view::run(&bench, Duration::from_secs(70)));
     }
+    let hostile = runs("hostile").then(|| hostile::run(&bench, Duration::from_secs(200)));
     eprintln!("bench: done in {:.0} s", clock.elapsed().as_secs_f64());
     drop(server);
 
     let mut report = summary::report(&results);
+    hostile.inspect(|h| h.report(&mut report));
     report.detail("seconds", serde_json::json!(clock.elapsed().as_secs_f64()));
     report.detail("phases", serde_json::json!(chosen));
     if let Some(worst) = &results.worst {

@@ -61,7 +61,7 @@ impl WorstView {
 }
 
 /// Resident memory of the server's workerd processes, in kB.
-fn workerd_rss_kb() -> u64 {
+pub fn workerd_rss_kb() -> u64 {
     let Some(group) = crate::cpu::SERVER_GROUP.get().copied() else {
         return 0;
     };

@@ -1,0 +1,35 @@
+//! Static assets, which the Worker serves (it sees every request first):
+//! `HEAD` is answered from GET's headers, since the assets binding answers
+//! HEAD with a length of 0, and a path with no asset gets the app's own
+//! not-found page with status 404.
+
+use worker::{Env, Headers, Method, Request, RequestInit, Response};
+
+use super::{CSP, REQUEST_ID_HEADER};
+use crate::error::ApiResult;
+
+/// The asset at the request's path (as GET, whatever the read method:
+/// the Worker drops the body of a HEAD and keeps GET's headers).
+pub(super) async fn serve(req: &Request, env: &Env, request_id: &str) -> ApiResult<Response> {
+    let assets = env.assets("ASSETS")?;
+    let mut init = RequestInit::new();
+    init.with_method(Method::Get)
+        .with_headers(req.headers().clone());
+    let get = Request::new_with_init(req.url()?.as_ref(), &init)?;
+    let found = assets.fetch_request(get).await?;
+    if found.status_code() != 404 {
+        return Ok(found);
+    }
+    let mut page = assets.fetch("https://assets.local/notfound", None).await?;
+    let bytes = page.bytes().await?;
+    let headers = Headers::new();
+    headers.set("content-type", "text/html; charset=utf-8")?;
+    headers.set("content-security-policy", CSP)?;
+    headers.set("x-content-type-options", "nosniff")?;
+    headers.set("referrer-policy", "no-referrer")?;
+    headers.set("cache-control", "no-cache")?;
+    headers.set(REQUEST_ID_HEADER, request_id)?;
+    Ok(Response::from_bytes(bytes)?
+        .with_status(404)
+        .with_headers(headers))
+}

@@ -1,0 +1,149 @@
+//! Everything JSON Schema can say about a request that the derived schemas
+//! leave out: the slot sizes, times on some slot grid, weekday names,
+//! dates as `YYYY-MM-DD`, unique days, slot ranges as bounded pairs, no
+//! control characters inside a name or title, and the live endpoint's
+//! `Upgrade` header. What is left to the service alone (a time on *this*
+//! appointment's grid, dates within a year, lengths after trimming) JSON
+//! Schema cannot express.
+
+use serde_json::{json, Value};
+
+/// The request bodies that carry schedule fields.
+const SCHEDULES: [&str; 3] = ["NewAppointment", "ScheduleFields", "EditRequest"];
+/// Minutes past the hour that lie on some slot grid (10, 15, 30 or 60).
+const ON_A_GRID: &str = "(00|10|15|20|30|40|45|50)";
+/// What `trim` removes (Unicode White_Space).
+const SPACE: &str =
+    r"[\t\n\u000b\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]";
+/// Control characters (Cc).
+const CONTROL: &str = r"\u0000-\u001f\u007f-\u009f";
+/// Bidirectional embeddings, overrides and isolates.
+const BIDI: &str = r"\u202a-\u202e\u2066-\u2069";
+/// The most slots a grid has, 31 × 144.
+const MAX_SLOTS: u64 = 4_464;
+
+/// Text that, once trimmed, holds none of `forbidden` (a character class
+/// body): spaces and line breaks around it are trimmed away, so they may
+/// be anything.
+fn clean_text(forbidden: &str) -> String {
+    format!("^{SPACE}*[^{forbidden}]*{SPACE}*$")
+}
+
+/// Sets `key` on the schema at `pointer`, if there is one.
+fn set(doc: &mut Value, pointer: &str, key: &str, value: Value) {
+    if let Some(Value::Object(schema)) = doc.pointer_mut(pointer) {
+        schema.insert(key.to_string(), value);
+    }
+}
+
+/// Adds the rules to the generated document.
+pub(super) fn tighten(doc: &mut Value) {
+    let start = format!("^([01][0-9]|2[0-3]):{ON_A_GRID}$");
+    let end = format!("^(([01][0-9]|2[0-3]):{ON_A_GRID}|24:00)$");
+    for name in SCHEDULES {
+        let at = |field: &str| format!("/components/schemas/{name}/properties/{field}");
+        if let Some(Value::Object(slot)) = doc.pointer_mut(&at("slot_minutes")) {
+            slot.remove("minimum");
+            slot.remove("format");
+            slot.insert("enum".into(), json!([10, 15, 30, 60, null]));
+        }
+        set(doc, &at("start"), "pattern", json!(start));
+        set(doc, &at("end"), "pattern", json!(end));
+        set(doc, &at("dates"), "uniqueItems", json!(true));
+        set(
+            doc,
+            &at("dates"),
+            "items",
+            json!({"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"}),
+        );
+        set(doc, &at("weekdays"), "uniqueItems", json!(true));
+        set(
+            doc,
+            &at("weekdays"),
+            "items",
+            json!({"type": "string", "enum": ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]}),
+        );
+    }
+    for name in ["NewAppointment", "EditRequest"] {
+        let title = format!("/components/schemas/{name}/properties/title");
+        set(doc, &title, "pattern", json!(clean_text(CONTROL)));
+    }
+    let name = "/components/schemas/JoinRequest/properties/name";
+    set(
+        doc,
+        name,
+        "pattern",
+        json!(clean_text(&format!("{CONTROL}{BIDI}"))),
+    );
+    set(
+        doc,
+        "/components/schemas/ChangeRequest/properties/slots",
+        "items",
+        json!({
+            "type": "array",
+            "prefixItems": [
+                {"type": "integer", "minimum": 0, "maximum": MAX_SLOTS - 1},
+                {"type": "integer", "minimum": 1, "maximum": MAX_SLOTS}
+            ],
+            "items": false,
+            "minItems": 2,
+            "maxItems": 2
+        }),
+    );
+    set(
+        doc,
+        "/components/schemas/FinalRange/properties/start",
+        "maximum",
+        json!(MAX_SLOTS - 1),
+    );
+    set(
+        doc,
+        "/components/schemas/FinalRange/properties/end",
+        "maximum",
+        json!(MAX_SLOTS),
+    );
+    if let Some(Value::Array(params)) =
+        doc.pointer_mut("/paths/~1api~1appointments~1{id}~1live/get/parameters")
+    {
+        params.push(json!({
+            "in": "header",
+            "name": "Upgrade",
+            "required": false,
+            "description": "`websocket` (with the rest of a WebSocket handshake) to open \
+                the socket; without it the answer is 426.",
+            "schema": {"type": "string"}
+        }));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_document_says_the_slot_sizes_times_days_and_ranges() {
+        let doc: Value = serde_json::from_str(&super::super::document()).unwrap();
+        let create = &doc["components"]["schemas"]["NewAppointment"]["properties"];
+        assert_eq!(
+            create["slot_minutes"]["enum"],
+            json!([10, 15, 30, 60, null])
+        );
+        assert_eq!(
+            create["start"]["pattern"],
+            "^([01][0-9]|2[0-3]):(00|10|15|20|30|40|45|50)$"
+        );
+        assert_eq!(create["weekdays"]["items"]["enum"][6], "sun");
+        assert_eq!(create["dates"]["uniqueItems"], true);
+        let slots = &doc["components"]["schemas"]["ChangeRequest"]["properties"]["slots"];
+        assert_eq!(slots["items"]["maxItems"], 2);
+        assert_eq!(slots["items"]["prefixItems"][1]["maximum"], 4464);
+        let join = &doc["components"]["schemas"]["JoinRequest"]["properties"]["name"];
+        assert!(join["pattern"].as_str().unwrap().contains(r"\u202a"));
+        let live = &doc["paths"]["/api/appointments/{id}/live"]["get"]["parameters"];
+        assert!(live
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p["name"] == "Upgrade" && p["in"] == "header"));
+    }
+}
