@@ -1,10 +1,11 @@
 // The appointment page (/a/{id}): loads the view, keeps it fresh (live
-// updates), and ties together joining, painting (by hand, or from a
+// pushes applied to the page's copy, a fetch only when it must), and ties
+// together joining, painting (by hand, or from a
 // calendar file), the heatmap, best times, sharing (link, QR code, picture,
 // CSV) and the organiser's tools. The calendar import and the picture load
 // their code only when first used.
 import { t, initI18n, onLangChange, getLang } from './i18n.js';
-import { api, ApiError, watchReach } from './api.js';
+import { api, ApiError, watchReach, backoff, offline } from './api.js';
 import { store } from './store.js';
 import { buildLayout, browserZone, rangeText, zoneLabel, scheduleText } from './time.js';
 import { Painter, gridKey } from './paint.js';
@@ -40,11 +41,12 @@ const state = {
 };
 
 const painter = new Painter($('#paint-grid'), $('#save-status'), {
-  onSaved: () => refresh(),
+  onSaved: (data) => applyOwn(data?.participant),
   onLost: () => { signOut(); toast(t('me.lost')); refresh(); },
   onState: () => renderLive(),
-  send: (appt, pid, token, changes) =>
-    state.live?.paint(pid, token, changes) ?? api.paint(appt, pid, token, changes),
+  onRegrid: () => { toast(painter.detail); refresh(); },
+  send: (appt, pid, token, changes, layout) =>
+    state.live?.paint(pid, token, changes, layout) ?? api.paint(appt, pid, token, changes, layout),
 });
 const heat = new Heatmap($('#heat-grid'), {
   detail: $('#detail'), legend: $('#legend'), people: $('#people'), peopleActions: $('#people-actions'),
@@ -74,22 +76,80 @@ setupJoin($('#join'), {
 });
 painter.setSession(id, state.me);
 
-// --- fetching -----------------------------------------------------------------
+// --- fetching ----------------------------------------------------------------
+// The view is fetched when the page opens, on a `view` message, after a gap
+// (a hello newer than the copy, a push whose `since` is not its version),
+// while polling without a socket, and when the minimum length of the best
+// times changes: never once per push. A failed fetch is retried after a
+// backoff; offline, it waits for the network.
+const fetching = { attempt: 0, timer: null };
 async function refresh() {
-  if (state.gone) return;
+  if (state.gone || fetching.timer) return;
   if (state.loading) { state.again = true; return; }
+  if (state.view && offline()) return; // the 'online' event fetches
   state.loading = true;
   try {
     const r = await api.view(id, { etag: state.etag, minSlots: state.minSlots });
+    fetching.attempt = 0;
     if (r.status === 200) { apply(r.data); state.etag = r.etag; }
   } catch (err) {
     if (!(err instanceof ApiError)) throw err;
     if (err.status === 404) gone(false);
     else if (!state.view) failed();
+    else if (err.transient) {
+      fetching.timer = setTimeout(() => { fetching.timer = null; refresh(); }, backoff(fetching.attempt++, err));
+    }
   } finally {
     state.loading = false;
     if (state.again) { state.again = false; refresh(); }
   }
+}
+addEventListener('online', () => { clearTimeout(fetching.timer); fetching.timer = null; fetching.attempt = 0; refresh(); });
+
+/** An `update` push: the changed participants replace theirs, removed ones
+ *  go, and the counts and best times are the server's (computed by the
+ *  same code as the view's). A push for another version is a gap: fetch. */
+function onUpdate(push) {
+  const v = state.view;
+  if (!v || push.since !== v.version || !push.counts || !push.best) { refresh(); return; }
+  const started = performance.now();
+  const removed = new Set(push.removed ?? []);
+  const people = v.participants.filter((p) => !removed.has(p.id));
+  const at = new Map(people.map((p, i) => [p.id, i]));
+  for (const p of push.participants) {
+    if (at.has(p.id)) people[at.get(p.id)] = p;
+    else at.set(p.id, people.push(p) - 1);
+  }
+  const next = { ...v, participants: people, counts: push.counts, version: push.version };
+  // The push carries the best times of any length; a longer minimum is
+  // the server's to filter: fetched at most every few seconds.
+  if (state.minSlots > 1) bestLater();
+  else next.best = push.best;
+  apply(next);
+  // What applying a push costs on this device: a user timing (only the
+  // latest is kept; a PerformanceObserver sees each).
+  performance.clearMeasures('live:apply');
+  performance.measure('live:apply', { start: started });
+}
+
+/** Refetches the view with the chosen minimum length, at most once in
+ *  BEST_MS while pushes come in. */
+const BEST_MS = 5000;
+let bestTimer = null;
+function bestLater() {
+  bestTimer ??= setTimeout(() => { bestTimer = null; refresh(); }, BEST_MS);
+}
+
+/** The painter's own participant as the server saved it (an `ack` or the
+ *  update's answer); the group's numbers come with the push. */
+function applyOwn(p) {
+  const v = state.view;
+  const i = p ? v?.participants.findIndex((q) => q.id === p.id) : -1;
+  if (!(i >= 0)) return;
+  const participants = v.participants.slice();
+  participants[i] = p;
+  state.view = { ...v, participants };
+  render();
 }
 
 function apply(view) {
@@ -142,8 +202,11 @@ function layout() {
 
 function startLive() {
   state.live = connectLive(id, {
-    // A push or hello at a version already shown needs no fetch.
-    onChange: (version) => { if (!(version <= state.view?.version)) refresh(); },
+    // A hello at a version already shown needs no fetch.
+    onHello: (version) => { if (!(version <= state.view?.version)) refresh(); },
+    onUpdate,
+    onView: () => refresh(),
+    onPoll: () => refresh(),
     onStatus: (s) => { state.socket = s; renderLive(); },
     onAlive: () => reached(true),
   });
