@@ -13,20 +13,30 @@ use support::Server;
 
 /// Reads pushes until one carries `version`; each must follow the one
 /// before it (`since` = the previous message's version, starting at
-/// `from`). The last push.
+/// `from`). The last push, with the newest `best` any of them carried
+/// (a push leaves it out when it did not change).
 #[track_caller]
 fn follow(socket: &mut Live, from: i64, version: i64) -> Value {
     let mut at = from;
+    let mut best = None;
     loop {
-        let push = socket.next_json();
+        let mut push = socket.next_json();
         assert_eq!(push["type"], "update", "an update push: {push}");
         assert_eq!(
             push["since"], at,
             "since is the previous message's version: {push}"
         );
+        assert!(
+            push.get("counts").is_some(),
+            "every push has the counts: {push}"
+        );
+        if let Some(b) = push.get("best") {
+            best = Some(b.clone());
+        }
         at = push["version"].as_i64().expect("version");
         assert!(at <= version, "no push beyond {version}: {push}");
         if at == version {
+            push["best"] = best.expect("a push carried the best times");
             return push;
         }
     }

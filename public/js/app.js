@@ -108,10 +108,11 @@ addEventListener('online', () => { clearTimeout(fetching.timer); fetching.timer 
 
 /** An `update` push: the changed participants replace theirs, removed ones
  *  go, and the counts and best times are the server's (computed by the
- *  same code as the view's). A push for another version is a gap: fetch. */
+ *  same code as the view's; `best` is left out when it did not change).
+ *  A push for another version is a gap: fetch. */
 function onUpdate(push) {
   const v = state.view;
-  if (!v || push.since !== v.version || !push.counts || !push.best) { refresh(); return; }
+  if (!v || push.since !== v.version || !push.counts) { refresh(); return; }
   const started = performance.now();
   const removed = new Set(push.removed ?? []);
   const people = v.participants.filter((p) => !removed.has(p.id));
@@ -124,7 +125,7 @@ function onUpdate(push) {
   // The push carries the best times of any length; a longer minimum is
   // the server's to filter: fetched at most every few seconds.
   if (state.minSlots > 1) bestLater();
-  else next.best = push.best;
+  else if (push.best) next.best = push.best;
   apply(next);
   // What applying a push costs on this device: a user timing (only the
   // latest is kept; a PerformanceObserver sees each).

@@ -298,7 +298,8 @@ fn availability_csv() {}
 /// 50 ms, `{"type":"update","since":m,"version":n,"participants":[…],
 /// "removed":[…],"counts":{…},"best":[…]}` with every participant changed
 /// since the last push and the group's counts and best times as in the
-/// view (default `min_slots`); `since` is the version of the previous
+/// view (default `min_slots`; `best` left out when it is the same as at
+/// `since`); `since` is the version of the previous
 /// message on the socket: a client whose copy is at `since` applies it
 /// and is at `version`, any other fetches the view. Or
 /// `{"type":"view","version":n}` when anything but availability changed

@@ -50,6 +50,10 @@ pub(super) struct Live {
     /// The grid the pending participants were painted on, for the
     /// group's counts and best windows.
     layout: Option<Rc<Layout>>,
+    /// The best windows the last push carried (or would have): a push
+    /// leaves them out for the sockets that heard it when they are the
+    /// same. `None` when the last push said nothing of them.
+    last_best: Option<Vec<Window>>,
     /// Frames per socket, by the socket's id.
     frames: HashMap<String, FrameCounter>,
     /// Sockets that connected while changes were pending, by their
@@ -120,10 +124,10 @@ pub(super) fn send_all(state: &State, message: &LiveMessage) {
 }
 
 /// Pushes everything pending in one message, with the group's counts and
-/// best windows.
+/// best windows (these left out when the sockets' last push had them).
 fn push(state: &State, live: &RefCell<Live>) {
     let sockets = state.get_websockets();
-    let (message, greeted, layout) = {
+    let (message, greeted, layout, previous_best) = {
         let mut live = live.borrow_mut();
         live.pacer
             .pushed(Date::now().as_millis() as f64, sockets.len());
@@ -136,7 +140,7 @@ fn push(state: &State, live: &RefCell<Live>) {
             _ => return,
         }
         let greeted = std::mem::take(&mut live.greeted);
-        (message, greeted, live.layout.clone())
+        (message, greeted, live.layout.clone(), live.last_best.take())
     };
     let Some(mut message) = message else {
         return;
@@ -144,21 +148,29 @@ fn push(state: &State, live: &RefCell<Live>) {
     if sockets.is_empty() {
         return;
     }
+    let mut all_best = None;
     if let (LiveMessage::Update { counts, best, .. }, Some(layout)) = (&mut message, layout) {
         match group_results(state, &layout) {
-            Ok((c, b)) => (*counts, *best) = (Some(c), Some(b)),
+            Ok((c, b)) => {
+                *counts = Some(c);
+                *best = (previous_best.as_ref() != Some(&b)).then(|| b.clone());
+                all_best = Some(b);
+            }
             // Without them clients fetch the view: slower, still right.
             Err(e) => worker::console_error!("live push: reading the group failed: {e}"),
         }
     }
+    live.borrow_mut().last_best = all_best.clone();
     let version = match &message {
         LiveMessage::Update { version, .. } | LiveMessage::View { version } => *version,
         _ => return,
     };
     for (since, group) in by_since(sockets, &greeted, version) {
-        if let LiveMessage::Update { since: s, .. } = &mut message {
+        if let LiveMessage::Update { since: s, best, .. } = &mut message {
+            // Sockets greeted since the last push have not heard its best.
             if let Some(since) = since {
                 *s = since;
+                best.clone_from(&all_best);
             }
         }
         if let Ok(text) = serde_json::to_string(&message) {

@@ -157,7 +157,8 @@ pub enum LiveMessage {
     /// client at `since` applies this and is at `version`; any other
     /// fetches the view. `counts` and `best` are the whole group's, as the
     /// view has them (default minimum length), so a client never computes
-    /// them; they are left out only when they could not be read.
+    /// them. `best` is left out when it is the same as at `since`; both
+    /// are left out when they could not be read (the client fetches).
     Update {
         since: i64,
         version: i64,
