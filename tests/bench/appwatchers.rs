@@ -14,6 +14,8 @@ use crate::fair::{self, PARTICIPANTS};
 use crate::http::{self, Stats};
 use crate::load::Outcome;
 use crate::setup::{self, Bench, Check};
+use serde::Deserialize;
+use serde_json::value::RawValue;
 use serde_json::Value;
 use std::io::Read;
 use std::net::TcpStream;
@@ -35,6 +37,9 @@ pub struct AppWatchers {
     /// Change sent → a sampled page holds a copy with it.
     pub lag: Vec<Duration>,
     pub lag_never: usize,
+    /// Change answered → a sampled page holds it (the update's own time
+    /// left out, as the push lag of the other live phases).
+    pub lag_answered: Vec<Duration>,
     pub pages: usize,
     pub pushes: Vec<u64>,
     /// View fetches after the first load, per page.
@@ -67,6 +72,7 @@ impl AppWatchers {
             "check": self.check.to_json(),
             "time_to_see": self.lag_stats().to_json(),
             "time_to_see_never": self.lag_never,
+            "answered_to_seen": Stats::of(&self.lag_answered).to_json(),
             "pages": self.pages,
             "pushes_per_page": Crowd::mean(&self.pushes),
             "fetches_per_page": Crowd::mean(&self.fetches),
@@ -99,22 +105,68 @@ impl Page {
     }
 }
 
-/// A page's copy of the view, and how it gets one.
+/// A page's copy of the view, and how it gets one. The parts a push
+/// replaces are kept as the JSON text they came as: the page's work is
+/// reading each message, which this does in full (every participant's id,
+/// the counts and the best times are parsed), without building values
+/// the bench never looks at.
 struct Copy {
-    view: Value,
+    version: i64,
+    /// Each participant's id and object, in the view's order.
+    people: Vec<(String, String)>,
+    counts: String,
+    best: String,
     url: String,
     id: String,
     agent: ureq::Agent,
 }
 
-impl Copy {
-    fn version(&self) -> i64 {
-        self.view["version"].as_i64().unwrap_or(0)
-    }
+#[derive(Deserialize)]
+struct ViewDoc<'a> {
+    version: i64,
+    #[serde(borrow)]
+    participants: Vec<&'a RawValue>,
+    #[serde(borrow)]
+    counts: &'a RawValue,
+    #[serde(borrow)]
+    best: &'a RawValue,
+}
 
+#[derive(Deserialize)]
+struct Push<'a> {
+    #[serde(rename = "type")]
+    kind: &'a str,
+    since: Option<i64>,
+    version: Option<i64>,
+    #[serde(borrow, default)]
+    participants: Vec<&'a RawValue>,
+    #[serde(default)]
+    removed: Vec<String>,
+    #[serde(borrow)]
+    counts: Option<&'a RawValue>,
+    #[serde(borrow)]
+    best: Option<&'a RawValue>,
+}
+
+/// The id of a participant object.
+fn id_of(raw: &RawValue) -> Option<String> {
+    #[derive(Deserialize)]
+    struct Id {
+        id: String,
+    }
+    serde_json::from_str::<Id>(raw.get()).ok().map(|p| p.id)
+}
+
+/// Checks that a part is well-formed JSON of numbers and objects, as
+/// reading it does on a page.
+fn read_through(raw: &RawValue) -> bool {
+    serde_json::from_str::<serde::de::IgnoredAny>(raw.get()).is_ok()
+}
+
+impl Copy {
     /// Fetches the view as the page does (`If-None-Match`, gzip).
     fn fetch(&mut self, page: &Page) {
-        let tag = format!("W/\"{}-{}-0\"", self.id, self.version());
+        let tag = format!("W/\"{}-{}-0\"", self.id, self.version);
         let headers = [("If-None-Match", tag.as_str()), ("Accept-Encoding", "gzip")];
         let Ok(a) = http::send_with_headers(&self.agent, "GET", &self.url, None, None, &headers)
         else {
@@ -134,37 +186,47 @@ impl Copy {
         } else {
             &a.body
         };
-        if let Ok(view) = serde_json::from_slice::<Value>(body) {
-            if view["version"].as_i64() > Some(self.version()) {
-                self.view = view;
-                page.hold(self.version());
-            }
+        let Ok(view) = serde_json::from_slice::<ViewDoc>(body) else {
+            return;
+        };
+        if view.version <= self.version {
+            return;
         }
+        self.people = view
+            .participants
+            .iter()
+            .filter_map(|p| Some((id_of(p)?, p.get().to_string())))
+            .collect();
+        self.counts = view.counts.get().to_string();
+        self.best = view.best.get().to_string();
+        self.version = view.version;
+        page.hold(self.version);
     }
 
     /// Applies an `update` push made for this copy; whether it was.
-    fn apply(&mut self, push: &Value) -> bool {
-        let fits = push["since"].as_i64() == Some(self.version()) && push.get("counts").is_some();
-        if !fits {
-            return false;
-        }
-        let Some(people) = self.view["participants"].as_array_mut() else {
+    fn apply(&mut self, push: &Push) -> bool {
+        let (Some(version), Some(counts)) = (push.version, push.counts) else {
             return false;
         };
-        let removed = push["removed"].as_array().cloned().unwrap_or_default();
-        people.retain(|p| !removed.contains(&p["id"]));
-        for changed in push["participants"].as_array().into_iter().flatten() {
-            match people.iter_mut().find(|p| p["id"] == changed["id"]) {
-                Some(p) => *p = changed.clone(),
-                None => people.push(changed.clone()),
+        if push.since != Some(self.version) || !read_through(counts) {
+            return false;
+        }
+        self.people.retain(|(id, _)| !push.removed.contains(id));
+        for changed in &push.participants {
+            let Some(id) = id_of(changed) else {
+                return false;
+            };
+            match self.people.iter_mut().find(|(p, _)| *p == id) {
+                Some((_, p)) => *p = changed.get().to_string(),
+                None => self.people.push((id, changed.get().to_string())),
             }
         }
-        self.view["counts"] = push["counts"].clone();
+        self.counts = counts.get().to_string();
         // Left out when it did not change.
-        if let Some(best) = push.get("best") {
-            self.view["best"] = best.clone();
+        if let Some(best) = push.best.filter(|b| read_through(b)) {
+            self.best = best.get().to_string();
         }
-        self.view["version"] = push["version"].clone();
+        self.version = version;
         true
     }
 }
@@ -183,7 +245,10 @@ impl Watcher {
             ..Page::default()
         });
         let mut copy = Copy {
-            view: Value::Null,
+            version: 0,
+            people: Vec::new(),
+            counts: String::new(),
+            best: String::new(),
             url: bench.url(&format!("/api/appointments/{id}")),
             id: id.to_string(),
             agent: http::agent(),
@@ -247,22 +312,20 @@ fn read(
             Err(_) => return,
         };
         page.bytes.fetch_add(text.len() as u64, Ordering::Relaxed);
-        let Ok(msg) = serde_json::from_str::<Value>(&text) else {
+        let Ok(msg) = serde_json::from_str::<Push>(&text) else {
             continue;
         };
-        match msg["type"].as_str() {
-            Some("hello") if msg["version"].as_i64() > Some(copy.version()) => {
-                copy.fetch(page);
-            }
-            Some("update") => {
+        match msg.kind {
+            "hello" if msg.version > Some(copy.version) => copy.fetch(page),
+            "update" => {
                 page.pushes.fetch_add(1, Ordering::Relaxed);
                 if copy.apply(&msg) {
-                    page.hold(copy.version());
+                    page.hold(copy.version);
                 } else {
                     copy.fetch(page);
                 }
             }
-            Some("view") => {
+            "view" => {
                 page.pushes.fetch_add(1, Ordering::Relaxed);
                 copy.fetch(page);
             }
@@ -320,6 +383,10 @@ fn run_inner(bench: &Bench, cap: Duration, out: &mut AppWatchers) -> Result<(), 
         .iter()
         .flat_map(|p| p.sent.iter().copied())
         .collect();
+    let answered: Vec<(i64, Instant)> = painters
+        .iter()
+        .flat_map(|p| p.answered.iter().copied())
+        .collect();
     for page in &pages {
         let Some(held) = &page.held else { continue };
         let mut held = held.lock().unwrap().clone();
@@ -328,10 +395,16 @@ fn run_inner(bench: &Bench, cap: Duration, out: &mut AppWatchers) -> Result<(), 
         for i in (0..first.len().saturating_sub(1)).rev() {
             first[i] = first[i].min(first[i + 1]);
         }
+        let seen = |version: i64| first.get(held.partition_point(|(v, _)| *v < version));
         for &(version, at) in &sent {
-            match first.get(held.partition_point(|(v, _)| *v < version)) {
+            match seen(version) {
                 Some(t) => out.lag.push(t.saturating_duration_since(at)),
                 None => out.lag_never += 1,
+            }
+        }
+        for &(version, at) in &answered {
+            if let Some(t) = seen(version) {
+                out.lag_answered.push(t.saturating_duration_since(at));
             }
         }
     }

@@ -42,6 +42,20 @@ pub fn report(r: &mut Report, results: &Results) {
         "≤ 250 ms",
         lag.n > 0 && lag.p99 <= 250.0 && app.lag_never == 0,
     );
+    let answered = crate::http::Stats::of(&app.lag_answered);
+    r.add(
+        section,
+        "update answered → page holds it, p50",
+        answered.p50,
+        Unit::Ms,
+    )
+    .note("the push lag of the other live phases, with the apply");
+    r.add(
+        section,
+        "update answered → page holds it, p99",
+        answered.p99,
+        Unit::Ms,
+    );
     let per_push = app.fetches_per_push();
     r.add(
         section,

@@ -8,6 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   useServerAndBrowser, newContext, PHONE, createAppointment, join, paint, signIn, eventually, getView, seoulDate,
+  screenshot,
 } from './harness.mjs';
 
 const env = useServerAndBrowser();
@@ -188,7 +189,7 @@ test('a phone on a dead network waits instead of storming, and saves once it is 
   await ctx.close();
 });
 
-test('a change waiting offline while the organiser moves the times is not saved elsewhere, and the person is told', async () => {
+test('a change waiting offline while the organiser moves the times is not saved elsewhere, and the person is told', async (t) => {
   const { base } = env.server;
   const appt = await createAppointment(base);
   const me = await join(base, appt.id, 'Wed');
@@ -197,6 +198,11 @@ test('a change waiting offline while the organiser moves the times is not saved 
   const page = await ctx.newPage();
   await page.goto(`${base}/a/${appt.id}`);
   await page.waitForSelector('#live[data-state="live"]');
+  const answers = [];
+  page.on('response', (r) => { if (r.request().method() === 'PATCH') answers.push(r.status()); });
+  page.on('websocket', (ws) => ws.on('framereceived', ({ payload }) => {
+    if (typeof payload === 'string' && payload.includes('"schedule_changed"')) answers.push('socket 409');
+  }));
   await ctx.setOffline(true);
   // Day one, 14:00 (09:00 + 10 half hours).
   await page.tap('#paint-grid .cell[data-s="10"]');
@@ -209,6 +215,8 @@ test('a change waiting offline while the organiser moves the times is not saved 
   await ctx.setOffline(false);
   await page.waitForSelector('#save-status[data-state="rejected"]', { timeout: 15000 });
   assert.match(await page.textContent('#save-status'), /organiser changed the (dates and )?times/);
+  await screenshot(page, 'schedule-changed-notice', { fullPage: false });
+  t.diagnostic(`answers to the waiting change: ${answers.join(', ') || 'none (the new view came first and the page dropped it)'}`);
   const v = await getView(base, appt.id);
   const mine = v.participants.find((p) => p.id === me.participant.id);
   assert.equal(mine.slots, 0, 'nothing was stored, on no time');
