@@ -44,7 +44,8 @@ const painter = new Painter($('#paint-grid'), $('#save-status'), {
   onSaved: (data) => applyOwn(data?.participant),
   onLost: () => { signOut(); toast(t('me.lost')); refresh(); },
   onState: () => renderLive(),
-  onRegrid: () => { toast(painter.detail); refresh(); },
+  // The notice reads on its own here (in the status line it follows "Could not save:").
+  onRegrid: () => { toast(painter.detail.charAt(0).toUpperCase() + painter.detail.slice(1)); refresh(); },
   send: (appt, pid, token, changes, layout) =>
     state.live?.paint(pid, token, changes, layout) ?? api.paint(appt, pid, token, changes, layout),
 });

@@ -74,7 +74,7 @@ export function connectLive(id, { onHello, onUpdate, onView, onPoll, onStatus, o
   };
 
   /** The socket is gone (closed, or silent): poll and try again later. */
-  const lost = (socket, opened) => {
+  const lost = (socket) => {
     if (ws !== socket) return;
     ws = null;
     live = false;
@@ -93,7 +93,6 @@ export function connectLive(id, { onHello, onUpdate, onView, onPoll, onStatus, o
     retry = null;
     if (stopped || ws || offline()) return;
     if (!poll) onStatus('connecting');
-    let opened = false;
     let socket;
     try {
       socket = new WebSocket(api.liveUrl(id));
@@ -104,7 +103,6 @@ export function connectLive(id, { onHello, onUpdate, onView, onPoll, onStatus, o
     }
     ws = socket;
     socket.onopen = () => {
-      opened = true;
       live = true;
       attempts = 0;
       stopPolling();
@@ -113,7 +111,7 @@ export function connectLive(id, { onHello, onUpdate, onView, onPoll, onStatus, o
       beat = setInterval(() => {
         if (document.hidden || silence) return;
         try { socket.send('ping'); } catch { /* closing: onclose follows */ }
-        silence = setTimeout(() => lost(socket, true), PONG_MS);
+        silence = setTimeout(() => lost(socket), PONG_MS);
       }, PING_MS);
     };
     socket.onmessage = (e) => {
@@ -137,7 +135,7 @@ export function connectLive(id, { onHello, onUpdate, onView, onPoll, onStatus, o
         onView();
       }
     };
-    socket.onclose = () => lost(socket, opened);
+    socket.onclose = () => lost(socket);
   };
 
   /** The next attempt to connect, after a backoff; none while offline
@@ -150,7 +148,7 @@ export function connectLive(id, { onHello, onUpdate, onView, onPoll, onStatus, o
   addEventListener('online', () => { attempts = 0; open(); });
   // A phone that lost its network has lost the socket too, whatever the
   // socket says yet: changes in flight go back to the queue.
-  addEventListener('offline', () => { if (ws) lost(ws, false); });
+  addEventListener('offline', () => { if (ws) lost(ws); });
   document.addEventListener('visibilitychange', () => {
     if (!document.hidden && !ws && !offline()) {
       onPoll();
