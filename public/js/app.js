@@ -12,6 +12,7 @@ import { Painter, gridKey } from './paint.js';
 import { Heatmap } from './heatmap.js';
 import { renderBest, lengthChoices, duration } from './best.js';
 import { connectLive } from './live.js';
+import { applyPush, withParticipant } from './push.js';
 import { setupJoin } from './join.js';
 import { Admin } from './admin.js';
 import { shareBlock, fileName } from './share.js';
@@ -107,26 +108,14 @@ async function refresh() {
 }
 addEventListener('online', () => { clearTimeout(fetching.timer); fetching.timer = null; fetching.attempt = 0; refresh(); });
 
-/** An `update` push: the changed participants replace theirs, removed ones
- *  go, and the counts and best times are the server's (computed by the
- *  same code as the view's; `best` is left out when it did not change).
- *  A push for another version is a gap: fetch. */
+/** An `update` push (push.js); a push that does not follow the copy is a gap: fetch. */
 function onUpdate(push) {
-  const v = state.view;
-  if (!v || push.since !== v.version || !push.counts) { refresh(); return; }
   const started = performance.now();
-  const removed = new Set(push.removed ?? []);
-  const people = v.participants.filter((p) => !removed.has(p.id));
-  const at = new Map(people.map((p, i) => [p.id, i]));
-  for (const p of push.participants) {
-    if (at.has(p.id)) people[at.get(p.id)] = p;
-    else at.set(p.id, people.push(p) - 1);
-  }
-  const next = { ...v, participants: people, counts: push.counts, version: push.version };
   // The push carries the best times of any length; a longer minimum is
   // the server's to filter: fetched at most every few seconds.
+  const next = applyPush(state.view, push, { keepBest: state.minSlots > 1 });
+  if (!next) { refresh(); return; }
   if (state.minSlots > 1) bestLater();
-  else if (push.best) next.best = push.best;
   apply(next);
   // What applying a push costs on this device: a user timing (only the
   // latest is kept; a PerformanceObserver sees each).
@@ -145,12 +134,9 @@ function bestLater() {
 /** The painter's own participant as the server saved it (an `ack` or the
  *  update's answer); the group's numbers come with the push. */
 function applyOwn(p) {
-  const v = state.view;
-  const i = p ? v?.participants.findIndex((q) => q.id === p.id) : -1;
-  if (!(i >= 0)) return;
-  const participants = v.participants.slice();
-  participants[i] = p;
-  state.view = { ...v, participants };
+  const next = withParticipant(state.view, p);
+  if (!next) return;
+  state.view = next;
   render();
 }
 

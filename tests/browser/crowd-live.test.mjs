@@ -223,3 +223,43 @@ test('a change waiting offline while the organiser moves the times is not saved 
   assert.equal(await page.locator('#paint-grid .cell.unsaved').count(), 0, 'no cell claims to wait any more');
   await ctx.close();
 });
+
+test('with a minimum length chosen, the best times follow the changes with a fetch every few seconds, not one per push', async (t) => {
+  const { base } = env.server;
+  const appt = await createAppointment(base);
+  const ctx = await newContext(env.browser, { device: PHONE, lang: 'en' });
+  const page = await ctx.newPage();
+  const reads = [];
+  page.on('request', (r) => {
+    const url = new URL(r.url());
+    if (r.method() === 'GET' && url.pathname === `/api/appointments/${appt.id}`) reads.push(url.search);
+  });
+  await page.goto(`${base}/a/${appt.id}`);
+  await page.tap('#tab-group');
+  await page.waitForSelector('#live[data-state="live"]');
+  await page.selectOption('#min-slots', '2');
+  await eventually(async () => reads.includes('?min_slots=2'), 5000, 'the chosen length is fetched');
+  const before = reads.length;
+  const people = [];
+  for (let i = 0; i < 3; i++) people.push(await join(base, appt.id, `L${i}`));
+  for (let round = 0; round < 6; round++) {
+    for (const [k, who] of people.entries()) {
+      await paint(base, appt.id, who, [{ level: 'available', slots: [[round * 2 + k, round * 2 + k + 3]] }]);
+    }
+  }
+  const last = (await getView(base, appt.id)).version;
+  // Within one period after the last change, the page holds the final
+  // version, read with its minimum length.
+  await eventually(async () => (await page.evaluate(() => document.querySelector('#best-list')?.textContent ?? '')).length > 0
+    && reads.length > before, 8000, 'the best times were read again');
+  await page.waitForTimeout(6000);
+  const after = reads.slice(before);
+  t.diagnostic(`21 changes with a minimum length chosen: ${after.length} view reads (${after.join(' ')})`);
+  assert.ok(after.every((q) => q === '?min_slots=2'), 'every read asks for the chosen length');
+  assert.ok(after.length >= 1 && after.length <= 4, `a few reads, not one per push: ${after.length}`);
+  const shown = await page.evaluate(() => document.querySelector('#heat-grid .cell[data-s="5"] [aria-hidden]')?.textContent);
+  const v = await getView(base, appt.id);
+  assert.equal(v.version, last);
+  assert.equal(shown, String(v.counts.available[5] || ''), 'the counts are current');
+  await ctx.close();
+});
