@@ -223,20 +223,22 @@ fn an_oversized_frame_or_a_flood_closes_the_socket_with_1008_and_spares_the_othe
         );
     }
 
-    // 300 small frames at once: more than 120 within 10 s.
+    // 300 small frames at once: more than 120 within 10 s. (Not pings:
+    // the runtime answers those without the object, so they count as
+    // nothing.)
     let mut flood = Live::connect(&server, id, "flood");
     flood.set_read_timeout(Duration::from_millis(2));
-    let (mut pongs, mut closed) = (0, None);
+    let (mut answered, mut closed) = (0, None);
     'flood: for batch in 0..30 {
         for _ in 0..10 {
-            if flood.try_send_text("ping").is_err() {
+            if flood.try_send_text(r#"{"type":"dance"}"#).is_err() {
                 break 'flood;
             }
         }
         // Read what has come so far, without waiting.
         while let Some(event) = flood.event_before(Instant::now()) {
             match event {
-                Event::Text(t) if t == "pong" => pongs += 1,
+                Event::Text(t) if t.contains(r#""type":"error""#) => answered += 1,
                 Event::Text(t) => panic!("flood: {t} during batch {batch}"),
                 Event::Closed(code) => {
                     closed = Some(code);
@@ -250,7 +252,7 @@ fn an_oversized_frame_or_a_flood_closes_the_socket_with_1008_and_spares_the_othe
         Some(code) => code,
         None => loop {
             match flood.next_event() {
-                Event::Text(t) if t == "pong" => pongs += 1,
+                Event::Text(t) if t.contains(r#""type":"error""#) => answered += 1,
                 Event::Text(t) => panic!("flood: {t}"),
                 Event::Closed(code) => break code,
             }
@@ -258,7 +260,10 @@ fn an_oversized_frame_or_a_flood_closes_the_socket_with_1008_and_spares_the_othe
     };
     assert_eq!(code, Some(1008), "a flood closes the socket with 1008");
     // The frame that crosses the line may still be answered.
-    assert!(pongs <= 121, "no more than 120 frames answered: {pongs}");
+    assert!(
+        answered <= 121,
+        "no more than 120 frames answered: {answered}"
+    );
 
     // Nobody else noticed: nothing changed and other sockets work.
     assert_eq!(version(&server, id), v0);

@@ -1,4 +1,5 @@
-// The HTTP API client: one function per endpoint of /api, errors as ApiError.
+// The HTTP API client: one function per endpoint of /api, errors as
+// ApiError, and the one rule every retry waits by (backoff).
 
 export class ApiError extends Error {
   constructor(status, code, message, field, retryAfter) {
@@ -13,6 +14,21 @@ export class ApiError extends Error {
     return this.status === 0 || this.status >= 500 || this.status === 429 || this.status === 408;
   }
 }
+
+/**
+ * How long to wait before retry number `attempt` (0 for the first):
+ * exponential from about 1 s to 30 s, with jitter so that a room of phones
+ * that lost the network together does not come back together, and never
+ * sooner than the server's Retry-After (`error.retryAfter`, seconds).
+ */
+export function backoff(attempt, error) {
+  const ceiling = Math.min(30000, 1000 * 2 ** Math.min(attempt, 5));
+  const wait = ceiling * (0.5 + Math.random() / 2);
+  return Math.max(wait, (Number(error?.retryAfter) || 0) * 1000);
+}
+
+/** Whether the browser says it has no network: then nothing is sent. */
+export const offline = () => navigator.onLine === false;
 
 let onReach = () => {};
 /** f(reached) after every request: whether the server could be reached at all. */
@@ -54,8 +70,10 @@ export const api = {
     call('GET', base(id) + (minSlots > 1 ? `?min_slots=${minSlots}` : ''), { etag }),
   join: (id, name, password) =>
     call('POST', `${base(id)}/participants`, { body: password ? { name, password } : { name } }),
-  paint: (id, pid, token, changes) =>
-    call('PATCH', `${base(id)}/participants/${encodeURIComponent(pid)}/availability`, { body: { changes }, token }),
+  /** `layout`: the view's grid the changes were painted on (409 schedule_changed when it is no longer). */
+  paint: (id, pid, token, changes, layout) =>
+    call('PATCH', `${base(id)}/participants/${encodeURIComponent(pid)}/availability`,
+      { body: layout ? { changes, layout } : { changes }, token }),
   removeParticipant: (id, pid, token) =>
     call('DELETE', `${base(id)}/participants/${encodeURIComponent(pid)}`, { token }),
   update: (id, token, patch) => call('PATCH', base(id), { body: patch, token }),

@@ -1,16 +1,18 @@
 // The appointment page (/a/{id}): loads the view, keeps it fresh (live
-// updates), and ties together joining, painting (by hand, or from a
+// pushes applied to the page's copy, a fetch only when it must), and ties
+// together joining, painting (by hand, or from a
 // calendar file), the heatmap, best times, sharing (link, QR code, picture,
 // CSV) and the organiser's tools. The calendar import and the picture load
 // their code only when first used.
 import { t, initI18n, onLangChange, getLang } from './i18n.js';
-import { api, ApiError, watchReach } from './api.js';
+import { api, ApiError, watchReach, backoff, offline } from './api.js';
 import { store } from './store.js';
 import { buildLayout, browserZone, rangeText, zoneLabel, scheduleText } from './time.js';
 import { Painter, gridKey } from './paint.js';
 import { Heatmap } from './heatmap.js';
 import { renderBest, lengthChoices, duration } from './best.js';
 import { connectLive } from './live.js';
+import { applyPush, withParticipant } from './push.js';
 import { setupJoin } from './join.js';
 import { Admin } from './admin.js';
 import { shareBlock, fileName } from './share.js';
@@ -40,11 +42,13 @@ const state = {
 };
 
 const painter = new Painter($('#paint-grid'), $('#save-status'), {
-  onSaved: () => refresh(),
+  onSaved: (data) => applyOwn(data?.participant),
   onLost: () => { signOut(); toast(t('me.lost')); refresh(); },
   onState: () => renderLive(),
-  send: (appt, pid, token, changes) =>
-    state.live?.paint(pid, token, changes) ?? api.paint(appt, pid, token, changes),
+  // The notice reads on its own here (in the status line it follows "Could not save:").
+  onRegrid: () => { toast(painter.detail.charAt(0).toUpperCase() + painter.detail.slice(1)); refresh(); },
+  send: (appt, pid, token, changes, layout) =>
+    state.live?.paint(pid, token, changes, layout) ?? api.paint(appt, pid, token, changes, layout),
 });
 const heat = new Heatmap($('#heat-grid'), {
   detail: $('#detail'), legend: $('#legend'), people: $('#people'), peopleActions: $('#people-actions'),
@@ -74,22 +78,66 @@ setupJoin($('#join'), {
 });
 painter.setSession(id, state.me);
 
-// --- fetching -----------------------------------------------------------------
+// --- fetching ----------------------------------------------------------------
+// The view is fetched when the page opens, on a `view` message, after a gap
+// (a hello newer than the copy, a push whose `since` is not its version),
+// while polling without a socket, and when the minimum length of the best
+// times changes: never once per push. A failed fetch is retried after a
+// backoff; offline, it waits for the network.
+const fetching = { attempt: 0, timer: null };
 async function refresh() {
-  if (state.gone) return;
+  if (state.gone || fetching.timer) return;
   if (state.loading) { state.again = true; return; }
+  if (state.view && offline()) return; // the 'online' event fetches
   state.loading = true;
   try {
     const r = await api.view(id, { etag: state.etag, minSlots: state.minSlots });
+    fetching.attempt = 0;
     if (r.status === 200) { apply(r.data); state.etag = r.etag; }
   } catch (err) {
     if (!(err instanceof ApiError)) throw err;
     if (err.status === 404) gone(false);
     else if (!state.view) failed();
+    else if (err.transient) {
+      fetching.timer = setTimeout(() => { fetching.timer = null; refresh(); }, backoff(fetching.attempt++, err));
+    }
   } finally {
     state.loading = false;
     if (state.again) { state.again = false; refresh(); }
   }
+}
+addEventListener('online', () => { clearTimeout(fetching.timer); fetching.timer = null; fetching.attempt = 0; refresh(); });
+
+/** An `update` push (push.js); a push that does not follow the copy is a gap: fetch. */
+function onUpdate(push) {
+  const started = performance.now();
+  // The push carries the best times of any length; a longer minimum is
+  // the server's to filter: fetched at most every few seconds.
+  const next = applyPush(state.view, push, { keepBest: state.minSlots > 1 });
+  if (!next) { refresh(); return; }
+  if (state.minSlots > 1) bestLater();
+  apply(next);
+  // What applying a push costs on this device: a user timing (only the
+  // latest is kept; a PerformanceObserver sees each).
+  performance.clearMeasures('live:apply');
+  performance.measure('live:apply', { start: started });
+}
+
+/** Refetches the view with the chosen minimum length, at most once in
+ *  BEST_MS while pushes come in. */
+const BEST_MS = 5000;
+let bestTimer = null;
+function bestLater() {
+  bestTimer ??= setTimeout(() => { bestTimer = null; refresh(); }, BEST_MS);
+}
+
+/** The painter's own participant as the server saved it (an `ack` or the
+ *  update's answer); the group's numbers come with the push. */
+function applyOwn(p) {
+  const next = withParticipant(state.view, p);
+  if (!next) return;
+  state.view = next;
+  render();
 }
 
 function apply(view) {
@@ -142,8 +190,11 @@ function layout() {
 
 function startLive() {
   state.live = connectLive(id, {
-    // A push or hello at a version already shown needs no fetch.
-    onChange: (version) => { if (!(version <= state.view?.version)) refresh(); },
+    // A hello at a version already shown needs no fetch.
+    onHello: (version) => { if (!(version <= state.view?.version)) refresh(); },
+    onUpdate,
+    onView: () => refresh(),
+    onPoll: () => refresh(),
     onStatus: (s) => { state.socket = s; renderLive(); },
     onAlive: () => reached(true),
   });

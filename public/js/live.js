@@ -1,15 +1,18 @@
-// Live updates: a WebSocket on /api/appointments/{id}/live tells us that
-// something changed, and the caller re-fetches the view (with If-None-Match,
-// so that is cheap). After a drop it reconnects with exponential backoff;
-// while no socket is open, it polls every few seconds instead. A socket can
-// die without closing (a phone changing networks, a laptop waking up), so
-// it is pinged now and then, and one that stops answering counts as gone.
-// While it is open, a signed-in participant's changes travel over it too
-// (`auth` once, then `update` frames answered by `ack` or `error`).
-import { api, ApiError } from './api.js';
+// Live updates: a WebSocket on /api/appointments/{id}/live. The page
+// applies what arrives (app.js): an `update` push whose `since` is the
+// page's version changes its copy of the view, with no fetch; a `view`
+// message, a gap, or a hello newer than its copy make it fetch the view.
+// After a drop it reconnects with backoff (api.js); while no socket is
+// open it polls the view every few seconds instead; while the browser is
+// offline it sends nothing, and reconnects when the network is back. A
+// socket can die without closing (a phone changing networks, a laptop
+// waking up), so it is pinged now and then (the server's runtime answers
+// without waking the appointment), and one that stops answering counts as
+// gone. While it is open, a signed-in participant's changes travel over
+// it too (`auth` once, then `update` frames answered by `ack` or `error`).
+import { api, ApiError, backoff, offline } from './api.js';
 
 const POLL_MS = 4000;
-const MAX_BACKOFF_MS = 30000;
 const PING_MS = 25000;
 const PONG_MS = 8000;
 const ACK_MS = 10000;
@@ -18,13 +21,16 @@ const ACK_MS = 10000;
 // refused over the socket is handled like one refused over HTTP.
 const STATUS = {
   unauthorized: 401, forbidden: 403, not_found: 404, appointment_closed: 409,
+  schedule_changed: 409, deadline_passed: 409,
   too_many_attempts: 429, internal_error: 500,
 };
 
-/** onChange(version?) is called whenever the view may have changed;
+/** onHello(version) when a socket opens; onUpdate(push) for each `update`
+ *  push; onView() when the view must be fetched (a `view` or `deleted`
+ *  message) and onPoll() when it may have changed while no socket is open;
  *  onStatus(state) with 'connecting' | 'live' | 'polling'; onAlive()
  *  whenever the server answered over the socket. Returns {stop, paint}. */
-export function connectLive(id, { onChange, onStatus, onAlive }) {
+export function connectLive(id, { onHello, onUpdate, onView, onPoll, onStatus, onAlive }) {
   let ws = null;
   let live = false; // ws is open
   let authed = null; // the token this socket paints with
@@ -54,7 +60,7 @@ export function connectLive(id, { onChange, onStatus, onAlive }) {
   const startPolling = () => {
     if (poll || stopped) return;
     onStatus('polling');
-    poll = setInterval(() => { if (!document.hidden) onChange(); }, POLL_MS);
+    poll = setInterval(() => { if (!document.hidden && !offline()) onPoll(); }, POLL_MS);
   };
   const stopPolling = () => {
     clearInterval(poll);
@@ -68,7 +74,7 @@ export function connectLive(id, { onChange, onStatus, onAlive }) {
   };
 
   /** The socket is gone (closed, or silent): poll and try again later. */
-  const lost = (socket, opened) => {
+  const lost = (socket) => {
     if (ws !== socket) return;
     ws = null;
     live = false;
@@ -78,7 +84,6 @@ export function connectLive(id, { onChange, onStatus, onAlive }) {
     socket.onopen = socket.onmessage = socket.onclose = null;
     try { socket.close(); } catch { /* already closed */ }
     if (stopped) return;
-    if (opened) onChange();
     startPolling();
     schedule();
   };
@@ -86,9 +91,8 @@ export function connectLive(id, { onChange, onStatus, onAlive }) {
   const open = () => {
     clearTimeout(retry);
     retry = null;
-    if (stopped || ws) return;
+    if (stopped || ws || offline()) return;
     if (!poll) onStatus('connecting');
-    let opened = false;
     let socket;
     try {
       socket = new WebSocket(api.liveUrl(id));
@@ -99,17 +103,15 @@ export function connectLive(id, { onChange, onStatus, onAlive }) {
     }
     ws = socket;
     socket.onopen = () => {
-      opened = true;
       live = true;
       attempts = 0;
       stopPolling();
       onStatus('live');
       onAlive?.();
-      onChange(); // catch up on anything missed while disconnected
       beat = setInterval(() => {
         if (document.hidden || silence) return;
         try { socket.send('ping'); } catch { /* closing: onclose follows */ }
-        silence = setTimeout(() => lost(socket, true), PONG_MS);
+        silence = setTimeout(() => lost(socket), PONG_MS);
       }, PING_MS);
     };
     socket.onmessage = (e) => {
@@ -125,28 +127,33 @@ export function connectLive(id, { onChange, onStatus, onAlive }) {
         const err = msg.error ?? {};
         if (msg.seq === undefined) return; // a refused auth: the update after it says why
         settle(msg.seq, (w) => w.reject(new ApiError(STATUS[err.code] ?? 400, err.code, err.message, err.field, 0)));
-      } else if (type === 'hello' || type === 'update' || type === 'view' || type === 'deleted') {
-        onChange(msg.version);
+      } else if (type === 'hello') {
+        onHello(msg.version); // catches up on anything missed while disconnected
+      } else if (type === 'update') {
+        onUpdate(msg);
+      } else if (type === 'view' || type === 'deleted') {
+        onView();
       }
     };
-    socket.onclose = () => lost(socket, opened);
+    socket.onclose = () => lost(socket);
   };
 
+  /** The next attempt to connect, after a backoff; none while offline
+   *  (the 'online' event brings it). */
   const schedule = () => {
-    if (retry || stopped) return;
-    const delay = Math.min(MAX_BACKOFF_MS, 1000 * 2 ** attempts) * (0.75 + Math.random() / 2);
-    attempts++;
-    retry = setTimeout(open, delay);
+    if (retry || stopped || offline()) return;
+    retry = setTimeout(open, backoff(attempts++));
   };
 
   addEventListener('online', () => { attempts = 0; open(); });
   // A phone that lost its network has lost the socket too, whatever the
   // socket says yet: changes in flight go back to the queue.
-  addEventListener('offline', () => { if (ws) lost(ws, false); });
+  addEventListener('offline', () => { if (ws) lost(ws); });
   document.addEventListener('visibilitychange', () => {
-    if (!document.hidden) {
-      onChange();
-      if (!ws) { attempts = 0; open(); }
+    if (!document.hidden && !ws && !offline()) {
+      onPoll();
+      attempts = 0;
+      open();
     }
   });
   open();
@@ -154,8 +161,8 @@ export function connectLive(id, { onChange, onStatus, onAlive }) {
   return {
     /** Sends a change of `pid` over the socket: a promise like api.paint's,
      *  or null when the socket is not open (send it over HTTP then). */
-    paint(pid, token, changes) {
-      if (!ws || !live || ws.readyState !== WebSocket.OPEN || !navigator.onLine) return null;
+    paint(pid, token, changes, layout) {
+      if (!ws || !live || ws.readyState !== WebSocket.OPEN || offline()) return null;
       const socket = ws;
       try {
         if (authed !== token) {
@@ -163,7 +170,7 @@ export function connectLive(id, { onChange, onStatus, onAlive }) {
           authed = token;
         }
         const n = ++seq;
-        socket.send(JSON.stringify({ type: 'update', seq: n, participant: pid, changes }));
+        socket.send(JSON.stringify({ type: 'update', seq: n, participant: pid, changes, ...(layout ? { layout } : {}) }));
         return new Promise((resolve, reject) => {
           const timer = setTimeout(() => settle(n, (w) => w.reject(new ApiError(0, 'timeout', 'no answer over the live connection'))), ACK_MS);
           waiting.set(n, { resolve, reject, timer });

@@ -1,9 +1,14 @@
 // "My times": the participant's own availability. A gesture on the grid
 // becomes one change (a level on one index range per day column), shown at
 // once and sent as one PATCH; failed sends stay queued (also across
-// reloads) and are retried until they go through. A calendar import shows
-// its proposal here first (setPreview) and is sent the same way (enqueue).
-import { api } from './api.js';
+// reloads) and are retried until they go through: one at a time, after a
+// backoff (api.js), and not at all while the browser is offline. Each
+// names the grid it was painted on (the view's `layout`): the server
+// refuses it when the organiser has changed the times since, and the
+// waiting changes are then dropped and the person told. A calendar import
+// shows its proposal here first (setPreview) and is sent the same way
+// (enqueue).
+import { api, backoff, offline } from './api.js';
 import { store } from './store.js';
 import { t, errorText } from './i18n.js';
 import { Grid } from './grid.js';
@@ -13,20 +18,21 @@ import { h } from './ui.js';
 export const LEVELS = ['none', 'available', 'if_needed'];
 
 export class Painter {
-  constructor(root, statusEl, { onSaved, onLost, onState, send }) {
+  constructor(root, statusEl, { onSaved, onLost, onState, onRegrid, send }) {
     this.statusEl = statusEl;
     // How a change travels: over the live socket when open, else HTTP.
     this.send = send ?? api.paint;
     this.onSaved = onSaved;
     this.onLost = onLost;
     this.onState = onState;
+    this.onRegrid = onRegrid;
     this.root = root;
     this.brush = 1;
     this.base = new Uint8Array(0);
     this.levels = this.base;
     this.queue = [];
     this.version = 0;
-    this.delay = 0;
+    this.attempt = 0;
     this.state = 'idle';
     this.grid = new Grid(root, {
       kind: 'paint',
@@ -71,6 +77,7 @@ export class Painter {
   /** Takes the participant's saved levels from a fresh view. */
   setView(view) {
     this.gridId = gridKey(view);
+    this.layout = view.layout;
     if (!this.me) return;
     // Changes painted on a grid the organiser has since replaced would land
     // on the wrong times: they are dropped, and the participant is told.
@@ -107,7 +114,7 @@ export class Painter {
 
   /** Sends one change list as one update, queued (and kept offline) like any painting. */
   enqueue(changes) {
-    this.queue.push({ changes, grid: this.gridId });
+    this.queue.push({ changes, grid: this.gridId, layout: this.layout });
     store.setQueue(this.id, this.me.pid, this.queue);
     this.recompute();
     this.flush(true);
@@ -132,45 +139,60 @@ export class Painter {
     return { cls: `lv${lv}${lv !== this.levels[s] ? ' changed' : ''}`, text: '', label: `${name}: ${t(`lv.${LEVELS[lv]}`)}` };
   }
 
+  /** Sends the first waiting change (at most one is in flight); `now`
+   *  skips the backoff (a new change, the network back, "retry now"). */
   async flush(now) {
     if (now) {
       clearTimeout(this.timer);
       this.timer = null;
-      this.delay = 0;
+      this.attempt = 0;
     }
     // Nothing goes out before a view says which grid the page shows.
     if (this.busy || !this.me || !this.queue.length || this.timer || !this.gridId) return;
+    // Offline, nothing is sent: the 'online' event flushes.
+    if (offline()) { this.failing = true; this.setState('pending'); return; }
     this.busy = true;
     const { id, me } = this;
     const item = this.queue[0];
     // After a failure, retries keep showing "waiting to save" until one works.
     this.setState(this.failing ? 'pending' : 'saving');
     try {
-      const r = await this.send(id, me.pid, me.token, item.changes);
+      const r = await this.send(id, me.pid, me.token, item.changes, item.layout);
       if (this.me !== me) return;
       this.queue.shift();
       apply(this.base, item.changes);
       const p = r.data?.participant;
       if (p?.levels !== undefined && !this.queue.length) this.base = levelsOf(p, this.base.length);
       this.version = Math.max(this.version, r.data?.version ?? 0);
-      this.delay = 0;
+      this.attempt = 0;
       this.failing = false;
       store.setQueue(id, me.pid, this.queue);
       this.recompute();
       this.setState(this.queue.length ? 'saving' : 'saved');
-      this.onSaved?.();
+      this.onSaved?.(r.data);
     } catch (err) {
       if (this.me !== me) return;
       if (err.transient) {
         this.failing = true;
-        this.delay = Math.min(30000, Math.max(2000, this.delay * 2, err.retryAfter * 1000));
-        this.timer = setTimeout(() => { this.timer = null; this.flush(); }, this.delay);
+        this.timer = setTimeout(() => { this.timer = null; this.flush(); }, backoff(this.attempt++, err));
         this.setState('pending');
       } else if (err.status === 401 || err.status === 403 || err.status === 404) {
         this.queue = [];
         this.failing = false;
         store.setQueue(id, me.pid, null);
         this.onLost?.(err);
+      } else if (err.code === 'schedule_changed') {
+        // Painted on times the organiser has since changed: every waiting
+        // change names the old grid, so none is sent; the page fetches
+        // the new view and says how many cells were not saved.
+        const cells = new Set(this.queue.flatMap((q) => q.changes.flatMap((c) =>
+          c.slots.flatMap(([a, b]) => Array.from({ length: b - a }, (_, k) => a + k)))));
+        this.queue = [];
+        this.failing = false;
+        store.setQueue(id, me.pid, this.queue);
+        this.recompute();
+        this.setState('rejected', t('save.scheduleChanged', { n: cells.size }));
+        this.onRegrid?.();
       } else {
         // The server refused this change (it will never pass): drop it.
         this.queue.shift();

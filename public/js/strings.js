@@ -283,6 +283,9 @@ export const ko = {
   'err.field.final': '확정할 시간은 하루 안의 이어진 칸이어야 해요.',
   'err.field.changes': '칠한 칸을 저장하지 못했어요. 새로고침한 뒤 다시 칠해 주세요.',
   'err.field.min_slots': '최소 길이가 올바르지 않아요.',
+
+  // 주최자가 바꾼 시간표 위의 저장 (paint.js).
+  'save.scheduleChanged': '주최자가 시간을 바꿔서, 저장 안 된 {n}칸은 저장하지 않았어요. 새 시간을 확인하고 다시 칠해 주세요.',
 };
 
 export const en = {
@@ -577,4 +580,8 @@ export const en = {
   'err.field.final': 'The final time must be one unbroken stretch within a day.',
   'err.field.changes': 'Could not save those cells. Reload the page and paint again.',
   'err.field.min_slots': 'That minimum length is not valid.',
+
+  // Saving on a grid the organiser changed (paint.js).
+  'save.scheduleChanged': 'the organiser changed the times, so your {n} unsaved cells were not saved. Please check the new times and paint them again.',
+  'save.scheduleChanged.one': 'the organiser changed the times, so your 1 unsaved cell was not saved. Please check the new times and paint it again.',
 };

@@ -242,6 +242,8 @@ fn leave() {}
         (status = 403, description = "Someone else's token", body = ErrorBody),
         (status = 404, description = "No such appointment or participant", body = ErrorBody),
         (status = 405, description = "Method not allowed", body = ErrorBody),
+        (status = 409, description = "`schedule_changed`: the update's `layout` is not the \
+            grid's any more (the organiser changed the times); nothing changed", body = ErrorBody),
         (status = 413, description = "Body over 64 KiB", body = ErrorBody),
         (status = 415, description = "Body not JSON", body = ErrorBody),
     )
@@ -296,16 +298,25 @@ fn availability_csv() {}
 
 /// Live updates over a WebSocket (JSON text frames). The server sends
 /// `{"type":"hello","version":n}` on connect; then, at most once per
-/// 50 ms, `{"type":"update","version":n,"participants":[…],"removed":[…]}`
-/// with every participant changed since the last push, or
+/// 50 ms, `{"type":"update","since":m,"version":n,"participants":[…],
+/// "removed":[…],"counts":{…},"best":[…]}` with every participant changed
+/// since the last push and the group's counts and best times as in the
+/// view (default `min_slots`; `best` left out when it is the same as at
+/// `since`); `since` is the version of the previous
+/// message on the socket: a client whose copy is at `since` applies it
+/// and is at `version`, any other fetches the view. Or
 /// `{"type":"view","version":n}` when anything but availability changed
 /// (fetch the view), and `{"type":"deleted"}` before closing with 1000.
+/// Clients retry (reconnect, fetch, update) with exponential backoff and
+/// jitter from about 1 s to 30 s, honour `Retry-After`, keep at most one
+/// update in flight and send nothing while offline.
 /// A participant may send `{"type":"auth","token":t}` (answered
 /// `{"type":"auth","participant":pid}`), then
-/// `{"type":"update","seq":k,"changes":[…]}` (the body of the HTTP update),
+/// `{"type":"update","seq":k,"changes":[…],"layout":l?}` (the body of the HTTP update),
 /// answered `{"type":"ack","seq":k,"version":n,"participant":{…}}` or
 /// `{"type":"error","seq":k,"error":{"code","message"}}` with the HTTP
-/// API's code. `"ping"` gets `"pong"`. A frame over 64 KiB, or more than
+/// API's code. `"ping"` gets `"pong"` (from the runtime, without waking
+/// the appointment). A frame over 64 KiB, or more than
 /// 120 frames in 10 s, closes the socket with 1008.
 #[utoipa::path(
     get, path = "/api/appointments/{id}/live",

@@ -13,7 +13,7 @@ use crate::clock::to_datetime;
 use crate::domain::edit::{Edit, Edited};
 use crate::domain::limits::{admit_participant, TOKENS_KEPT};
 use crate::domain::live::Change;
-use crate::domain::requests::{self, EditRequest, JoinRequest, NewAppointment};
+use crate::domain::requests::{self, EditRequest, JoinRequest, NewAppointment, UpdateRequest};
 use crate::domain::view::{self, Created, Joined, ParticipantView, Updated, View, ViewParts};
 use crate::domain::{
     authorize, Action, Availability, Caller, DomainError, FinalTime, Password, Remap, Update,
@@ -51,15 +51,14 @@ impl Appointment {
             expires_at: self.expires_at(&schedule, now),
             unflushed_updates: 0,
             pushed_version: 1,
-            view_version: 1,
         };
         store::insert_appointment(&sql, &row)?;
-        *self.live.borrow_mut() = super::live::Live::caught_up();
+        *self.live.borrow_mut() = super::live::Live::caught_up(row.version);
         self.state
             .storage()
             .set_alarm(to_datetime(row.expires_at))
             .await?;
-        self.write_index(now).await;
+        self.write_index_soon(now, &call.request_id);
 
         let created = Created {
             id: row.id.clone(),
@@ -193,10 +192,11 @@ impl Appointment {
     pub(super) async fn join(
         &self,
         row: &AppointmentRow,
-        client: &str,
+        call: &Call,
         body: &[u8],
         now: i64,
     ) -> ApiResult<Response> {
+        let client = call.client.as_str();
         let request: JoinRequest = requests::decode(body)?;
         let name = request.name()?;
         let key = name.key();
@@ -246,7 +246,7 @@ impl Appointment {
         })?;
         let (participant, _) = self.participant(&new, &layout.grid);
         self.announce(version, Change::Participant(participant.clone()));
-        self.write_index(now).await;
+        self.write_index_soon(now, &call.request_id);
         json_response(&Joined { participant, token }, 201)
     }
 
@@ -293,9 +293,12 @@ impl Appointment {
         token: Option<&str>,
         body: &[u8],
         now: i64,
+        request_id: &str,
     ) -> ApiResult<Response> {
         let hash = token.map(secrets::token_hash);
-        let (updated, rows_written) = self.paint(row, pid, hash.as_deref(), body, now).await?;
+        let (updated, rows_written) = self
+            .paint(row, pid, hash.as_deref(), body, now, request_id)
+            .await?;
         let r = json_response(&updated, 200)?;
         r.headers()
             .set("x-rows-written", &rows_written.to_string())?;
@@ -304,7 +307,8 @@ impl Appointment {
 
     /// An availability update, sent over HTTP or a live socket by the
     /// holder of the token with hash `token_hash`: the answer, and the
-    /// rows written.
+    /// rows written. Once stored it answers its success, whatever follows
+    /// (the index alarm only logs a failure, with `request_id`).
     pub(super) async fn paint(
         &self,
         row: &AppointmentRow,
@@ -312,10 +316,21 @@ impl Appointment {
         token_hash: Option<&[u8]>,
         body: &[u8],
         now: i64,
+        request_id: &str,
     ) -> ApiResult<(Updated, usize)> {
         let current = self.painter(row, pid, token_hash)?;
         let layout = self.layout(row)?;
-        let update = Update::new(requests::decode(body)?, layout.grid.len())?;
+        let request: UpdateRequest = requests::decode(body)?;
+        // Ranges painted on another grid name other times: refused before
+        // they are read against this one.
+        if request
+            .layout
+            .as_ref()
+            .is_some_and(|l| *l != view::layout(&layout.schedule))
+        {
+            return Err(DomainError::ScheduleChanged.into());
+        }
+        let update = Update::new(request, layout.grid.len())?;
         let mut availability = Availability::from_bytes(&current.availability, layout.grid.len());
         let changed = availability.apply(&update);
         let participant = ParticipantView::new(
@@ -331,7 +346,7 @@ impl Appointment {
                 self.store_availability(pid, &availability, now, expires_at)?;
             // Told before the next await, so pushes go out in version order.
             self.announce(version, Change::Participant(participant.clone()));
-            self.schedule_index_write(now).await?;
+            self.schedule_index_write(now, request_id).await;
         }
         Ok((
             Updated {
@@ -389,6 +404,7 @@ impl Appointment {
         pid: &str,
         token: Option<&str>,
         now: i64,
+        request_id: &str,
     ) -> ApiResult<Response> {
         let sql = self.state.storage().sql();
         store::participant(&sql, pid)?.ok_or(ApiError::NotFound)?;
@@ -401,11 +417,11 @@ impl Appointment {
         let (sql2, pid2) = (sql.clone(), pid.to_string());
         let version = tx::transaction(&self.state.storage(), move || {
             let version = store::bump_version(&sql2, now, expires_at, Step::People)?.version;
-            store::delete_participant(&sql2, &pid2, version)?;
+            store::delete_participant(&sql2, &pid2)?;
             Ok::<_, ApiError>(version)
         })?;
         self.announce(version, Change::Removed(pid.to_string()));
-        self.write_index(now).await;
+        self.write_index_soon(now, request_id);
         Ok(Response::empty()?.with_status(204))
     }
 
@@ -415,6 +431,7 @@ impl Appointment {
         token: Option<&str>,
         body: &[u8],
         now: i64,
+        request_id: &str,
     ) -> ApiResult<Response> {
         authorize(&self.caller(row, token)?, Action::EditAppointment)?;
         let request: EditRequest = requests::decode(body)?;
@@ -446,9 +463,12 @@ impl Appointment {
             self.announce(row.version, Change::View);
             if let Err(e) = self.alarm_by(expires_at).await {
                 // The edit stands; the next alarm or the cron sweep catches up.
-                worker::console_error!("edit of {}: setting the alarm failed: {e}", row.id);
+                worker::console_error!(
+                    "request {request_id}: edit of {}: setting the alarm failed: {e}",
+                    row.id
+                );
             }
-            self.write_index(now).await;
+            self.write_index_soon(now, request_id);
         }
         json_response(&self.full_view(&row, 0)?, 200)
     }

@@ -3,10 +3,16 @@
 //!
 //! A change is announced right after its transaction commits (no await in
 //! between, so pushes leave in version order). The domain's [`Pacer`] says
-//! whether it goes out now or with a timer at most 50 ms later; all
-//! sockets share the pushes. What was pushed last is kept in storage as a
-//! version, so changes a hibernating object had not pushed yet are found
-//! again when it wakes (see [`Appointment::recover_pushes`]).
+//! whether it goes out now or with a timer at most 200 ms later; all
+//! sockets share the pushes. Each push names the version of the previous
+//! message on the socket (`since`) and carries the group's counts and best
+//! windows, so a page applies it without fetching the view.
+//!
+//! The transaction of every version step notes it as pushed: the push
+//! leaves right after it, or with a timer that keeps the object awake,
+//! and a hibernating object has nothing pending. A socket that somehow
+//! missed a version sees a `since` that is not its own and fetches.
+//! Pings are answered `"pong"` by the runtime without waking the object.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -19,40 +25,50 @@ use worker::worker_sys::DurableObjectState;
 use worker::{Date, Delay, Response, State, WebSocket};
 
 use super::store::{self, AppointmentRow};
-use super::Appointment;
+use super::{Appointment, Layout};
 use crate::domain::live::{
     read_frame, Change, Due, Frame, FrameCounter, LiveMessage, Pacer, Pending, MAX_FRAME_BYTES,
     POLICY_CLOSE,
 };
+use crate::domain::results::{best, counts, Counts, Window};
 use crate::domain::view::Updated;
-use crate::domain::DomainError;
+use crate::domain::{Availability, DomainError};
 use crate::error::{ApiError, ApiResult};
 use crate::secrets;
 
 /// What the object keeps in memory about its sockets. Losing it (the
-/// object hibernates or is evicted) loses nothing: pending changes are
-/// found again from storage, and counters start afresh.
+/// object hibernates) loses nothing: nothing is pending then, the version
+/// last pushed is in storage, and counters start afresh.
 #[derive(Default)]
 pub(super) struct Live {
     pending: Pending,
     pacer: Pacer,
-    /// Whether changes storage says were not pushed have been looked for
-    /// since this object woke.
-    recovered: bool,
+    /// The version of the last push (or of the appointment when nothing
+    /// was pushed since it was created or woke): the `since` of the next.
+    /// 0 until read from storage.
+    last_version: i64,
+    /// The grid the pending participants were painted on, for the
+    /// group's counts and best windows.
+    layout: Option<Rc<Layout>>,
+    /// The best windows the last push carried (or would have): a push
+    /// leaves them out for the sockets that heard it when they are the
+    /// same. `None` when the last push said nothing of them.
+    last_best: Option<Vec<Window>>,
     /// Frames per socket, by the socket's id.
     frames: HashMap<String, FrameCounter>,
     /// Sockets that connected while changes were pending, by their
     /// attachment's id, with the version their hello carried: a push of
-    /// no newer version skips them, so versions only grow on every socket.
+    /// no newer version skips them, and a newer one names their hello as
+    /// its `since`, so versions only grow on every socket.
     greeted: Vec<(String, i64)>,
 }
 
 impl Live {
-    /// State for an object that knows everything was pushed (it was just
+    /// State for an object whose sockets heard of `version` (it was just
     /// created).
-    pub(super) fn caught_up() -> Live {
+    pub(super) fn caught_up(version: i64) -> Live {
         Live {
-            recovered: true,
+            last_version: version,
             ..Live::default()
         }
     }
@@ -112,59 +128,113 @@ pub(super) fn send_all(state: &State, message: &LiveMessage) {
     }
 }
 
-/// Pushes everything pending in one message, and notes in storage that
-/// the sockets heard of it.
+/// Pushes everything pending in one message, with the group's counts and
+/// best windows (these left out when the sockets' last push had them).
 fn push(state: &State, live: &RefCell<Live>) {
     let sockets = state.get_websockets();
-    let (message, greeted) = {
+    let (message, greeted, layout, previous_best) = {
         let mut live = live.borrow_mut();
         live.pacer
             .pushed(Date::now().as_millis() as f64, sockets.len());
-        (live.pending.take(), std::mem::take(&mut live.greeted))
+        let since = live.last_version;
+        let message = live.pending.take(since);
+        match &message {
+            Some(LiveMessage::Update { version, .. } | LiveMessage::View { version }) => {
+                live.last_version = *version;
+            }
+            _ => return,
+        }
+        let greeted = std::mem::take(&mut live.greeted);
+        (message, greeted, live.layout.clone(), live.last_best.take())
     };
-    let Some(message) = message else {
+    let Some(mut message) = message else {
         return;
     };
-    let (version, had_removals) = match &message {
-        LiveMessage::Update {
-            version, removed, ..
-        } => (*version, !removed.is_empty()),
-        LiveMessage::View { version } => (*version, false),
-        _ => return,
-    };
-    let sockets = without_greeted(sockets, &greeted, version);
     if sockets.is_empty() {
         return;
     }
-    let Ok(text) = serde_json::to_string(&message) else {
-        return;
+    let mut all_best = None;
+    if let (LiveMessage::Update { counts, best, .. }, Some(layout)) = (&mut message, layout) {
+        match group_results(state, &layout) {
+            Ok((c, b)) => {
+                *counts = Some(c);
+                *best = (previous_best.as_ref() != Some(&b)).then(|| b.clone());
+                all_best = Some(b);
+            }
+            // Without them clients fetch the view: slower, still right.
+            Err(e) => worker::console_error!("live push: reading the group failed: {e}"),
+        }
+    }
+    live.borrow_mut().last_best = all_best.clone();
+    let version = match &message {
+        LiveMessage::Update { version, .. } | LiveMessage::View { version } => *version,
+        _ => return,
     };
-    send_text(&sockets, &text);
-    if let Err(e) = store::set_pushed(&state.storage().sql(), version, had_removals) {
-        worker::console_error!("live push: noting version {version} failed: {e}");
+    for (since, group) in by_since(sockets, &greeted, version) {
+        if let LiveMessage::Update { since: s, best, .. } = &mut message {
+            // Sockets greeted since the last push have not heard its best.
+            if let Some(since) = since {
+                *s = since;
+                best.clone_from(&all_best);
+            }
+        }
+        if let Ok(text) = serde_json::to_string(&message) {
+            send_text(&group, &text);
+        }
     }
 }
 
-/// `sockets` but those whose hello already carried `version`.
-fn without_greeted(
-    mut sockets: Vec<WebSocket>,
+/// The group's counts and best windows (default minimum length), by the
+/// same code as the view's.
+fn group_results(state: &State, layout: &Layout) -> ApiResult<(Counts, Vec<Window>)> {
+    let len = layout.grid.len();
+    let rows = store::participants(&state.storage().sql())?;
+    let levels: Vec<Availability> = rows
+        .iter()
+        .map(|p| Availability::from_bytes(&p.availability, len))
+        .collect();
+    let all: Vec<&Availability> = levels.iter().collect();
+    let named: Vec<(&str, &Availability)> = rows
+        .iter()
+        .map(|p| p.id.as_str())
+        .zip(levels.iter())
+        .collect();
+    Ok((counts(&all, len), best(&layout.grid, &named, 0)))
+}
+
+/// The sockets a push of `version` goes to, grouped by the `since` they
+/// need: `None` for those whose last message was the last push, the
+/// hello's version for those greeted since (whose hello was newer), and
+/// none at all for those whose hello already carried `version`.
+fn by_since(
+    sockets: Vec<WebSocket>,
     greeted: &[(String, i64)],
     version: i64,
-) -> Vec<WebSocket> {
-    let heard: Vec<&str> = greeted
-        .iter()
-        .filter(|(_, hello)| *hello >= version)
-        .map(|(id, _)| id.as_str())
-        .collect();
-    if !heard.is_empty() {
-        sockets.retain(|ws| {
-            ws.deserialize_attachment::<Attachment>()
-                .ok()
-                .flatten()
-                .is_none_or(|a| !heard.contains(&a.id.as_str()))
-        });
+) -> Vec<(Option<i64>, Vec<WebSocket>)> {
+    if greeted.is_empty() {
+        return vec![(None, sockets)];
     }
-    sockets
+    let mut groups: Vec<(Option<i64>, Vec<WebSocket>)> = vec![(None, Vec::new())];
+    for ws in sockets {
+        let id = ws
+            .deserialize_attachment::<Attachment>()
+            .ok()
+            .flatten()
+            .map(|a| a.id);
+        let hello = greeted
+            .iter()
+            .find(|(g, _)| Some(g) == id.as_ref())
+            .map(|(_, h)| *h);
+        match hello {
+            Some(h) if h >= version => {}
+            Some(h) => match groups.iter_mut().find(|(s, _)| *s == Some(h)) {
+                Some((_, group)) => group.push(ws),
+                None => groups.push((Some(h), vec![ws])),
+            },
+            None => groups[0].1.push(ws),
+        }
+    }
+    groups
 }
 
 /// Sends what is pending now, or sets the timer that will.
@@ -196,40 +266,21 @@ impl Appointment {
     /// Tells the sockets of a change committed at `version`: now, or with
     /// the next push if one went out less than 50 ms ago.
     pub(super) fn announce(&self, version: i64, change: Change) {
-        self.live.borrow_mut().pending.add(version, change);
+        {
+            let mut live = self.live.borrow_mut();
+            live.pending.add(version, change);
+            live.layout = self.layout.borrow().clone();
+        }
         settle(&self.state, &self.live);
     }
 
-    /// After the object woke: pushes the changes storage says the
-    /// sockets have not heard of (a hibernating object forgot them).
-    pub(super) fn recover_pushes(&self, row: &AppointmentRow) -> ApiResult<()> {
-        if std::mem::replace(&mut self.live.borrow_mut().recovered, true) {
-            return Ok(());
-        }
-        if row.pushed_version >= row.version {
-            return Ok(());
-        }
-        if row.view_version > row.pushed_version {
-            self.announce(row.version, Change::View);
-            return Ok(());
-        }
-        let layout = self.layout(row)?;
-        let (changed, removed) =
-            store::changed_since(&self.state.storage().sql(), row.pushed_version)?;
+    /// After the object woke: the version its sockets last heard of is
+    /// the one storage noted.
+    pub(super) fn wake_live(&self, row: &AppointmentRow) {
         let mut live = self.live.borrow_mut();
-        for p in &changed {
-            let (view, _) = self.participant(p, &layout.grid);
-            live.pending.add(row.version, Change::Participant(view));
+        if live.last_version == 0 {
+            live.last_version = row.pushed_version;
         }
-        for id in removed {
-            live.pending.add(row.version, Change::Removed(id));
-        }
-        if live.pending.is_empty() {
-            live.pending.add(row.version, Change::View);
-        }
-        drop(live);
-        settle(&self.state, &self.live);
-        Ok(())
     }
 
     /// Accepts a live socket for an appointment that exists, and says
@@ -242,6 +293,7 @@ impl Appointment {
         if !upgrade.is_some_and(|u| u.eq_ignore_ascii_case("websocket")) {
             return Err(ApiError::UpgradeRequired);
         }
+        self.answer_pings();
         let pair = worker::WebSocketPair::new()?;
         self.state.accept_web_socket(&pair.server);
         let attachment = Attachment {
@@ -259,12 +311,27 @@ impl Appointment {
         let mut live = self.live.borrow_mut();
         if !live.pending.is_empty() {
             live.greeted.push((greeted, row.version));
-        } else if row.pushed_version < row.version {
-            // Whoever watched heard of everything; the newcomer reads the view.
-            store::set_pushed(&self.state.storage().sql(), row.version, true)?;
         }
         drop(live);
         Ok(Response::from_websocket(pair.client)?)
+    }
+
+    /// Has the runtime answer `"ping"` with `"pong"` itself, so a page's
+    /// heartbeat never wakes a hibernating object. (A runtime without it
+    /// leaves pings to [`Self::on_frame`].)
+    fn answer_pings(&self) {
+        let raw: &wasm_bindgen::JsValue = self.state.as_raw().as_ref();
+        let state = raw.unchecked_ref::<DurableObjectState>();
+        if let Ok(None) = state.get_websocket_auto_response() {
+            match worker::worker_sys::WebSocketRequestResponsePair::new("ping", "pong") {
+                Ok(pair) => {
+                    if let Err(e) = state.set_websocket_auto_response(&pair) {
+                        worker::console_error!("live: setting the ping answer failed: {e:?}");
+                    }
+                }
+                Err(e) => worker::console_error!("live: the ping answer failed: {e:?}"),
+            }
+        }
     }
 
     /// One text frame from a socket.
@@ -360,7 +427,7 @@ impl Appointment {
         let now = crate::clock::now_ms();
         let row = self.load(now).await?;
         let pid = pid.ok_or(DomainError::Unauthorized)?;
-        self.paint(&row, &pid, token_hash, text.as_bytes(), now)
+        self.paint(&row, &pid, token_hash, text.as_bytes(), now, "socket")
             .await
     }
 

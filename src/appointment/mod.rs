@@ -171,16 +171,21 @@ impl Appointment {
                 )
                 .await
             }
-            Command::Join => self.join(&row, &call.client, body, now).await,
+            Command::Join => self.join(&row, call, body, now).await,
             Command::Update { participant } => {
-                self.update_availability(&row, participant, call.token.as_deref(), body, now)
+                let token = call.token.as_deref();
+                self.update_availability(&row, participant, token, body, now, &call.request_id)
                     .await
             }
             Command::Leave { participant } => {
-                self.leave(&row, participant, call.token.as_deref(), now)
+                let token = call.token.as_deref();
+                self.leave(&row, participant, token, now, &call.request_id)
                     .await
             }
-            Command::Edit => self.edit(&row, call.token.as_deref(), body, now).await,
+            Command::Edit => {
+                self.edit(&row, call.token.as_deref(), body, now, &call.request_id)
+                    .await
+            }
             Command::Delete => self.delete(&row, call.token.as_deref()).await,
             Command::Qr => self.qr(&row, &call.origin),
             Command::Calendar => self.calendar(&row, &call.origin, now),
@@ -237,7 +242,7 @@ impl Appointment {
             self.erase(&row.id).await?;
             return Err(ApiError::NotFound);
         }
-        self.recover_pushes(&row)?;
+        self.wake_live(&row);
         Ok(row)
     }
 

@@ -4,11 +4,11 @@
 //! `participants` (one row each, availability packed in a BLOB, so an update
 //! of any size rewrites one row, with the canonical key of the name
 //! indexed), `tokens` (hashes of issued tokens), and the windows of the
-//! per-address limits, `wrong_passwords` and `joins`. What the live
-//! sockets have not heard of yet survives the object's hibernation as
-//! versions: `meta.pushed_version` (the last one pushed),
-//! `meta.view_version`, each participant's `changed_version`, and the
-//! `removed` participants.
+//! per-address limits, `wrong_passwords` and `joins`. The live sockets'
+//! bookkeeping is `meta.pushed_version`, written by the same statement
+//! as every version step (see [`bump_version`]). (`removed` and
+//! `changed_version` are no longer read: pushes are never recovered from
+//! storage.)
 //! Functions here convert rows to plain values and back; no rules live here.
 
 use std::fmt;
@@ -114,8 +114,6 @@ pub struct AppointmentRow {
     pub unflushed_updates: i64,
     /// The version the live sockets were last told of.
     pub pushed_version: i64,
-    /// The version of the last change to anything but availability.
-    pub view_version: i64,
 }
 
 /// A participant's row.
@@ -296,7 +294,7 @@ pub fn load_appointment(sql: &SqlStorage) -> StoreResult<Option<AppointmentRow>>
     let cursor = sql.exec(
         "SELECT id, title, schedule, admin_hash, version, final_start, final_end,
                 created_at, changed_at, expires_at, unflushed_updates, closed,
-                pushed_version, view_version
+                pushed_version
          FROM meta WHERE one = 1",
         None,
     )?;
@@ -320,7 +318,6 @@ pub fn load_appointment(sql: &SqlStorage) -> StoreResult<Option<AppointmentRow>>
         unflushed_updates: int(&r[10])?,
         closed: int(&r[11])? != 0,
         pushed_version: int(&r[12])?,
-        view_version: int(&r[13])?,
     }))
 }
 
@@ -372,8 +369,12 @@ pub fn bump_version(
     expires_at: i64,
     step: Step,
 ) -> StoreResult<Bumped> {
+    // The push of this version leaves right after the commit, or with a
+    // timer that keeps the object awake: it is noted as pushed here, so
+    // a version step writes the meta row once.
     let c = sql.exec(
-        "UPDATE meta SET version = version + 1, changed_at = ?, expires_at = ?,
+        "UPDATE meta SET version = version + 1, pushed_version = version + 1,
+                         changed_at = ?, expires_at = ?,
                          unflushed_updates = unflushed_updates + ?,
                          view_version = CASE WHEN ? THEN version + 1 ELSE view_version END
          WHERE one = 1
@@ -643,61 +644,13 @@ pub fn set_availability(
     Ok(c.rows_written())
 }
 
-/// Removes a participant and every token issued to them, at `version`.
-pub fn delete_participant(sql: &SqlStorage, id: &str, version: i64) -> StoreResult<()> {
+/// Removes a participant and every token issued to them.
+pub fn delete_participant(sql: &SqlStorage, id: &str) -> StoreResult<()> {
     sql.exec(
         "DELETE FROM tokens WHERE participant_id = ?",
         vec![id.into()],
     )?;
     sql.exec("DELETE FROM participants WHERE id = ?", vec![id.into()])?;
-    sql.exec(
-        "INSERT INTO removed (id, version) VALUES (?, ?)",
-        vec![id.into(), version.into()],
-    )?;
-    Ok(())
-}
-
-/// The participants changed, and the ids of those removed, after `version`.
-pub fn changed_since(
-    sql: &SqlStorage,
-    version: i64,
-) -> StoreResult<(Vec<ParticipantRow>, Vec<String>)> {
-    let cursor = sql.exec(
-        &format!(
-            "SELECT {PARTICIPANT_COLUMNS} FROM participants WHERE changed_version > ?
-             ORDER BY rowid"
-        ),
-        vec![version.into()],
-    )?;
-    let changed = rows(cursor)?
-        .iter()
-        .map(|r| participant_from(r))
-        .collect::<StoreResult<_>>()?;
-    #[derive(Deserialize)]
-    struct Removed {
-        id: String,
-    }
-    let removed: Vec<Removed> = sql
-        .exec(
-            "SELECT id FROM removed WHERE version > ? ORDER BY version",
-            vec![version.into()],
-        )?
-        .to_array()?;
-    Ok((changed, removed.into_iter().map(|r| r.id).collect()))
-}
-
-/// Notes that the live sockets heard of everything up to `version`.
-pub fn set_pushed(sql: &SqlStorage, version: i64, had_removals: bool) -> StoreResult<()> {
-    sql.exec(
-        "UPDATE meta SET pushed_version = max(pushed_version, ?) WHERE one = 1",
-        vec![version.into()],
-    )?;
-    if had_removals {
-        sql.exec(
-            "DELETE FROM removed WHERE version <= ?",
-            vec![version.into()],
-        )?;
-    }
     Ok(())
 }
 

@@ -61,6 +61,9 @@ pub enum ErrorCode {
     IdTaken,
     /// 409: there is no final time yet.
     NotFinalised,
+    /// 409: the update names a `layout` that is no longer the grid's: the
+    /// organiser changed the times since it was painted.
+    ScheduleChanged,
     /// 413: the body is larger than 64 KiB.
     PayloadTooLarge,
     /// 415: a request with a body did not say it is JSON.
@@ -85,7 +88,8 @@ impl ErrorCode {
             Forbidden => 403,
             NotFound => 404,
             MethodNotAllowed => 405,
-            AppointmentFull | AppointmentClosed | NameTaken | IdTaken | NotFinalised => 409,
+            AppointmentFull | AppointmentClosed | NameTaken | IdTaken | NotFinalised
+            | ScheduleChanged => 409,
             PayloadTooLarge => 413,
             UnsupportedMediaType => 415,
             UpgradeRequired => 426,
@@ -122,6 +126,7 @@ impl ErrorCode {
             AppointmentClosed => "appointment_closed",
             IdTaken => "id_taken",
             NotFinalised => "not_finalised",
+            ScheduleChanged => "schedule_changed",
             PayloadTooLarge => "payload_too_large",
             UnsupportedMediaType => "unsupported_media_type",
             UpgradeRequired => "upgrade_required",
@@ -218,6 +223,9 @@ pub enum DomainError {
     /// The calendar file needs a final time.
     #[error("the organiser has not fixed the final time yet")]
     NotFinalised,
+    /// The update was painted on a grid the organiser has since changed.
+    #[error("the organiser changed the times since this was painted; nothing was saved: load the appointment again and paint on the new times")]
+    ScheduleChanged,
     /// A limit is reached; try again after this many seconds.
     #[error("too many attempts; try again in {retry_after} seconds")]
     TooManyAttempts {
@@ -251,6 +259,7 @@ impl DomainError {
             DomainError::NameTaken => ErrorCode::NameTaken,
             DomainError::AppointmentClosed => ErrorCode::AppointmentClosed,
             DomainError::NotFinalised => ErrorCode::NotFinalised,
+            DomainError::ScheduleChanged => ErrorCode::ScheduleChanged,
             DomainError::TooManyAttempts { .. } => ErrorCode::TooManyAttempts,
         }
     }

@@ -7,6 +7,7 @@
 use serde::Deserialize;
 use serde_json::Value;
 
+use super::results::{Counts, Window};
 use super::view::{ErrorDetail, ParticipantView};
 use super::DomainError;
 
@@ -151,11 +152,22 @@ impl FrameCounter {
 pub enum LiveMessage {
     /// On connect: the current version.
     Hello { version: i64 },
-    /// Participants changed (joined or painted) or left since the last push.
+    /// Participants changed (joined or painted) or left since the last
+    /// push. `since` is the version of the socket's previous message: a
+    /// client at `since` applies this and is at `version`; any other
+    /// fetches the view. `counts` and `best` are the whole group's, as the
+    /// view has them (default minimum length), so a client never computes
+    /// them. `best` is left out when it is the same as at `since`; both
+    /// are left out when they could not be read (the client fetches).
     Update {
+        since: i64,
         version: i64,
         participants: Vec<ParticipantView>,
         removed: Vec<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        counts: Option<Counts>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        best: Option<Vec<Window>>,
     },
     /// Something other than availability changed: fetch the view.
     View { version: i64 },
@@ -225,10 +237,12 @@ impl Pending {
         self.version == 0
     }
 
-    /// The message that tells everything pending, and nothing pending
-    /// after it. A change of the view makes clients fetch it all, which
-    /// covers the participants too.
-    pub fn take(&mut self) -> Option<LiveMessage> {
+    /// The message that tells everything pending to sockets whose last
+    /// message was at version `since`, and nothing pending after it. A
+    /// change of the view makes clients fetch it all, which covers the
+    /// participants too. The group's counts and best windows are the
+    /// caller's to add.
+    pub fn take(&mut self, since: i64) -> Option<LiveMessage> {
         if self.is_empty() {
             return None;
         }
@@ -239,9 +253,12 @@ impl Pending {
             }
         } else {
             LiveMessage::Update {
+                since,
                 version: pending.version,
                 participants: pending.participants,
                 removed: pending.removed,
+                counts: None,
+                best: None,
             }
         })
     }
@@ -368,27 +385,29 @@ mod tests {
     #[test]
     fn pending_changes_merge_into_one_message_with_the_newest_version() {
         let mut p = Pending::default();
-        assert!(p.take().is_none());
+        assert!(p.take(1).is_none());
         p.add(2, Change::Participant(person("a", 1)));
         p.add(3, Change::Participant(person("b", 1)));
         p.add(4, Change::Participant(person("a", 3)));
         p.add(5, Change::Removed("b".into()));
         let Some(LiveMessage::Update {
+            since,
             version,
             participants,
             removed,
-        }) = p.take()
+            ..
+        }) = p.take(1)
         else {
             panic!("an update");
         };
-        assert_eq!(version, 5);
+        assert_eq!((since, version), (1, 5));
         assert_eq!(participants, vec![person("a", 3)]);
         assert_eq!(removed, vec!["b".to_string()]);
-        assert!(p.take().is_none(), "nothing pending after a push");
+        assert!(p.take(5).is_none(), "nothing pending after a push");
 
         p.add(6, Change::Participant(person("a", 2)));
         p.add(7, Change::View);
-        assert!(matches!(p.take(), Some(LiveMessage::View { version: 7 })));
+        assert!(matches!(p.take(5), Some(LiveMessage::View { version: 7 })));
     }
 
     #[test]
@@ -422,12 +441,17 @@ mod tests {
     #[test]
     fn messages_have_the_spec_shape() {
         let m = LiveMessage::Update {
+            since: 2,
             version: 3,
             participants: vec![person("p1", 0)],
             removed: vec![],
+            counts: None,
+            best: None,
         };
         let v = serde_json::to_value(&m).unwrap();
         assert_eq!(v["type"], "update");
+        assert_eq!(v["since"], 2);
+        assert!(v.get("counts").is_none(), "left out, not null");
         assert_eq!(v["participants"][0]["levels"], "AAA");
         assert_eq!(v["removed"], serde_json::json!([]));
         assert_eq!(

@@ -185,6 +185,12 @@ pub struct UpdateRequest {
     /// 1–64 changes.
     #[schema(min_items = 1, max_items = 64)]
     pub changes: Vec<ChangeRequest>,
+    /// The view's `layout` the changes were painted on. When it is not
+    /// the current one the update is refused with `409 schedule_changed`;
+    /// without it the changes apply to the current grid.
+    #[serde(default)]
+    #[schema(nullable = false, example = "k9Q2mXa0bTc")]
+    pub layout: Option<String>,
 }
 
 impl NewAppointment {

@@ -97,6 +97,10 @@ pub struct View {
     pub final_range: Option<FinalRange>,
     /// Whether the organiser closed it to new participants.
     pub closed: bool,
+    /// Names the grid: changes with every edit of the schedule and with
+    /// nothing else. An update may carry it (see `UpdateRequest`).
+    #[schema(example = "k9Q2mXa0bTc")]
+    pub layout: String,
     /// Grows by one with every change.
     pub version: i64,
     /// RFC 3339 UTC instant after which the appointment is deleted.
@@ -142,6 +146,7 @@ impl View {
                 end: end as u64,
             }),
             closed: parts.closed,
+            layout: layout(parts.schedule),
             version: parts.version,
             expires_at: rfc3339(parts.expires_at),
         }
@@ -209,6 +214,18 @@ impl From<&DomainError> for ErrorDetail {
     }
 }
 
+/// The name of the grid `schedule` lays out: a hash of its grid fields
+/// (dates or weekdays, start, end, slot length, zone), so two schedules
+/// with the same slots share it and any edit of them changes it. FNV-1a,
+/// 64 bits, as unpadded base64url (11 characters).
+pub fn layout(schedule: &Schedule) -> String {
+    let text = schedule.to_value().to_string();
+    let hash = text.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+    });
+    URL_SAFE_NO_PAD.encode(hash.to_be_bytes())
+}
+
 /// The view's entity tag: weak, changing with the version and the query.
 pub fn etag(id: &str, version: i64, min_slots: usize) -> String {
     format!("W/\"{id}-{version}-{min_slots}\"")
@@ -248,5 +265,24 @@ mod tests {
         assert!(etag_matches("*", &tag));
         assert!(!etag_matches("W/\"abc-8-0\"", &tag));
         assert!(!etag_matches("", &tag));
+    }
+
+    #[test]
+    fn the_layout_names_the_grid_and_nothing_else() {
+        let at = |start: &str, minutes: u32, zone: &str| {
+            Schedule::parse_stored(&serde_json::json!({"timezone": zone,
+                "dates": ["2026-12-01", "2026-12-02"], "start": start, "end": "18:00",
+                "slot_minutes": minutes}))
+            .unwrap()
+        };
+        let base = layout(&at("09:00", 30, "Asia/Seoul"));
+        assert_eq!(base, layout(&at("09:00", 30, "Asia/Seoul")));
+        assert_eq!(base.len(), 11);
+        assert!(base
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'));
+        assert_ne!(base, layout(&at("08:00", 30, "Asia/Seoul")));
+        assert_ne!(base, layout(&at("09:00", 15, "Asia/Seoul")));
+        assert_ne!(base, layout(&at("09:00", 30, "Asia/Tokyo")));
     }
 }

@@ -4,7 +4,8 @@
 //! full-grid update, the campus-fair load with its lost-update check, the
 //! appointment view with 200 participants, the load spread over many
 //! appointments, how soon a change is pushed to a live socket, the fair
-//! with 200 live sockets open (updates over HTTP, then over the sockets),
+//! with 200 live sockets open (updates over HTTP, then over the sockets,
+//! then with 200 sockets that do what the web app does with pushes),
 //! and the worst view (1,000 alternating patterns on the largest grid),
 //! then prints a table (every figure with its ratio to the baseline of
 //! the same run, and the goals) and writes it as JSON to
@@ -21,6 +22,8 @@
 //! to this `target/`) and `BENCH_PHASES` (run only the named phases, see
 //! [`PHASES`]).
 
+mod appwatchers;
+mod appwatchers_summary;
 mod cpu;
 mod crowd;
 mod crowd_summary;
@@ -55,6 +58,7 @@ const PHASES: [&str; 8] = [
     "live",
     "watched",
     "sockets",
+    "appwatchers",
     "view",
     "hostile",
 ];
@@ -68,6 +72,7 @@ pub struct Results {
     pub live: Option<live::Live>,
     pub watched: Option<crowd::Crowd>,
     pub sockets: Option<crowd::Crowd>,
+    pub appwatchers: Option<appwatchers::AppWatchers>,
     pub worst: Option<view::WorstView>,
 }
 
@@ -134,6 +139,10 @@ fn main() {
     if runs("sockets") {
         say("campus fair sent over the sockets");
         results.sockets = Some(crowd::over_sockets(&bench, Duration::from_secs(40)));
+    }
+    if runs("appwatchers") {
+        say("campus fair with 200 app-like pages watching");
+        results.appwatchers = Some(appwatchers::run(&bench, Duration::from_secs(40)));
     }
     if runs("view") {
         say(&format!(

@@ -110,6 +110,8 @@ pub struct Painter {
     /// Each acknowledged update's version and when its answer arrived
     /// (for the push lag of the live phases).
     pub answered: Vec<(i64, Instant)>,
+    /// The same versions, with when each update was sent.
+    pub sent: Vec<(i64, Instant)>,
 }
 
 /// Joins an appointment (with a password when given); the new participant
@@ -153,6 +155,7 @@ pub fn join(
         changed: 0,
         uncertain: false,
         answered: Vec::new(),
+        sent: Vec::new(),
     };
     Ok((painter, answer))
 }
@@ -226,7 +229,9 @@ impl Painter {
                         self.changed += 1;
                     }
                     if let Some(version) = a.version {
-                        self.answered.push((version, Instant::now()));
+                        let now = Instant::now();
+                        self.answered.push((version, now));
+                        self.sent.push((version, now - a.elapsed));
                     }
                     match grid::state_of(&a.participant, self.slots) {
                         Some(state) if self.candidates.contains(&state) => {

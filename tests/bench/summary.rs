@@ -119,6 +119,7 @@ pub fn report(results: &Results) -> Report {
         live_push(&mut r, live, &base);
     }
     crate::crowd_summary::report(&mut r, results, &base);
+    crate::appwatchers_summary::report(&mut r, results);
 
     r.detail("cpu_whole_run", usage.to_json());
     if let Some(seq) = &results.seq {

@@ -252,7 +252,8 @@ export function withRanges(p) {
 export function recordUpdates(page) {
   const updates = [];
   page.on('request', (r) => {
-    if (r.method() === 'PATCH' && r.url().endsWith('/availability')) updates.push(r.postDataJSON());
+    // The changes only: every update also names its grid (`layout`).
+    if (r.method() === 'PATCH' && r.url().endsWith('/availability')) updates.push({ changes: r.postDataJSON().changes });
   });
   page.on('websocket', (ws) => ws.on('framesent', ({ payload }) => {
     let frame = null;

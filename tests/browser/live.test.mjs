@@ -128,7 +128,9 @@ test('a painter sends changes over the live socket while it is open, and over HT
     const cell = blocked ? 5 : 2;
     await page.tap(`#paint-grid .cell[data-s="${cell}"]`);
     await page.waitForSelector('#save-status[data-state="saved"]', { timeout: 10000 });
-    const sent = { changes: [{ level: 'available', slots: [[cell, cell + 1]] }] };
+    // Every change names the grid it was painted on.
+    const { layout } = await getView(base, appt.id);
+    const sent = { changes: [{ level: 'available', slots: [[cell, cell + 1]] }], layout };
     if (blocked) {
       assert.deepEqual(patches, [sent], 'the change went over HTTP');
     } else {
@@ -136,6 +138,7 @@ test('a painter sends changes over the live socket while it is open, and over HT
       assert.deepEqual(frames.map((f) => f.type), ['auth', 'update']);
       assert.equal(frames[0].token, me.token);
       assert.deepEqual(frames[1].changes, sent.changes);
+      assert.equal(frames[1].layout, layout);
     }
     assertQuiet(ctx);
     await ctx.close();

@@ -1,0 +1,88 @@
+//! The rows of the fair watched by 200 app-like pages (see
+//! [`crate::appwatchers`]), with the goals: at least 0.9× the fair with
+//! no sockets, time to see a change p99 at most 250 ms, at most 0.05 view
+//! fetches per push per page, every page current, nothing lost.
+
+use crate::crowd::SAMPLED;
+use crate::report::{Report, Unit};
+use crate::Results;
+
+pub fn report(r: &mut Report, results: &Results) {
+    let Some(app) = &results.appwatchers else {
+        return;
+    };
+    let section = "fair, 200 app watchers";
+    let no_sockets = results
+        .fair
+        .as_ref()
+        .map_or(0.0, |f| f.updates.per_second());
+    let rps = app.updates_per_second();
+    r.add(section, "updates over HTTP @50", rps, Unit::PerSecond)
+        .goal(
+            "≥ 0.9× with no sockets",
+            no_sockets > 0.0 && rps >= 0.9 * no_sockets,
+        )
+        .note(format!(
+            "{:.2}× the fair with no sockets ({no_sockets:.0}/s); {}",
+            rps / no_sockets.max(1e-9),
+            app.error.as_deref().unwrap_or("no error")
+        ));
+    let lag = app.lag_stats();
+    r.add(
+        section,
+        "time to see (sent → page holds it), p50",
+        lag.p50,
+        Unit::Ms,
+    )
+    .note(format!(
+        "{SAMPLED} sampled pages, n={}, never {}",
+        lag.n, app.lag_never
+    ));
+    r.add(section, "time to see, p99", lag.p99, Unit::Ms).goal(
+        "≤ 250 ms",
+        lag.n > 0 && lag.p99 <= 250.0 && app.lag_never == 0,
+    );
+    let answered = crate::http::Stats::of(&app.lag_answered);
+    r.add(
+        section,
+        "update answered → page holds it, p50",
+        answered.p50,
+        Unit::Ms,
+    )
+    .note("the push lag of the other live phases, with the apply");
+    r.add(
+        section,
+        "update answered → page holds it, p99",
+        answered.p99,
+        Unit::Ms,
+    );
+    let per_push = app.fetches_per_push();
+    r.add(
+        section,
+        "view fetches per push per page",
+        per_push,
+        Unit::Times,
+    )
+    .goal("≤ 0.05", per_push <= 0.05)
+    .note(format!(
+        "{:.1} fetches, {:.1} pushes per page",
+        crate::crowd::Crowd::mean(&app.fetches),
+        crate::crowd::Crowd::mean(&app.pushes)
+    ));
+    r.add(
+        section,
+        "bytes per page (pushes + fetches)",
+        crate::crowd::Crowd::mean(&app.bytes),
+        Unit::Bytes,
+    );
+    r.add(
+        section,
+        "pages behind after the settle",
+        app.behind as f64,
+        Unit::Count,
+    )
+    .goal("0", app.behind == 0);
+    r.add(section, "updates lost", app.check.lost as f64, Unit::Count)
+        .goal("0", app.check.lost == 0);
+    r.detail("campus_fair_watched_by_200_app_pages", app.to_json());
+}
