@@ -15,6 +15,7 @@ import { setupJoin } from './join.js';
 import { Admin } from './admin.js';
 import { shareBlock, fileName } from './share.js';
 import { h, icon, $, $$, confirmDialog } from './ui.js';
+import { setupAnswerTools } from './answer-tools.js';
 
 initI18n();
 
@@ -73,6 +74,7 @@ setupJoin($('#join'), {
   },
 });
 painter.setSession(id, state.me);
+setupAnswerTools(painter, { toast: (msg) => toast(msg) });
 
 // --- fetching -----------------------------------------------------------------
 async function refresh() {

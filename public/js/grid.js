@@ -11,7 +11,9 @@ import { t } from './i18n.js';
 const MIN_COL = 36; // px: 7 days fit on a 360 px phone
 const LABEL_W = 46;
 const EDGE = 48; // px from the viewport edge where a drag scrolls the page
-const HOLD_MS = 280; // a finger held this long on a cell starts a drag
+// A finger held this long on a cell starts a drag: about the platform's
+// long press, so a thumb that rests a moment before it swipes still scrolls.
+export const HOLD_MS = 480;
 const SLOP = 10; // px a finger may wander while holding
 
 export class Grid {
@@ -258,6 +260,8 @@ export class Grid {
     this.unhold();
     if (!h0 || this.drag) return;
     this.startDrag(h0.id, h0.s, h0.x, h0.y, true);
+    // The hold has armed: the grid says so before the finger moves.
+    this.grid.classList.add('is-armed');
     if (navigator.userActivation?.hasBeenActive) navigator.vibrate?.(10);
   }
 
@@ -314,6 +318,7 @@ export class Grid {
     const d = this.drag;
     if (!d || e.pointerId !== d.id) return;
     this.drag = null;
+    this.grid.classList.remove('is-armed');
     const slots = this.rectSlots(d.anchor, d.cur);
     this.focus = d.cur;
     // A finger held still and lifted may still fire a click on its cell.
@@ -325,6 +330,7 @@ export class Grid {
   abort() {
     if (!this.drag) return;
     this.drag = null;
+    this.grid.classList.remove('is-armed');
     this.refresh();
   }
 

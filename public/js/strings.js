@@ -283,6 +283,10 @@ export const ko = {
   'err.field.final': '확정할 시간은 하루 안의 이어진 칸이어야 해요.',
   'err.field.changes': '칠한 칸을 저장하지 못했어요. 새로고침한 뒤 다시 칠해 주세요.',
   'err.field.min_slots': '최소 길이가 올바르지 않아요.',
+
+  // --- answering on a phone: undo, whole-grid changes, list mode, notices ---
+  'me.undo': '되돌리기',
+  'me.undone': '마지막으로 칠한 것을 되돌렸어요.',
 };
 
 export const en = {
@@ -577,4 +581,8 @@ export const en = {
   'err.field.final': 'The final time must be one unbroken stretch within a day.',
   'err.field.changes': 'Could not save those cells. Reload the page and paint again.',
   'err.field.min_slots': 'That minimum length is not valid.',
+
+  // --- answering on a phone: undo, whole-grid changes, list mode, notices ---
+  'me.undo': 'Undo',
+  'me.undone': 'Your last change was undone.',
 };

@@ -81,7 +81,7 @@ test('create, share, join, paint by touch, see the best time, fix it, add to cal
   const b = await cellAt(you, grid, 2, 3);
   const from = await cellCenter(you, grid, a);
   const to = await cellCenter(you, grid, b);
-  await touchDrag(you, from, to, 10, { hold: 450 });
+  await touchDrag(you, from, to, 10, { hold: 700 });
   await you.waitForSelector('#save-status[data-state="saved"]');
   assert.equal(patches.length, 1, 'the gesture was sent as one PATCH');
   assert.deepEqual(patches[0], { changes: [{ level: 'available', slots: [[0, 4], [18, 22], [36, 40]] }] });
