@@ -1,6 +1,6 @@
-//! The tools beside "my times" that change answers without painting: undo
-//! of the last change (a gesture, an import, a whole-grid change), one tap
-//! away. Each change they make is one update, queued like any painting.
+// The tools beside "my times" that change answers without painting: undo
+// of the last change (a gesture, an import, a whole-grid change), one tap
+// away. Each change they make is one update, queued like any painting.
 import { t } from './i18n.js';
 import { $ } from './ui.js';
 

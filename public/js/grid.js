@@ -7,14 +7,11 @@
 // space/enter commit).
 import { h } from './ui.js';
 import { t } from './i18n.js';
+import { HOLD_MS, SLOP } from './hold.js';
 
 const MIN_COL = 36; // px: 7 days fit on a 360 px phone
 const LABEL_W = 46;
 const EDGE = 48; // px from the viewport edge where a drag scrolls the page
-// A finger held this long on a cell starts a drag: about the platform's
-// long press, so a thumb that rests a moment before it swipes still scrolls.
-export const HOLD_MS = 480;
-const SLOP = 10; // px a finger may wander while holding
 
 export class Grid {
   /**
