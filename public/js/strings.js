@@ -287,6 +287,7 @@ export const ko = {
   // --- answering on a phone: undo, whole-grid changes, list mode, notices ---
   'me.undo': '되돌리기',
   'me.undone': '마지막으로 칠한 것을 되돌렸어요.',
+  'mine.removeMe': '이 기기에서 "{name}" 님으로 들어가 있던 것도 끝나요. 칠한 시간은 약속에 남고, 약속 링크에서 같은 이름으로 다시 들어올 수 있어요.',
 };
 
 export const en = {
@@ -585,4 +586,5 @@ export const en = {
   // --- answering on a phone: undo, whole-grid changes, list mode, notices ---
   'me.undo': 'Undo',
   'me.undone': 'Your last change was undone.',
+  'mine.removeMe': 'This device stops being signed in there as “{name}”. Your answers stay in the appointment, and you can come back in with the same name from its link.',
 };

@@ -88,9 +88,13 @@ test('"my appointments" on the home page lists what this browser made or joined,
   await page.goBack();
   await page.waitForSelector('#mine:not([hidden])');
 
-  // Removing a joined one forgets it at once; an organised one asks first.
+  // Removing one asks first: a joined one signs this device out there, an
+  // organised one takes the rights with it.
   assert.match(await items.nth(0).textContent(), /스터디 모임/, 'the one opened last comes first');
   await items.filter({ hasText: '동아리 회의' }).locator('button[aria-label^="목록에서 지우기"]').click();
+  await page.waitForSelector('dialog[open]');
+  assert.match(await page.textContent('dialog[open]'), /같은 이름으로 다시 들어올 수 있어요/);
+  await page.click('dialog[open] .btn.danger');
   assert.equal(await items.count(), 1);
   await page.click('#mine-list li button[aria-label^="목록에서 지우기"]');
   await page.waitForSelector('dialog[open]');
