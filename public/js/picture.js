@@ -15,7 +15,7 @@ const PAD = 56;
 const LABEL_W = 78;
 // Always the light palette (style.css's --h0…--h5): the picture is read in
 // chat apps of either kind.
-const SHADES = ['#ffffff', '#def3e5', '#b5e3c4', '#82cc9c', '#4fb477', '#1e7d45'];
+const SHADES = ['#ffffff', '#a0e4bc', '#53c682', '#3ea368', '#2a7f4e', '#186137'];
 const INK = '#16202c';
 const MUTED = '#525e6e';
 const LINE = '#c9d0da';
