@@ -288,6 +288,13 @@ export const ko = {
   'me.undo': '되돌리기',
   'me.undone': '마지막으로 칠한 것을 되돌렸어요.',
   'mine.removeMe': '이 기기에서 "{name}" 님으로 들어가 있던 것도 끝나요. 칠한 시간은 약속에 남고, 약속 링크에서 같은 이름으로 다시 들어올 수 있어요.',
+  'me.all': '전부 가능으로',
+  'me.invert': '뒤집기',
+  'me.allTitle': '모든 칸을 가능으로 칠해요. 그다음 안 되는 시간(수업 같은)만 눌러 지우면 돼요.',
+  'me.invertTitle': '가능한 칸은 비우고, 빈 칸은 가능으로 바꿔요. \'필요하면 가능\'은 그대로예요.',
+  'me.allDone': '모든 칸을 가능으로 칠했어요. 안 되는 시간을 눌러 지우세요.',
+  'me.invertDone': '칠한 칸을 뒤집었어요.',
+  'me.nothing': '바꿀 칸이 없어요.',
 };
 
 export const en = {
@@ -587,4 +594,11 @@ export const en = {
   'me.undo': 'Undo',
   'me.undone': 'Your last change was undone.',
   'mine.removeMe': 'This device stops being signed in there as “{name}”. Your answers stay in the appointment, and you can come back in with the same name from its link.',
+  'me.all': 'Mark all free',
+  'me.invert': 'Invert',
+  'me.allTitle': 'Marks every time as available; then tap the times you are busy (classes, say) to erase them.',
+  'me.invertTitle': 'Available times become empty and empty ones available; \'if needed\' stays.',
+  'me.allDone': 'Every time is marked available. Tap the times you are busy to erase them.',
+  'me.invertDone': 'Your answers were inverted.',
+  'me.nothing': 'Nothing to change.',
 };
