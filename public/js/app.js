@@ -74,7 +74,7 @@ setupJoin($('#join'), {
   },
 });
 painter.setSession(id, state.me);
-setupAnswerTools(painter, { toast: (msg) => toast(msg) });
+setupAnswerTools(painter, { toast: (msg) => toast(msg), view: () => state.view, layout: () => state.L });
 
 // --- fetching -----------------------------------------------------------------
 async function refresh() {

@@ -97,6 +97,7 @@ export class Painter {
     for (const item of this.queue) apply(lv, item.changes);
     this.levels = lv;
     this.grid.refresh();
+    this.root.dispatchEvent(new Event('levels')); // for the list of times, when shown
   }
 
   setBrush(level) {

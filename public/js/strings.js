@@ -295,6 +295,9 @@ export const ko = {
   'me.allDone': '모든 칸을 가능으로 칠했어요. 안 되는 시간을 눌러 지우세요.',
   'me.invertDone': '칠한 칸을 뒤집었어요.',
   'me.nothing': '바꿀 칸이 없어요.',
+  'list.show': '목록으로 답하기',
+  'list.hide': '표로 칠하기',
+  'list.loadFailed': '목록을 불러오지 못했어요. 다시 눌러 주세요.',
 };
 
 export const en = {
@@ -601,4 +604,7 @@ export const en = {
   'me.allDone': 'Every time is marked available. Tap the times you are busy to erase them.',
   'me.invertDone': 'Your answers were inverted.',
   'me.nothing': 'Nothing to change.',
+  'list.show': 'Answer as a list',
+  'list.hide': 'Paint on the grid',
+  'list.loadFailed': 'Could not load the list. Try again.',
 };
