@@ -172,9 +172,13 @@ export class Admin {
       this.hooks.toast(t('resched.same'));
       return;
     }
+    // Answers that will be cleared make it a danger, said on the button too.
+    const { losing, final } = this.remap.keptAfter(this.view, schedule);
+    const danger = losing > 0 || (!!this.view.final && !final);
     const ok = await confirmDialog({
-      title: t('resched.confirmTitle'), text: this.keptText(schedule),
-      confirm: t('resched.save'), cancel: t('confirm.cancel'), danger: false,
+      title: t('resched.confirmTitle'),
+      text: losing ? `${t('resched.losing', { n: losing })} ${this.keptText(schedule)}` : this.keptText(schedule),
+      confirm: t(danger ? 'resched.saveLose' : 'resched.save'), cancel: t('confirm.cancel'), danger,
     });
     if (!ok) return;
     const done = await this.call(() => api.update(this.id, this.token, body), t('resched.done'), (err) => {

@@ -97,6 +97,7 @@ async function refresh() {
 function apply(view) {
   if (state.view && view.version < state.view.version) return;
   const first = !state.view;
+  if (!first) noticeChange(state.view, view);
   state.view = view;
   if (state.me && !view.participants.some((p) => p.id === state.me.pid)) {
     signOut();
@@ -118,6 +119,17 @@ function apply(view) {
   state.grid = gridKey(view);
   render();
   remember();
+}
+
+/**
+ * Tells the people on the page what an organiser's schedule change did to
+ * their answers (change-note.js compares the views; loaded only then). The
+ * organiser's own browser was asked before saving.
+ */
+function noticeChange(prev, next) {
+  if (gridKey(prev) === gridKey(next) || store.admin(id)) return;
+  const pid = state.me?.pid;
+  import('./change-note.js').then((m) => m.showChange($('#change-note'), prev, next, pid)).catch(() => {});
 }
 
 /** Keeps this appointment in the home page's "my appointments" list while

@@ -298,6 +298,8 @@ export const ko = {
   'list.show': '목록으로 답하기',
   'list.hide': '표로 칠하기',
   'list.loadFailed': '목록을 불러오지 못했어요. 다시 눌러 주세요.',
+  'resched.losing': '{n}명의 답 일부가 지워져요.',
+  'resched.saveLose': '답을 지우고 바꾸기',
 };
 
 export const en = {
@@ -607,4 +609,7 @@ export const en = {
   'list.show': 'Answer as a list',
   'list.hide': 'Paint on the grid',
   'list.loadFailed': 'Could not load the list. Try again.',
+  'resched.losing': '{n} people will lose some of their answers.',
+  'resched.losing.one': '1 person will lose some of their answers.',
+  'resched.saveLose': 'Clear answers and save',
 };
