@@ -101,7 +101,7 @@ function apply(view) {
   state.view = view;
   if (state.me && !view.participants.some((p) => p.id === state.me.pid)) {
     signOut();
-    toast(t('me.lost'));
+    noticeRemoved(view);
   }
   if (first) {
     $('#loading').hidden = true;
@@ -119,6 +119,26 @@ function apply(view) {
   state.grid = gridKey(view);
   render();
   remember();
+}
+
+/**
+ * Tells someone the organiser removed why they are signed out, and whether
+ * they can join again (not while it is closed to new people), where the
+ * join form is: the closed note's "sign back in with your name" no longer
+ * applies to them.
+ */
+function noticeRemoved(view) {
+  state.removed = true;
+  renderRemoved(view);
+  toast(t('me.removed'));
+}
+
+function renderRemoved(v) {
+  const el = $('#removed-note');
+  el.hidden = !state.removed || !!state.me;
+  if (el.hidden) return;
+  el.textContent = `${t('me.removed')} ${t(v.closed ? 'me.removedClosed' : 'me.removedOpen')}`;
+  $('#closed-note').hidden = true;
 }
 
 /**
@@ -205,6 +225,7 @@ function render() {
   if (me) $('#whoami').textContent = t('me.as', { name: v.participants.find((p) => p.id === me.pid)?.name ?? me.name });
   else $('#join').note?.();
   $('#closed-note').hidden = !v.closed;
+  renderRemoved(v);
   painter.setView(v);
   if (state.importer?.open) state.importer.update();
   heat.setView(v, admin.active);
@@ -315,15 +336,20 @@ function gone(deleted) {
   // Deleting it here also makes the live socket report it gone, and a view
   // request then answers 404: that must not turn "deleted" into "not found".
   if (state.deleted) deleted = true;
+  // A page that showed the appointment before it could expire lost it to
+  // the organiser: say so, not "the link is wrong".
+  const v = state.view;
+  const byOrganiser = !deleted && !!v && !(Date.parse(v.expires_at) <= Date.now());
   state.gone = true;
   state.deleted = deleted;
   state.live?.stop();
   $('#loading').hidden = true;
   $('#appt').hidden = true;
   $('#gone').hidden = false;
-  $('#gone-title').textContent = t(deleted ? 'gone.deleted' : 'gone.title');
-  $('#gone-text').textContent = t(deleted ? 'gone.deletedText' : 'gone.text');
-  document.title = `${t(deleted ? 'gone.deleted' : 'gone.title')} · ${t('brand')}`;
+  const title = t(deleted ? 'gone.deleted' : byOrganiser ? 'gone.byOrganiser' : 'gone.title');
+  $('#gone-title').textContent = title;
+  $('#gone-text').textContent = t(deleted || byOrganiser ? 'gone.deletedText' : 'gone.text');
+  document.title = `${title} · ${t('brand')}`;
   const el = $('#live');
   el.replaceChildren();
   delete el.dataset.state;

@@ -9,8 +9,7 @@
 // by year), Space or Enter toggles.
 import { t, getLang } from './i18n.js';
 import { addDays, dayLabels, WEEKDAYS } from './time.js';
-import { h } from './ui.js';
-import { HOLD_MS, SLOP } from './hold.js';
+import { h, HOLD_MS, SLOP } from './ui.js';
 
 export const MAX_DATES = 31;
 const SUNDAY_FIRST = [6, 0, 1, 2, 3, 4, 5];

@@ -5,9 +5,8 @@
 // moment starts a drag (Pointer Events, with `touchmove` held back only once
 // a drag has started); and the keyboard (arrows move, shift+arrows extend,
 // space/enter commit).
-import { h } from './ui.js';
+import { h, HOLD_MS, SLOP } from './ui.js';
 import { t } from './i18n.js';
-import { HOLD_MS, SLOP } from './hold.js';
 
 const MIN_COL = 36; // px: 7 days fit on a 360 px phone
 const LABEL_W = 46;
