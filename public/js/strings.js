@@ -288,6 +288,7 @@ export const ko = {
   'me.removedOpen': '새로 참여하면 처음부터 다시 칠해요.',
   'me.removedClosed': '새 참여가 닫혀 있어서 다시 들어올 수 없어요.',
   'gone.byOrganiser': '주최자가 이 약속을 지웠어요',
+  'best.ifnName': '{name}(필요하면)',
 };
 
 export const en = {
@@ -586,4 +587,5 @@ export const en = {
   'me.removedOpen': 'You can join again and start afresh.',
   'me.removedClosed': 'It is closed to new people, so you cannot join again.',
   'gone.byOrganiser': 'The organiser deleted this appointment',
+  'best.ifnName': '{name} (if needed)',
 };
