@@ -44,7 +44,8 @@ export class Grid {
     g.addEventListener('pointercancel', () => { this.unhold(); this.abort(); });
     // Once a finger drag has started, its moves paint instead of scrolling.
     g.addEventListener('touchmove', (e) => { if (this.drag?.touch && e.cancelable) e.preventDefault(); }, { passive: false });
-    g.addEventListener('lostpointercapture', () => this.drag && this.up({ pointerId: this.drag.id }));
+    // Only the grid losing its capture ends a drag (a cell handing it over does not).
+    g.addEventListener('lostpointercapture', (e) => e.target === g && this.drag && this.up({ pointerId: this.drag.id }));
     g.addEventListener('click', (e) => this.click(e));
     g.addEventListener('keydown', (e) => this.key(e));
     g.addEventListener('pointerover', (e) => {
@@ -271,18 +272,27 @@ export class Grid {
   move(e) {
     const hold = this.hold;
     if (hold && e.pointerId === hold.id && Math.hypot(e.clientX - hold.x, e.clientY - hold.y) > SLOP) {
-      this.unhold(); // the finger is scrolling the page
-      return;
+      this.unhold();
+      // Sideways, the page does not scroll (touch-action: pan-y) and the
+      // browser's back swipe is off: the finger is painting across the week.
+      if (Math.abs(e.clientX - hold.x) > Math.abs(e.clientY - hold.y) && !this.drag) {
+        this.startDrag(hold.id, hold.s, e.clientX, e.clientY, true);
+        this.grid.classList.add('is-armed');
+        this.track();
+      }
+      return; // else the finger is scrolling the page
     }
     if (!this.drag || e.pointerId !== this.drag.id) return;
     this.drag.x = e.clientX;
     this.drag.y = e.clientY;
+    this.drag.moved = true;
     this.track();
   }
 
   track() {
     const d = this.drag;
-    const s = this.slotOf(document.elementFromPoint(d.x, d.y));
+    const [x, y] = this.inCells(d.x, d.y);
+    const s = this.slotOf(document.elementFromPoint(x, y));
     if (s == null) return;
     const p = this.pos(s);
     if (this.o.column) p.c = d.anchor.c;
@@ -292,13 +302,37 @@ export class Grid {
     this.refresh();
   }
 
+  /**
+   * Where a drag reads its cell: the finger's point kept over the cells in
+   * view — below the day header (sticky, with the tabs above it), within
+   * the columns and the screen — so a finger resting on the header or the
+   * tabs extends the selection as the page scrolls under it.
+   */
+  inCells(x, y) {
+    const heads = this.grid.querySelectorAll('.colh');
+    if (!heads.length) return [x, y];
+    const first = heads[0].getBoundingClientRect();
+    const last = heads[heads.length - 1].getBoundingClientRect();
+    const bottom = Math.min(innerHeight, this.grid.getBoundingClientRect().bottom) - 1;
+    return [Math.min(Math.max(x, first.left + 1), last.right - 1), Math.min(Math.max(y, first.bottom + 1), bottom)];
+  }
+
+  /** How far above the cells in view the finger is (over the sticky header or the tabs), or 0. */
+  aboveCells(y) {
+    const head = this.grid.querySelector('.colh')?.getBoundingClientRect();
+    return head && head.top <= 60 ? Math.max(0, head.bottom - y) : 0;
+  }
+
   scrollLoop() {
     const step = () => {
       const d = this.drag;
       if (!d) return;
+      // A finger still resting where it armed is not asking for a scroll.
+      const above = d.moved ? this.aboveCells(d.y) : 0;
       let dy = 0;
-      if (d.y > innerHeight - EDGE) dy = Math.min(18, (d.y - innerHeight + EDGE) / 3 + 2);
-      else if (d.y < EDGE) dy = -Math.min(18, (EDGE - d.y) / 3 + 2);
+      if (d.moved && d.y > innerHeight - EDGE) dy = Math.min(18, (d.y - innerHeight + EDGE) / 3 + 2);
+      else if (above) dy = -Math.min(18, above / 3 + 2);
+      else if (d.moved && d.y < EDGE) dy = -Math.min(18, (EDGE - d.y) / 3 + 2);
       if (dy) {
         const before = scrollY;
         scrollBy(0, dy);
