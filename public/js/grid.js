@@ -12,6 +12,9 @@ const MIN_COL = 36; // px: 7 days fit on a 360 px phone
 const LABEL_W = 46;
 const EDGE = 48; // px from the viewport edge where a drag scrolls the page
 
+const grids = new Set();
+const shown = { width: 0 }; // px: the last width a shown grid had
+
 export class Grid {
   /**
    * opts: kind ('paint'|'heat'), label(), cell(slot) → {cls, text, label},
@@ -54,6 +57,7 @@ export class Grid {
     g.addEventListener('pointerleave', () => this.o.onHover?.(null));
     g.addEventListener('contextmenu', (e) => { if (this.drag || this.hold) e.preventDefault(); });
     new ResizeObserver(() => this.fit()).observe(root);
+    grids.add(this);
   }
 
   setLayout(L) {
@@ -65,13 +69,18 @@ export class Grid {
 
   fit(force) {
     if (!this.L) return;
-    const w = this.root.clientWidth || 360;
+    // A grid in a hidden tab has no width of its own: it takes the width of
+    // the one shown (the tabs share it), so switching tabs rebuilds neither.
+    const own = this.root.clientWidth;
+    if (own) shown.width = own;
+    const w = own || shown.width || 360;
     const per = Math.max(1, Math.floor((w - LABEL_W) / MIN_COL));
     if (per === this.perPage && !force) return;
     this.perPage = per;
     const c = this.focus ? this.focus.c : this.first;
     this.first = Math.floor(Math.min(c, this.L.nc - 1) / per) * per;
     this.build();
+    if (own) for (const g of grids) if (g !== this && !g.root.clientWidth) g.fit();
   }
 
   turn(dir) {
