@@ -3,14 +3,48 @@
 // time, with how many can come and who, as text, and two checkboxes —
 // "available" and "if needed" — for the participant's own answer. Each
 // tick is one update, queued like any painting (so undo works too).
-// Loaded only when first asked for.
+// With "mark all free" and "invert" (whole-grid changes); all loaded only
+// when first asked for (answer-tools.js).
 import { t, addStrings } from './i18n.js';
 import * as words from './strings-list.js';
 import { rangeParts, levelsOf } from './time.js';
-import { LEVELS } from './paint.js';
-import { h } from './ui.js';
+import { LEVELS, changesBetween } from './paint.js';
+import { h, $ } from './ui.js';
 
 addStrings(words);
+document.head.append(h('link', { rel: 'stylesheet', href: new URL('../list.css', import.meta.url).href }));
+
+/** The change that turns the own levels into next(levels), as one update (so undo takes it back). */
+function wholeChange({ painter, toast }, next, done) {
+  if (!painter.me || painter.preview) return;
+  const changes = changesBetween(painter.levels, next(painter.levels));
+  if (!changes.length) { toast(t('me.nothing')); return; }
+  painter.enqueue(changes);
+  toast(t(done));
+}
+
+/** "Mark all free": for people who know their busy hours (classes) better than their free ones. */
+export const markAll = (ctx) => wholeChange(ctx, (lv) => lv.map(() => 1), 'me.allDone');
+/** Available ↔ empty; "if needed" is a considered answer, so it stays. */
+export const invert = (ctx) => wholeChange(ctx, (lv) => lv.map((v) => (v === 2 ? 2 : 1 - v)), 'me.invertDone');
+
+let list = null;
+
+/** "Answer as a list" on or off: the grid and its hints give way to the list of times. */
+export function toggleList({ painter, view, layout }) {
+  const host = $('#answer-list');
+  const btn = $('#list-mode');
+  list ??= new AnswerList(host, painter, { view, layout });
+  const on = host.hidden;
+  host.hidden = !on;
+  for (const el of [$('#paint-grid'), ...document.querySelectorAll('#me .touch-only, #me .mouse-only, #me .key-hint')]) {
+    el.classList.toggle('list-off', on);
+  }
+  btn.dataset.i18n = on ? 'list.hide' : 'list.show';
+  btn.textContent = t(btn.dataset.i18n);
+  btn.setAttribute('aria-expanded', String(on));
+  if (on) list.update();
+}
 
 export class AnswerList {
   /** host: the element to fill; view(), layout(): the page's current ones. */

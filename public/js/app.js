@@ -214,7 +214,7 @@ function render() {
   const lang = getLang();
   document.title = `${v.title} · ${t('brand')}`;
   $('#title').textContent = v.title;
-  $('#meta').textContent = metaText(v, L, lang);
+  $('#meta').replaceChildren(...metaText(v, L, lang));
   $('#admin-badge').hidden = !admin.active;
   renderZone();
   renderFinal();
@@ -262,7 +262,8 @@ function otherZone() {
 function metaText(v, L, lang) {
   const { days, time } = scheduleText(v, L, lang, t);
   const zone = otherZone() ? ` (${L.zone})` : '';
-  return `${days} · ${time}${zone} · ${t('meta.slot', { d: duration(v.slot_minutes) })}`;
+  // "09:00–22:00" never breaks at its dash.
+  return [`${days} · `, h('span', { class: 'nowrap', text: time }), `${zone} · ${t('meta.slot', { d: duration(v.slot_minutes) })}`];
 }
 
 function renderZone() {

@@ -120,7 +120,8 @@ export class Calendar {
     // Weekday header, Sunday first.
     const head = h('div', { role: 'row', class: 'cal-row cal-wd' }, ...SUNDAY_FIRST.map((i) => {
       const l = dayLabels(WEEKDAYS[i], lang);
-      return h('span', { role: 'columnheader', 'aria-label': l.long }, h('span', { 'aria-hidden': 'true', text: l.short }));
+      // The short name shown, the long one spoken: a header with text of its own.
+      return h('span', { role: 'columnheader' }, h('span', { 'aria-hidden': 'true', text: l.short }), h('span', { class: 'sr', text: l.long }));
     }));
     const first = `${this.month}-01`;
     const lead = new Date(`${first}T00:00:00Z`).getUTCDay();
