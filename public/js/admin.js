@@ -75,8 +75,11 @@ export class Admin {
     }
   }
 
-  fix(range) {
-    return this.call(() => api.update(this.id, this.token, { final: range }), t('final.done'));
+  /** Fixes the final time; the focus, whose button goes away, moves to the final time shown. */
+  async fix(range) {
+    const ok = await this.call(() => api.update(this.id, this.token, { final: range }), t('final.done'));
+    if (ok) keepFocus($('#final-h'));
+    return ok;
   }
 
   unfix() {
@@ -172,9 +175,13 @@ export class Admin {
       this.hooks.toast(t('resched.same'));
       return;
     }
+    // Answers that will be cleared make it a danger, said on the button too.
+    const { losing, final } = this.remap.keptAfter(this.view, schedule);
+    const danger = losing > 0 || (!!this.view.final && !final);
     const ok = await confirmDialog({
-      title: t('resched.confirmTitle'), text: this.keptText(schedule),
-      confirm: t('resched.save'), cancel: t('confirm.cancel'), danger: false,
+      title: t('resched.confirmTitle'),
+      text: losing ? `${t('resched.losing', { n: losing })} ${this.keptText(schedule)}` : this.keptText(schedule),
+      confirm: t(danger ? 'resched.saveLose' : 'resched.save'), cancel: t('confirm.cancel'), danger,
     });
     if (!ok) return;
     const done = await this.call(() => api.update(this.id, this.token, body), t('resched.done'), (err) => {
@@ -190,7 +197,10 @@ export class Admin {
       }
       return true;
     });
-    if (done) this.closeSchedule();
+    if (done) {
+      this.closeSchedule();
+      keepFocus(this.editBtn); // the form that had the focus is gone
+    }
   }
 
   async remove(p) {
@@ -242,4 +252,10 @@ export class Admin {
       else this.hooks.toast(errorText(err));
     }
   }
+}
+
+/** Moves the focus to `el` when it was lost with the element that had it (now on <body>). */
+function keepFocus(el) {
+  const a = document.activeElement;
+  if (!a || a === document.body || !a.isConnected || a.closest('[hidden]')) el?.focus();
 }

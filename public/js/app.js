@@ -17,6 +17,7 @@ import { setupJoin } from './join.js';
 import { Admin } from './admin.js';
 import { shareBlock, fileName } from './share.js';
 import { h, icon, $, $$, confirmDialog } from './ui.js';
+import { setupAnswerTools } from './answer-tools.js';
 
 initI18n();
 
@@ -77,6 +78,7 @@ setupJoin($('#join'), {
   },
 });
 painter.setSession(id, state.me);
+setupAnswerTools(painter, { toast: (msg) => toast(msg), view: () => state.view, layout: () => state.L });
 
 // --- fetching ----------------------------------------------------------------
 // The view is fetched when the page opens, on a `view` message, after a gap
@@ -143,10 +145,11 @@ function applyOwn(p) {
 function apply(view) {
   if (state.view && view.version < state.view.version) return;
   const first = !state.view;
+  if (!first) noticeChange(state.view, view);
   state.view = view;
   if (state.me && !view.participants.some((p) => p.id === state.me.pid)) {
     signOut();
-    toast(t('me.lost'));
+    noticeRemoved(view);
   }
   if (first) {
     $('#loading').hidden = true;
@@ -164,6 +167,37 @@ function apply(view) {
   state.grid = gridKey(view);
   render();
   remember();
+}
+
+/**
+ * Tells someone the organiser removed why they are signed out, and whether
+ * they can join again (not while it is closed to new people), where the
+ * join form is: the closed note's "sign back in with your name" no longer
+ * applies to them.
+ */
+function noticeRemoved(view) {
+  state.removed = true;
+  renderRemoved(view);
+  toast(t('me.removed'));
+}
+
+function renderRemoved(v) {
+  const el = $('#removed-note');
+  el.hidden = !state.removed || !!state.me;
+  if (el.hidden) return;
+  el.textContent = `${t('me.removed')} ${t(v.closed ? 'me.removedClosed' : 'me.removedOpen')}`;
+  $('#closed-note').hidden = true;
+}
+
+/**
+ * Tells the people on the page what an organiser's schedule change did to
+ * their answers (change-note.js compares the views; loaded only then). The
+ * organiser's own browser was asked before saving.
+ */
+function noticeChange(prev, next) {
+  if (gridKey(prev) === gridKey(next) || store.admin(id)) return;
+  const pid = state.me?.pid;
+  import('./change-note.js').then((m) => m.showChange($('#change-note'), prev, next, pid)).catch(() => {});
 }
 
 /** Keeps this appointment in the home page's "my appointments" list while
@@ -231,7 +265,7 @@ function render() {
   const lang = getLang();
   document.title = `${v.title} · ${t('brand')}`;
   $('#title').textContent = v.title;
-  $('#meta').textContent = metaText(v, L, lang);
+  $('#meta').replaceChildren(...metaText(v, L, lang));
   $('#admin-badge').hidden = !admin.active;
   renderZone();
   renderFinal();
@@ -242,6 +276,7 @@ function render() {
   if (me) $('#whoami').textContent = t('me.as', { name: v.participants.find((p) => p.id === me.pid)?.name ?? me.name });
   else $('#join').note?.();
   $('#closed-note').hidden = !v.closed;
+  renderRemoved(v);
   painter.setView(v);
   if (state.importer?.open) state.importer.update();
   heat.setView(v, admin.active);
@@ -278,7 +313,8 @@ function otherZone() {
 function metaText(v, L, lang) {
   const { days, time } = scheduleText(v, L, lang, t);
   const zone = otherZone() ? ` (${L.zone})` : '';
-  return `${days} · ${time}${zone} · ${t('meta.slot', { d: duration(v.slot_minutes) })}`;
+  // "09:00–22:00" never breaks at its dash.
+  return [`${days} · `, h('span', { class: 'nowrap', text: time }), `${zone} · ${t('meta.slot', { d: duration(v.slot_minutes) })}`];
 }
 
 function renderZone() {
@@ -352,15 +388,20 @@ function gone(deleted) {
   // Deleting it here also makes the live socket report it gone, and a view
   // request then answers 404: that must not turn "deleted" into "not found".
   if (state.deleted) deleted = true;
+  // A page that showed the appointment before it could expire lost it to
+  // the organiser: say so, not "the link is wrong".
+  const v = state.view;
+  const byOrganiser = !deleted && !!v && !(Date.parse(v.expires_at) <= Date.now());
   state.gone = true;
   state.deleted = deleted;
   state.live?.stop();
   $('#loading').hidden = true;
   $('#appt').hidden = true;
   $('#gone').hidden = false;
-  $('#gone-title').textContent = t(deleted ? 'gone.deleted' : 'gone.title');
-  $('#gone-text').textContent = t(deleted ? 'gone.deletedText' : 'gone.text');
-  document.title = `${t(deleted ? 'gone.deleted' : 'gone.title')} · ${t('brand')}`;
+  const title = t(deleted ? 'gone.deleted' : byOrganiser ? 'gone.byOrganiser' : 'gone.title');
+  $('#gone-title').textContent = title;
+  $('#gone-text').textContent = t(deleted || byOrganiser ? 'gone.deletedText' : 'gone.text');
+  document.title = `${title} · ${t('brand')}`;
   const el = $('#live');
   el.replaceChildren();
   delete el.dataset.state;

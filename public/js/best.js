@@ -46,7 +46,8 @@ export function renderBest(ol, view, L, { onPick, onFix, chosen, expanded, onExp
         // How many can come (available or if needed), and how many of them only if needed.
         h('span', { class: 'pill ok', text: t('best.available', { c: b.available.length + b.if_needed.length }) }),
         b.if_needed.length ? h('span', { class: 'pill maybe', text: t('best.ifn', { m: b.if_needed.length }) }) : null),
-      h('span', { class: 'who-line', text: b.available.map((id) => names.get(id) ?? '?').join(', ') })));
+      // Everyone counted is named, those who come only if needed marked so.
+      h('span', { class: 'who-line', text: whoLine(b, names) })));
     const li = h('li', { class: isFinal ? 'best final-pick' : 'best' }, pick);
     if (onFix && !isFinal) {
       li.append(h('button', {
@@ -65,4 +66,9 @@ export function renderBest(ol, view, L, { onPick, onFix, chosen, expanded, onExp
     }, open ? t('best.less') : t('best.more', { n: view.best.length - SHOWN }))));
   }
   ol.replaceChildren(...items);
+}
+
+function whoLine(b, names) {
+  const name = (id) => names.get(id) ?? '?';
+  return [...b.available.map(name), ...b.if_needed.map((id) => t('best.ifnName', { name: name(id) }))].join(', ');
 }

@@ -4,11 +4,14 @@
 // clear the busy ones. Confirming sends it as one ordinary availability
 // update (the painter's queue, so it also waits out a lost connection);
 // cancelling leaves everything as it was. Loaded only when the button is used.
-import { t } from './i18n.js';
+import { t, addStrings } from './i18n.js';
+import * as words from './strings-import.js';
 import { browserZone } from './time.js';
 import { busySlots, CalendarFileError, WEEKS, BUSY_WEEKS } from './ics.js';
 import { changesBetween } from './paint.js';
 import { h } from './ui.js';
+
+addStrings(words);
 
 const MAX_BYTES = 20 * 1024 * 1024;
 

@@ -1,13 +1,15 @@
 // The date picker of the schedule form (create, and the organiser's edit): a month grid where a tap toggles a
 // date and press-and-drag selects (or, starting on a selected date,
-// deselects) every date between. With the keyboard it is the WAI-ARIA
+// deselects) every date between. A finger picks dates the way it paints
+// the grid: a tap toggles one, a swipe scrolls the page, and touching and
+// holding a date for a moment starts the range. With the keyboard it is the WAI-ARIA
 // date-picker grid: one date is in the tab order (roving tabindex) and
 // keeps the focus through every change; arrows move by day and week,
 // Home/End to the start/end of the week, Page Up/Down by month (with Shift
 // by year), Space or Enter toggles.
 import { t, getLang } from './i18n.js';
 import { addDays, dayLabels, WEEKDAYS } from './time.js';
-import { h } from './ui.js';
+import { h, HOLD_MS, SLOP } from './ui.js';
 
 export const MAX_DATES = 31;
 const SUNDAY_FIRST = [6, 0, 1, 2, 3, 4, 5];
@@ -35,10 +37,25 @@ export class Calendar {
     d.addEventListener('pointerdown', (e) => this.down(e));
     d.addEventListener('pointermove', (e) => this.move(e));
     d.addEventListener('pointerup', (e) => this.up(e));
-    d.addEventListener('pointercancel', () => { this.drag = null; this.render(); });
+    d.addEventListener('pointercancel', () => {
+      this.unhold();
+      this.drag = null;
+      this.days.classList.remove('is-armed');
+      this.render();
+    });
+    // Once a held finger has started a range, its moves select instead of scrolling.
+    d.addEventListener('touchmove', (e) => { if (this.drag?.touch && e.cancelable) e.preventDefault(); }, { passive: false });
+    d.addEventListener('contextmenu', (e) => { if (this.drag || this.hold) e.preventDefault(); });
     d.addEventListener('click', (e) => {
       const b = e.target.closest('button[data-date]');
-      if (b && e.detail === 0) this.apply([b.dataset.date], !this.selected.has(b.dataset.date)); // keyboard
+      if (!b) return;
+      // The keyboard (detail 0) and a finger's tap toggle here; a mouse
+      // press was a drag of one date (up()), as was a finger's held press.
+      const tap = e.detail !== 0 && this.pointerType !== 'mouse';
+      const swallow = this.swallowClick;
+      this.swallowClick = null;
+      if (tap && swallow && Date.now() - swallow < 800) return;
+      if (e.detail === 0 || tap) this.apply([b.dataset.date], !this.selected.has(b.dataset.date));
     });
     d.addEventListener('keydown', (e) => this.key(e));
     this.render();
@@ -103,7 +120,8 @@ export class Calendar {
     // Weekday header, Sunday first.
     const head = h('div', { role: 'row', class: 'cal-row cal-wd' }, ...SUNDAY_FIRST.map((i) => {
       const l = dayLabels(WEEKDAYS[i], lang);
-      return h('span', { role: 'columnheader', 'aria-label': l.long }, h('span', { 'aria-hidden': 'true', text: l.short }));
+      // The short name shown, the long one spoken: a header with text of its own.
+      return h('span', { role: 'columnheader' }, h('span', { 'aria-hidden': 'true', text: l.short }), h('span', { class: 'sr', text: l.long }));
     }));
     const first = `${this.month}-01`;
     const lead = new Date(`${first}T00:00:00Z`).getUTCDay();
@@ -114,14 +132,8 @@ export class Calendar {
     for (let d = first; d.slice(0, 7) === this.month; d = addDays(d, 1)) {
       const off = d < this.min || d > this.max;
       const on = this.selected.has(d);
-      let cls = 'cal-day';
-      if (on) cls += ' on';
-      if (preview?.has(d)) cls += this.drag.add ? ' pv-add' : ' pv-del';
-      if (d === this.today) cls += ' today';
-      const dow = new Date(`${d}T00:00:00Z`).getUTCDay();
-      if (dow === 0 || dow === 6) cls += ' weekend';
       cells.push(h('span', { role: 'gridcell' }, h('button', {
-        type: 'button', class: cls, 'data-date': d, disabled: off,
+        type: 'button', class: this.dayClass(d, preview), 'data-date': d, disabled: off,
         'aria-pressed': String(on), tabindex: d === this.current ? '0' : '-1',
       }, ...this.dayName(d, lang))));
     }
@@ -130,6 +142,26 @@ export class Calendar {
     for (let i = 0; i < cells.length; i += 7) rows.push(h('div', { role: 'row', class: 'cal-row' }, ...cells.slice(i, i + 7)));
     this.days.replaceChildren(...rows);
     if (hadFocus) this.focus();
+  }
+
+  dayClass(d, preview) {
+    let cls = 'cal-day';
+    if (this.selected.has(d)) cls += ' on';
+    if (preview?.has(d)) cls += this.drag.add ? ' pv-add' : ' pv-del';
+    if (d === this.today) cls += ' today';
+    const dow = new Date(`${d}T00:00:00Z`).getUTCDay();
+    if (dow === 0 || dow === 6) cls += ' weekend';
+    return cls;
+  }
+
+  /** Redraws a drag's preview on the dates already shown: a finger's
+   *  touch stays on the button it started on, which must stay in the page. */
+  restyle() {
+    const preview = this.previewSet();
+    for (const b of this.days.querySelectorAll('button[data-date]')) {
+      const cls = this.dayClass(b.dataset.date, preview);
+      if (b.className !== cls) b.className = cls;
+    }
   }
 
   /** The full date spoken, with only the day number shown. */
@@ -157,28 +189,69 @@ export class Calendar {
 
   down(e) {
     const b = e.target.closest('button[data-date]');
-    if (!b || b.disabled || this.drag || (e.pointerType === 'mouse' && e.button !== 0)) return;
-    e.preventDefault();
+    this.pointerType = e.pointerType;
+    if (!b || b.disabled || this.drag || this.hold || (e.pointerType === 'mouse' && e.button !== 0)) return;
     const d = b.dataset.date;
-    this.drag = { id: e.pointerId, from: d, to: d, add: !this.selected.has(d) };
-    try { this.days.setPointerCapture(e.pointerId); } catch { /* synthetic */ }
+    if (e.pointerType !== 'mouse') {
+      // A finger: a tap is a click, a swipe scrolls; held still, it starts a range.
+      this.hold = { id: e.pointerId, d, x: e.clientX, y: e.clientY, timer: setTimeout(() => this.held(), HOLD_MS) };
+      b.classList.add('holding');
+      return;
+    }
+    e.preventDefault();
+    this.startDrag(e.pointerId, d, false);
+  }
+
+  startDrag(id, d, touch) {
+    this.drag = { id, from: d, to: d, add: !this.selected.has(d), touch };
+    try { this.days.setPointerCapture(id); } catch { /* synthetic, or the pointer is gone */ }
     this.current = d;
-    this.render();
+    if (touch) {
+      this.restyle();
+      this.days.classList.add('is-armed');
+    } else {
+      this.render();
+    }
+  }
+
+  /** The finger stayed on its date long enough: from here on it selects a range. */
+  held() {
+    const h0 = this.hold;
+    this.unhold();
+    if (!h0 || this.drag) return;
+    this.startDrag(h0.id, h0.d, true);
+    if (navigator.userActivation?.hasBeenActive) navigator.vibrate?.(10);
+  }
+
+  unhold() {
+    if (!this.hold) return;
+    clearTimeout(this.hold.timer);
+    this.days.querySelector('.holding')?.classList.remove('holding');
+    this.hold = null;
   }
 
   move(e) {
+    const hold = this.hold;
+    if (hold && e.pointerId === hold.id && Math.hypot(e.clientX - hold.x, e.clientY - hold.y) > SLOP) {
+      this.unhold(); // the finger is scrolling the page
+      return;
+    }
     if (!this.drag || e.pointerId !== this.drag.id) return;
     const b = document.elementFromPoint(e.clientX, e.clientY)?.closest?.('button[data-date]');
     if (!b || !this.days.contains(b) || b.dataset.date === this.drag.to) return;
     this.drag.to = b.dataset.date;
-    this.render();
+    this.restyle();
   }
 
   up(e) {
+    if (this.hold && e.pointerId === this.hold.id) this.unhold(); // a tap: the click follows
     if (!this.drag || e.pointerId !== this.drag.id) return;
-    const { add } = this.drag;
+    const { add, touch } = this.drag;
     const dates = [...this.previewSet()];
     this.drag = null;
+    this.days.classList.remove('is-armed');
+    // A finger held and lifted may still fire a click on its date.
+    if (touch) this.swallowClick = Date.now();
     this.apply(dates, add);
   }
 

@@ -5,14 +5,15 @@
 // moment starts a drag (Pointer Events, with `touchmove` held back only once
 // a drag has started); and the keyboard (arrows move, shift+arrows extend,
 // space/enter commit).
-import { h } from './ui.js';
+import { h, HOLD_MS, SLOP } from './ui.js';
 import { t } from './i18n.js';
 
 const MIN_COL = 36; // px: 7 days fit on a 360 px phone
 const LABEL_W = 46;
 const EDGE = 48; // px from the viewport edge where a drag scrolls the page
-const HOLD_MS = 280; // a finger held this long on a cell starts a drag
-const SLOP = 10; // px a finger may wander while holding
+
+const grids = new Set();
+const shown = { width: 0 }; // px: the last width a shown grid had
 
 export class Grid {
   /**
@@ -46,7 +47,8 @@ export class Grid {
     g.addEventListener('pointercancel', () => { this.unhold(); this.abort(); });
     // Once a finger drag has started, its moves paint instead of scrolling.
     g.addEventListener('touchmove', (e) => { if (this.drag?.touch && e.cancelable) e.preventDefault(); }, { passive: false });
-    g.addEventListener('lostpointercapture', () => this.drag && this.up({ pointerId: this.drag.id }));
+    // Only the grid losing its capture ends a drag (a cell handing it over does not).
+    g.addEventListener('lostpointercapture', (e) => e.target === g && this.drag && this.up({ pointerId: this.drag.id }));
     g.addEventListener('click', (e) => this.click(e));
     g.addEventListener('keydown', (e) => this.key(e));
     g.addEventListener('pointerover', (e) => {
@@ -55,6 +57,7 @@ export class Grid {
     g.addEventListener('pointerleave', () => this.o.onHover?.(null));
     g.addEventListener('contextmenu', (e) => { if (this.drag || this.hold) e.preventDefault(); });
     new ResizeObserver(() => this.fit()).observe(root);
+    grids.add(this);
   }
 
   setLayout(L) {
@@ -66,13 +69,18 @@ export class Grid {
 
   fit(force) {
     if (!this.L) return;
-    const w = this.root.clientWidth || 360;
+    // A grid in a hidden tab has no width of its own: it takes the width of
+    // the one shown (the tabs share it), so switching tabs rebuilds neither.
+    const own = this.root.clientWidth;
+    if (own) shown.width = own;
+    const w = own || shown.width || 360;
     const per = Math.max(1, Math.floor((w - LABEL_W) / MIN_COL));
     if (per === this.perPage && !force) return;
     this.perPage = per;
     const c = this.focus ? this.focus.c : this.first;
     this.first = Math.floor(Math.min(c, this.L.nc - 1) / per) * per;
     this.build();
+    if (own) for (const g of grids) if (g !== this && !g.root.clientWidth) g.fit();
   }
 
   turn(dir) {
@@ -258,6 +266,8 @@ export class Grid {
     this.unhold();
     if (!h0 || this.drag) return;
     this.startDrag(h0.id, h0.s, h0.x, h0.y, true);
+    // The hold has armed: the grid says so before the finger moves.
+    this.grid.classList.add('is-armed');
     if (navigator.userActivation?.hasBeenActive) navigator.vibrate?.(10);
   }
 
@@ -271,18 +281,27 @@ export class Grid {
   move(e) {
     const hold = this.hold;
     if (hold && e.pointerId === hold.id && Math.hypot(e.clientX - hold.x, e.clientY - hold.y) > SLOP) {
-      this.unhold(); // the finger is scrolling the page
-      return;
+      this.unhold();
+      // Sideways, the page does not scroll (touch-action: pan-y) and the
+      // browser's back swipe is off: the finger is painting across the week.
+      if (Math.abs(e.clientX - hold.x) > Math.abs(e.clientY - hold.y) && !this.drag) {
+        this.startDrag(hold.id, hold.s, e.clientX, e.clientY, true);
+        this.grid.classList.add('is-armed');
+        this.track();
+      }
+      return; // else the finger is scrolling the page
     }
     if (!this.drag || e.pointerId !== this.drag.id) return;
     this.drag.x = e.clientX;
     this.drag.y = e.clientY;
+    this.drag.moved = true;
     this.track();
   }
 
   track() {
     const d = this.drag;
-    const s = this.slotOf(document.elementFromPoint(d.x, d.y));
+    const [x, y] = this.inCells(d.x, d.y);
+    const s = this.slotOf(document.elementFromPoint(x, y));
     if (s == null) return;
     const p = this.pos(s);
     if (this.o.column) p.c = d.anchor.c;
@@ -292,13 +311,37 @@ export class Grid {
     this.refresh();
   }
 
+  /**
+   * Where a drag reads its cell: the finger's point kept over the cells in
+   * view — below the day header (sticky, with the tabs above it), within
+   * the columns and the screen — so a finger resting on the header or the
+   * tabs extends the selection as the page scrolls under it.
+   */
+  inCells(x, y) {
+    const heads = this.grid.querySelectorAll('.colh');
+    if (!heads.length) return [x, y];
+    const first = heads[0].getBoundingClientRect();
+    const last = heads[heads.length - 1].getBoundingClientRect();
+    const bottom = Math.min(innerHeight, this.grid.getBoundingClientRect().bottom) - 1;
+    return [Math.min(Math.max(x, first.left + 1), last.right - 1), Math.min(Math.max(y, first.bottom + 1), bottom)];
+  }
+
+  /** How far above the cells in view the finger is (over the sticky header or the tabs), or 0. */
+  aboveCells(y) {
+    const head = this.grid.querySelector('.colh')?.getBoundingClientRect();
+    return head && head.top <= 60 ? Math.max(0, head.bottom - y) : 0;
+  }
+
   scrollLoop() {
     const step = () => {
       const d = this.drag;
       if (!d) return;
+      // A finger still resting where it armed is not asking for a scroll.
+      const above = d.moved ? this.aboveCells(d.y) : 0;
       let dy = 0;
-      if (d.y > innerHeight - EDGE) dy = Math.min(18, (d.y - innerHeight + EDGE) / 3 + 2);
-      else if (d.y < EDGE) dy = -Math.min(18, (EDGE - d.y) / 3 + 2);
+      if (d.moved && d.y > innerHeight - EDGE) dy = Math.min(18, (d.y - innerHeight + EDGE) / 3 + 2);
+      else if (above) dy = -Math.min(18, above / 3 + 2);
+      else if (d.moved && d.y < EDGE) dy = -Math.min(18, (EDGE - d.y) / 3 + 2);
       if (dy) {
         const before = scrollY;
         scrollBy(0, dy);
@@ -314,6 +357,7 @@ export class Grid {
     const d = this.drag;
     if (!d || e.pointerId !== d.id) return;
     this.drag = null;
+    this.grid.classList.remove('is-armed');
     const slots = this.rectSlots(d.anchor, d.cur);
     this.focus = d.cur;
     // A finger held still and lifted may still fire a click on its cell.
@@ -325,6 +369,7 @@ export class Grid {
   abort() {
     if (!this.drag) return;
     this.drag = null;
+    this.grid.classList.remove('is-armed');
     this.refresh();
   }
 

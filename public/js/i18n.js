@@ -62,6 +62,11 @@ export function initI18n() {
   document.getElementById('lang')?.addEventListener('click', () => setLang(lang === 'ko' ? 'en' : 'ko'));
 }
 
+/** Adds the words of a part loaded later ({ko, en}, keys not used elsewhere). */
+export function addStrings(more) {
+  for (const l of Object.keys(dicts)) Object.assign(dicts[l], more[l]);
+}
+
 /** A wait in words: "30초", "15분" / "30 seconds", "15 minutes". */
 export function waitText(seconds) {
   const s = Math.max(1, Math.round(seconds));

@@ -55,8 +55,8 @@ function props(item) {
 /**
  * Every busy stretch [startMs, endMs) of the calendar text overlapping
  * [from, to). Returns {busy, events, free}: the stretches, how many events
- * fall in the window, and how many of those the calendar shows as free
- * (TRANSP:TRANSPARENT), which are left out.
+ * fall in the window (a recurring one once), and how many of those the
+ * calendar shows as free (TRANSP:TRANSPARENT), which are left out.
  */
 export function busyIntervals(text, from, to, home) {
   let jcal;
@@ -69,6 +69,7 @@ export function busyIntervals(text, from, to, home) {
   if (!roots.some((r) => r.name === 'vcalendar')) throw new CalendarFileError('not an iCalendar file');
   const out = { busy: [], events: 0, free: 0 };
   const seen = new Set();
+  const counted = new Set();
   const take = (item, start, end) => {
     const p = props(item);
     if (p.cancelled) return;
@@ -79,9 +80,14 @@ export function busyIntervals(text, from, to, home) {
     const key = `${item.uid}\u0000${a}`;
     if (seen.has(key)) return;
     seen.add(key);
-    out.events++;
-    if (p.free) out.free++;
-    else out.busy.push([a, b]);
+    // Events are counted once however often they recur in the window.
+    const event = `${item.uid ?? key}`;
+    if (!counted.has(event)) {
+      counted.add(event);
+      out.events++;
+      if (p.free) out.free++;
+    }
+    if (!p.free) out.busy.push([a, b]);
   };
   for (const root of roots) {
     const comps = root.name === 'vcalendar' ? root.getAllSubcomponents('vevent') : [];

@@ -41,13 +41,13 @@ export function renderMine(section) {
       h('button', {
         type: 'button', class: 'btn small ghost', 'aria-label': t('mine.remove', { title }),
         onclick: async () => {
-          if (admin) {
-            const ok = await confirmDialog({
-              title: t('mine.removeTitle', { title }), text: t('mine.removeAdmin'),
-              confirm: t('mine.removeYes'), cancel: t('confirm.cancel'),
-            });
-            if (!ok) return;
-          }
+          // Taking it off the list also signs this device out there: ask first.
+          const ok = await confirmDialog({
+            title: t('mine.removeTitle', { title }),
+            text: admin ? t('mine.removeAdmin') : t('mine.removeMe', { name: me?.name ?? '' }),
+            confirm: t('mine.removeYes'), cancel: t('confirm.cancel'),
+          });
+          if (!ok) return;
           store.forget(e.id);
           renderMine(section);
           (section.hidden ? document.getElementById('title') : section.querySelector('#mine-h'))?.focus();

@@ -64,6 +64,7 @@ export class Painter {
     this.queue = me ? store.queue(id, me.pid) : [];
     this.version = 0;
     this.failing = this.queue.length > 0;
+    this.setUndo(null);
     clearTimeout(this.timer);
     this.setState(this.queue.length ? 'pending' : 'idle');
     if (this.queue.length) this.flush(true);
@@ -76,8 +77,12 @@ export class Painter {
 
   /** Takes the participant's saved levels from a fresh view. */
   setView(view) {
-    this.gridId = gridKey(view);
+    const key = gridKey(view);
     this.layout = view.layout;
+    if (key !== this.gridId) {
+      this.gridId = key;
+      this.root.dispatchEvent(new Event('undoable')); // an undo made for the old grid is gone
+    }
     if (!this.me) return;
     // Changes painted on a grid the organiser has since replaced would land
     // on the wrong times: they are dropped, and the participant is told.
@@ -99,6 +104,7 @@ export class Painter {
     for (const item of this.queue) apply(lv, item.changes);
     this.levels = lv;
     this.grid.refresh();
+    this.root.dispatchEvent(new Event('levels')); // for the list of times, when shown
   }
 
   setBrush(level) {
@@ -112,12 +118,37 @@ export class Painter {
     this.enqueue([{ level: LEVELS[level], slots: toRanges(slots) }]);
   }
 
-  /** Sends one change list as one update, queued (and kept offline) like any painting. */
-  enqueue(changes) {
+  /**
+   * Sends one change list as one update, queued (and kept offline) like any
+   * painting. Unless it is itself an undo, it becomes the one that "undo"
+   * takes back.
+   */
+  enqueue(changes, { undo = false } = {}) {
+    const before = this.levels.slice();
     this.queue.push({ changes, grid: this.gridId, layout: this.layout });
     store.setQueue(this.id, this.me.pid, this.queue);
     this.recompute();
+    this.setUndo(undo ? null : { changes: changesBetween(this.levels, before), grid: this.gridId });
     this.flush(true);
+  }
+
+  // --- undo of the last gesture ---------------------------------------------
+
+  /** Whether there is a last change to take back (on the grid still shown). */
+  canUndo() {
+    return !!(this.me && this.last?.changes.length && this.last.grid === this.gridId && !this.preview);
+  }
+
+  /** Takes the last change back, as one update of its own. */
+  undo() {
+    if (!this.canUndo()) return false;
+    this.enqueue(this.last.changes, { undo: true });
+    return true;
+  }
+
+  setUndo(last) {
+    this.last = last;
+    this.root.dispatchEvent(new Event('undoable'));
   }
 
   /**
@@ -129,6 +160,7 @@ export class Painter {
     this.preview = preview;
     this.root.classList.toggle('is-preview', !!preview);
     this.grid.refresh();
+    this.root.dispatchEvent(new Event('undoable'));
   }
 
   previewCell(s) {

@@ -3,19 +3,21 @@
 // sheet (Web Share API with files, which reaches chat apps) or, where files
 // cannot be shared, downloaded. Fonts are the page's own (system fonts), so
 // Korean renders wherever the page does. Loaded only when the button is used.
-import { t, getLang } from './i18n.js';
+import { t, getLang, addStrings } from './i18n.js';
 import { buildLayout, scheduleText, rangeParts, zoneLabel, hhmm } from './time.js';
 import { duration } from './best.js';
 import { shade } from './heatmap.js';
 import { fileName } from './share.js';
 import { h } from './ui.js';
 
+addStrings({ ko: { 'picture.more': '외 {n}명' }, en: { 'picture.more': '+{n} more' } });
+
 export const WIDTH = 1080;
 const PAD = 56;
 const LABEL_W = 78;
 // Always the light palette (style.css's --h0…--h5): the picture is read in
 // chat apps of either kind.
-const SHADES = ['#ffffff', '#def3e5', '#b5e3c4', '#82cc9c', '#4fb477', '#1e7d45'];
+const SHADES = ['#ffffff', '#a0e4bc', '#53c682', '#3ea368', '#2a7f4e', '#186137'];
 const INK = '#16202c';
 const MUTED = '#525e6e';
 const LINE = '#c9d0da';
@@ -37,6 +39,15 @@ function wrap(g, text, max) {
   }
   if (line.trim()) lines.push(line.trim());
   return lines;
+}
+
+/** As many of `names` as fit on one line of `max` px, then "+n more": never a name cut off after a comma. */
+function fitNames(g, names, max) {
+  for (let k = names.length; k > 0; k--) {
+    const line = names.slice(0, k).join(', ') + (k < names.length ? ` ${t('picture.more', { n: names.length - k })}` : '');
+    if (g.measureText(line).width <= max) return line;
+  }
+  return names.length ? t('picture.more', { n: names.length }) : '';
 }
 
 /**
@@ -65,11 +76,9 @@ export function draw(view, url) {
     const c = b.available.length + b.if_needed.length;
     const score = t('best.available', { c }) + (b.if_needed.length ? ` (${t('best.ifn', { m: b.if_needed.length })})` : '');
     g.font = font(26);
-    const list = (ids) => ids.map((id) => names.get(id) ?? '?').join(', ');
-    const people = [b.available.length ? list(b.available) : '', b.if_needed.length ? `${t('lv.if_needed')}: ${list(b.if_needed)}` : '']
-      .filter(Boolean).join(' · ');
-    const who = wrap(g, people, inner - 56).slice(0, 1);
-    return { rank: i + 1, head: `${day} ${span} · ${duration((b.end - b.start) * view.slot_minutes)}`, score, who: who[0] ?? '' };
+    const people = [...b.available.map((id) => names.get(id) ?? '?'),
+      ...b.if_needed.map((id) => t('best.ifnName', { name: names.get(id) ?? '?' }))];
+    return { rank: i + 1, head: `${day} ${span} · ${duration((b.end - b.start) * view.slot_minutes)}`, score, who: fitNames(g, people, inner - 56) };
   });
   const colW = Math.floor((inner - LABEL_W) / L.nc);
   const rowH = Math.max(5, Math.min(34, Math.floor(900 / L.nr)));
@@ -143,6 +152,15 @@ export function draw(view, url) {
     if ((a || f) && rowH >= 24 && colW >= 44) {
       text(f ? `${a}+${f}` : String(a), x + colW / 2, yy + (rowH - 20) / 2, 19, 700, shade(a, total) >= 4 ? '#ffffff' : INK, 'center');
     }
+  }
+  // The final time, outlined on the grid as on the page.
+  if (view.final) {
+    const rows = [];
+    for (let s = view.final.start; s < view.final.end; s++) rows.push(L.rowOf[s]);
+    const fx = x0 + L.colOf[view.final.start] * colW;
+    g.strokeStyle = ACCENT;
+    g.lineWidth = 6;
+    g.strokeRect(fx + 3, y + Math.min(...rows) * rowH + 3, colW - 6, (Math.max(...rows) - Math.min(...rows) + 1) * rowH - 6);
   }
   g.strokeStyle = LINE;
   g.lineWidth = 1;

@@ -69,8 +69,9 @@ function cover(oldSpans, newSpans) {
 
 /**
  * What saving `schedule` over `view` keeps: {people} — how many
- * participants keep an answer on at least one time — and {final} — whether
- * the final time (if any) stays.
+ * participants keep an answer on at least one time —, {losing} — how many
+ * lose some of their answered time — and {final} — whether the final time
+ * (if any) stays.
  */
 export function keptAfter(view, schedule) {
   const sameKind = !!view.weekdays === !!schedule.weekdays;
@@ -79,12 +80,16 @@ export function keptAfter(view, schedule) {
   const covers = cover(oldSpans, newSpans).filter(Boolean);
   const n = view.slots.length;
   let people = 0;
+  let losing = 0;
   for (const p of view.participants) {
     const lv = levelsOf(p, n);
-    if (covers.some((c) => lv[c[0]] !== 0 && c.every((i) => lv[i] === lv[c[0]]))) people++;
+    const kept = covers.filter((c) => lv[c[0]] !== 0 && c.every((i) => lv[i] === lv[c[0]])).length;
+    if (kept) people++;
+    // Answered minutes before and after: fewer after means answers are cleared.
+    if (kept * schedule.slot_minutes < lv.reduce((k, v) => k + (v !== 0), 0) * view.slot_minutes) losing++;
   }
   const final = !!view.final && sameKind && finalKept(oldSpans.slice(view.final.start, view.final.end), newSpans);
-  return { people, final };
+  return { people, losing, final };
 }
 
 /** Spans joined where they touch, as text to compare. */

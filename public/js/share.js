@@ -19,6 +19,8 @@ export function fileName(title, ext) {
 function copyRow(id, label, value, { copyLabel, cls = '' } = {}) {
   const input = h('input', { id, type: 'text', readonly: true, value, class: `mono ${cls}`.trim(), spellcheck: 'false' });
   input.addEventListener('focus', () => input.select());
+  // Too long for a phone's box, the link to share shows its end, where its id is.
+  if (!cls) new ResizeObserver(() => { if (document.activeElement !== input) input.scrollLeft = input.scrollWidth; }).observe(input);
   const status = h('span', { class: 'copy-status', role: 'status' });
   const btn = h('button', {
     type: 'button', class: 'btn',

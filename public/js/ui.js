@@ -37,6 +37,13 @@ export function icon(name) {
   return svg;
 }
 
+// How long a finger rests on a cell or a date before it starts a drag
+// (grid.js, calendar.js): about the platform's long press, so a thumb that
+// rests a moment before it swipes still scrolls; SLOP: px it may wander
+// meanwhile (further, and it is scrolling).
+export const HOLD_MS = 480;
+export const SLOP = 10;
+
 export const $ = (sel, root = document) => root.querySelector(sel);
 export const $$ = (sel, root = document) => [...root.querySelectorAll(sel)];
 

@@ -36,7 +36,7 @@ test('create, share, join, paint by touch, see the best time, fix it, add to cal
   const first = await days.nth(1).boundingBox();
   const third = await days.nth(3).boundingBox();
   await touchDrag(org, { x: first.x + first.width / 2, y: first.y + first.height / 2 },
-    { x: third.x + third.width / 2, y: third.y + third.height / 2 });
+    { x: third.x + third.width / 2, y: third.y + third.height / 2 }, 8, { hold: 700 });
   await assert.doesNotReject(org.waitForFunction(() => document.querySelectorAll('.cal-day.on').length === 3));
   await org.tap('#submit');
 
@@ -51,7 +51,7 @@ test('create, share, join, paint by touch, see the best time, fix it, add to cal
   await org.waitForFunction(() => document.querySelector('#done img.qr-img').naturalWidth > 0);
   const qrBox = await qr.boundingBox();
   assert.ok(qrBox.width >= 200, `QR is large enough to scan (${qrBox.width}px)`);
-  assert.match(await org.textContent('#done .admin-link'), /관리자 링크/);
+  assert.match(await org.textContent('#done .admin-link'), /주최자 링크/);
   assert.match(await org.inputValue('#done .admin-link input'), new RegExp(`/a/${id}#admin=.+`));
 
   // A participant opens the link on their own phone and joins.
@@ -81,7 +81,7 @@ test('create, share, join, paint by touch, see the best time, fix it, add to cal
   const b = await cellAt(you, grid, 2, 3);
   const from = await cellCenter(you, grid, a);
   const to = await cellCenter(you, grid, b);
-  await touchDrag(you, from, to, 10, { hold: 450 });
+  await touchDrag(you, from, to, 10, { hold: 700 });
   await you.waitForSelector('#save-status[data-state="saved"]');
   assert.equal(patches.length, 1, 'the gesture was sent as one PATCH');
   assert.deepEqual(patches[0], { changes: [{ level: 'available', slots: [[0, 4], [18, 22], [36, 40]] }] });

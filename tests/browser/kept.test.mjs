@@ -29,7 +29,7 @@ const SEOUL = { timezone: 'Asia/Seoul', dates: ['2027-03-02', '2027-03-03'], sta
 
 test('nothing changed keeps everyone who answered', () => {
   const v = view(SEOUL, { ana: [[1, 0, 2]], bo: [[2, 7, 8]], cy: [] });
-  assert.deepEqual(keptAfter(v, SEOUL), { people: 2, final: false });
+  assert.deepEqual(keptAfter(v, SEOUL), { people: 2, losing: 0, final: false });
   assert.deepEqual(changedFields(v, SEOUL), {});
 });
 
@@ -37,6 +37,7 @@ test('shifting the dates by a day keeps only those who answered on the day both 
   const v = view(SEOUL, { ana: [[1, 0, 2]], bo: [[1, 6, 7]] });
   const next = { ...SEOUL, dates: ['2027-03-03', '2027-03-04'] };
   assert.equal(keptAfter(v, next).people, 1);
+  assert.equal(keptAfter(v, next).losing, 1, 'ana loses her answers on the day that goes');
   assert.deepEqual(changedFields(v, next), { dates: ['2027-03-03', '2027-03-04'] });
 });
 

@@ -26,9 +26,9 @@ test('the organiser link looks nothing like the link to share, and its copy butt
   const style = (loc) => loc.evaluate((e) => { const s = getComputedStyle(e); return `${s.backgroundColor} ${s.borderColor}`; });
   assert.notEqual(await style(admin), await style(share), 'the two links have different colours');
   const label = (loc) => loc.evaluate((e) => document.querySelector(`label[for="${e.id}"]`).textContent);
-  assert.match(await label(admin), /관리자 링크 — 참여자에게 보내지 마세요/);
+  assert.match(await label(admin), /주최자 링크 — 참여자에게 보내지 마세요/);
   assert.match(await label(share), /참여 링크/);
-  assert.equal(await page.textContent('#done .admin-link button'), '관리자 링크 복사');
+  assert.equal(await page.textContent('#done .admin-link button'), '주최자 링크 복사');
   assert.equal(await page.textContent('#done .share .copyrow button'), '링크 복사');
   assert.ok(await page.locator('#done .admin-link.warn').isVisible(), 'with its warning');
   await page.evaluate(() => scrollTo(0, 0));
@@ -40,7 +40,7 @@ test('the organiser link looks nothing like the link to share, and its copy butt
   assert.ok(await page.locator('#admin-badge').isVisible());
   await page.click('#admin-badge button');
   assert.equal(await page.evaluate(() => document.activeElement.id), 'admin-h');
-  assert.equal(await page.textContent('#admin .admin-link button'), '관리자 링크 복사');
+  assert.equal(await page.textContent('#admin .admin-link button'), '주최자 링크 복사');
   await ctx.close();
 });
 
@@ -76,7 +76,7 @@ test('"my appointments" on the home page lists what this browser made or joined,
   const items = page.locator('#mine-list li');
   assert.equal(await items.count(), 2);
   assert.match(await items.nth(0).textContent(), /동아리 회의[\s\S]*민서 님으로 참여/);
-  assert.match(await items.nth(1).textContent(), /스터디 모임[\s\S]*매주 화[\s\S]*관리자/);
+  assert.match(await items.nth(1).textContent(), /스터디 모임[\s\S]*매주 화[\s\S]*주최자/);
   assert.equal(await items.nth(1).locator('a').getAttribute('href'), `/a/${madeId}`);
   assert.equal(await items.nth(0).locator('.pill.admin').count(), 0, 'no organiser rights on the joined one');
   await screenshot(page, 'home-phone-ko-mine');
@@ -87,13 +87,17 @@ test('"my appointments" on the home page lists what this browser made or joined,
   await page.goBack();
   await page.waitForSelector('#mine:not([hidden])');
 
-  // Removing a joined one forgets it at once; an organised one asks first.
+  // Removing one asks first: a joined one signs this device out there, an
+  // organised one takes the rights with it.
   assert.match(await items.nth(0).textContent(), /스터디 모임/, 'the one opened last comes first');
   await items.filter({ hasText: '동아리 회의' }).locator('button[aria-label^="목록에서 지우기"]').click();
+  await page.waitForSelector('dialog[open]');
+  assert.match(await page.textContent('dialog[open]'), /같은 이름으로 다시 들어올 수 있어요/);
+  await page.click('dialog[open] .btn.danger');
   assert.equal(await items.count(), 1);
   await page.click('#mine-list li button[aria-label^="목록에서 지우기"]');
   await page.waitForSelector('dialog[open]');
-  assert.match(await page.textContent('dialog[open]'), /관리자 권한도 함께 지워져요/);
+  assert.match(await page.textContent('dialog[open]'), /주최자 권한도 함께 지워져요/);
   await page.click('dialog[open] .btn.danger');
   assert.equal(await page.isHidden('#mine'), true);
   assert.equal(await page.evaluate((id) => localStorage.getItem(`eb:a:${id}`), madeId), null, 'the rights went with it');

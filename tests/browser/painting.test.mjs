@@ -18,6 +18,8 @@ async function painter(name) {
 }
 
 async function mouseDrag(page, from, to) {
+  // The drag starts mid-screen, away from the edges where it scrolls the page.
+  await page.evaluate((s) => document.querySelector(`#paint-grid .cell[data-s="${s}"]`).scrollIntoView({ block: 'center' }), from);
   const a = await cellCenter(page, '#paint-grid', from);
   const b = await cellCenter(page, '#paint-grid', to);
   await page.mouse.move(a.x, a.y);

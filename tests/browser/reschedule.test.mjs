@@ -72,7 +72,8 @@ test('the organiser moves a date and splits the slots; the answers that still fi
   assert.match(await op.textContent('dialog[open] h2'), /날짜와 시간을 바꿀까요/);
   assert.match(await op.textContent('dialog[open] p'), /1명의 답이 그대로 유지돼요/);
   await screenshot(op, 'reschedule-confirm-phone-ko', { fullPage: false });
-  await op.tap('dialog[open] .btn.primary');
+  // Bo's answers on the third date go: the confirmation is a danger.
+  await op.tap('dialog[open] .btn.danger');
 
   // One PATCH with only what changed.
   await eventually(() => patches.length === 1, 5000, 'the PATCH');

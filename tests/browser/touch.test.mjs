@@ -58,7 +58,7 @@ test('right after joining, a drag on the cells under the welcome notice paints a
     const cell = await cellAt(page, point.x, point.y);
     assert.ok(cell, `a cell under (${point.x}, ${point.y}); the grid is at ${await gridTop(page)}`);
     const top = await gridTop(page);
-    await touchDrag(page, cell, { x: cell.x, y: cell.y - 3 * cell.h }, 6, { hold: 450 });
+    await touchDrag(page, cell, { x: cell.x, y: cell.y - 3 * cell.h }, 6, { hold: 700 });
     await eventually(() => patches.length === n + 1, 5000, `a PATCH from the drag at y=${Math.round(cell.y)}`);
     n += 1;
     assert.equal(await gridTop(page), top, 'the page did not scroll');
@@ -92,7 +92,7 @@ test('a swipe over the grid scrolls, a held finger paints a block, a tap paints 
   const a = await cellAt(page, 120, 400);
   const b = await cellAt(page, a.x + a.w, a.y + 2 * a.h);
   const top1 = await gridTop(page);
-  await touchDrag(page, a, b, 8, { hold: 450 });
+  await touchDrag(page, a, b, 8, { hold: 700 });
   await eventually(() => patches.length === 1, 5000, 'one PATCH for the block');
   assert.equal(await gridTop(page), top1, 'the held drag did not scroll');
   await page.waitForSelector('#save-status[data-state="saved"]');
