@@ -51,7 +51,7 @@ const BUDGET: Duration = Duration::from_secs(480);
 const SEQUENTIAL_ROUNDS: usize = 300;
 /// The phases, in the order they run; `BENCH_PHASES` (comma-separated)
 /// runs only some of them, e.g. `BENCH_PHASES=fair,watched,sockets`.
-const PHASES: [&str; 8] = [
+const PHASES: [&str; 9] = [
     "sequential",
     "fair",
     "many",
