@@ -102,13 +102,6 @@ pub(super) fn tighten(doc: &mut Value) {
         )),
     );
     set(doc, name, "minLength", json!(1));
-    // 4 characters after trimming are at least 4 before.
-    set(
-        doc,
-        "/components/schemas/JoinRequest/properties/password",
-        "minLength",
-        json!(4),
-    );
     set(
         doc,
         "/components/schemas/ChangeRequest/properties/slots",
