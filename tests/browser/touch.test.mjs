@@ -88,7 +88,10 @@ test('a swipe over the grid scrolls, a held finger paints a block, a tap paints 
   assert.equal(patches.length, 0, 'swiping painted nothing');
   assert.equal(await page.locator('#paint-grid .cell.lv1').count(), 0);
 
-  // Touch and hold, then drag: a block of two days × three slots.
+  // Touch and hold, then drag: a block of two days × three slots (once
+  // the swipe's fling has come to rest).
+  let last = null;
+  await eventually(async () => { const now = await gridTop(page); const still = now === last; last = now; return still; }, 5000, 'the page at rest');
   const a = await cellAt(page, 120, 400);
   const b = await cellAt(page, a.x + a.w, a.y + 2 * a.h);
   const top1 = await gridTop(page);
