@@ -55,7 +55,7 @@ fn gunzip(bytes: &[u8]) -> Vec<u8> {
 
 #[test]
 fn the_gzipped_file_is_the_plain_file_and_head_carries_its_length() {
-    let server = Server::start();
+    let server = Server::shared();
     let today = today_in("Asia/Seoul");
     let dates: Vec<String> = (1..=31)
         .map(|i| iso(today + chrono::Days::new(i)))

@@ -89,7 +89,7 @@ fn send_chunked(server: &Server, method: &str, path: &str, token: Option<&str>) 
 
 #[test]
 fn a_ten_megabyte_chunked_body_gets_413_on_every_json_endpoint_and_changes_nothing() {
-    let server = Server::start();
+    let server = Server::shared();
     let (created, _) = create_two_days(&server);
     let id = created.id.as_str();
     let ann = join(&server, id, "Ann", None);

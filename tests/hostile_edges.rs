@@ -18,7 +18,7 @@ const SAME: [&str; 5] = [
 
 #[test]
 fn head_answers_gets_status_and_headers_with_its_content_length() {
-    let server = Server::start();
+    let server = Server::shared();
     let (created, _) = create_two_days(&server);
     let id = created.id.as_str();
     join(&server, id, "Ann", None);
@@ -71,7 +71,7 @@ fn head_answers_gets_status_and_headers_with_its_content_length() {
 
 #[test]
 fn other_methods_on_pages_and_assets_get_a_json_405_with_allow() {
-    let server = Server::start();
+    let server = Server::shared();
     let (created, _) = create_two_days(&server);
     let page = format!("/a/{}", created.id);
     for path in ["/", page.as_str(), "/index.html", "/favicon.ico", "/nope"] {
@@ -92,7 +92,7 @@ fn other_methods_on_pages_and_assets_get_a_json_405_with_allow() {
 
 #[test]
 fn an_unknown_path_gets_the_apps_not_found_page_with_404() {
-    let server = Server::start();
+    let server = Server::shared();
     for path in ["/nope", "/a/", "/a/x/y", "/nothing.css"] {
         let answer = server.get(path);
         answer.expect(404).expect_content_type("text/html");
@@ -106,6 +106,7 @@ fn an_unknown_path_gets_the_apps_not_found_page_with_404() {
 
 #[test]
 fn an_ipv6_client_counts_by_its_64_and_an_ipv4_one_by_its_address() {
+    // Own server: its variables make the join allowance small.
     let server = Server::start_with_vars(&[("JOIN_LIMIT", "3")]);
     let (created, _) = create_two_days(&server);
     let id = created.id.as_str();

@@ -33,7 +33,7 @@ fn drain(flood: &mut Live, deadline: Instant, acks: &mut Vec<i64>) -> Option<Opt
 
 #[test]
 fn a_socket_closed_for_flooding_applies_nothing_more_and_every_applied_change_was_acked() {
-    let server = Server::start();
+    let server = Server::shared();
     let (created, _) = create_two_days(&server);
     let id = created.id.as_str();
     let ann = join(&server, id, "Ann", None);

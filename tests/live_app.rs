@@ -44,7 +44,7 @@ fn follow(socket: &mut Live, from: i64, version: i64) -> Value {
 
 #[test]
 fn every_push_follows_the_last_and_carries_the_views_counts_and_best() {
-    let server = Server::start();
+    let server = Server::shared();
     let (c, _) = create_two_days(&server);
     let mut early = Live::connect(&server, &c.id, "early");
     assert_eq!(early.hello, 1);
@@ -76,7 +76,7 @@ fn every_push_follows_the_last_and_carries_the_views_counts_and_best() {
 
 #[test]
 fn a_change_painted_on_a_grid_the_organiser_changed_is_refused_and_changes_nothing() {
-    let server = Server::start();
+    let server = Server::shared();
     let (c, _) = create_two_days(&server);
     let ann = join(&server, &c.id, "Ann", None);
     let before = view(&server, &c.id);
@@ -169,8 +169,8 @@ fn a_change_painted_on_a_grid_the_organiser_changed_is_refused_and_changes_nothi
 
 #[test]
 fn joining_painting_and_editing_work_while_the_index_cannot_be_written() {
-    // The index's binding names a database that does not exist: every
-    // D1 write fails, as when D1 is down.
+    // Own server: its index's binding names a database that does not
+    // exist, so every D1 write fails, as when D1 is down.
     let server = Server::start_with_vars(&[("INDEX_DB", "NO_SUCH_DATABASE")]);
     let (c, _) = create_two_days(&server);
     let ann = join(&server, &c.id, "Ann", None);

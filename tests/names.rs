@@ -25,7 +25,7 @@ const DISTINCT: [&str; 7] = ["Kin", "Jim", "Tim", "Kimberly", "\u{ae40}", "Lee",
 
 #[test]
 fn each_look_alike_joining_first_makes_the_others_sign_in_as_it() {
-    let server = Server::start();
+    let server = Server::shared();
     // Each of the names goes first in one appointment; the rest follow.
     for (i, first) in ONE_NAME.iter().enumerate() {
         let (created, _) = create_two_days(&server);
