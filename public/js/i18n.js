@@ -1,18 +1,30 @@
 // Words on screen, in Korean (default) and English (when the browser
 // prefers it, or when chosen; the choice is remembered). Static text in the
 // HTML carries data-i18n="key" (textContent), data-i18n-aria (aria-label)
-// and data-i18n-ph (placeholder).
+// and data-i18n-ph (placeholder). Only the language shown is loaded (the
+// words of both weigh as much as three of the page's scripts): the other
+// is fetched when the person switches.
 import { store } from './store.js';
-import { ko, en } from './strings.js';
 
-const dicts = { ko, en };
-let lang = 'ko';
+const LOADERS = { ko: () => import('./strings-ko.js'), en: () => import('./strings-en.js') };
+const dicts = {};
+// Words of parts loaded later (addStrings), kept for a language loaded after them.
+const extras = [];
 const listeners = [];
+
+async function load(l) {
+  if (!dicts[l]) {
+    const words = { ...(await LOADERS[l]()).default };
+    for (const more of extras) Object.assign(words, more[l]);
+    dicts[l] = words;
+  }
+  return dicts[l];
+}
 
 /** The UI language: the remembered choice, else the browser's preference. */
 function detect() {
   const saved = store.lang();
-  if (saved in dicts) return saved;
+  if (saved in LOADERS) return saved;
   for (const l of navigator.languages ?? [navigator.language]) {
     const base = String(l).toLowerCase().slice(0, 2);
     if (base === 'ko' || base === 'en') return base;
@@ -20,13 +32,16 @@ function detect() {
   return 'ko';
 }
 
+let lang = detect();
+await load(lang);
+
 export const getLang = () => lang;
 export const has = (key) => key in dicts[lang];
 
 /** The text for `key`, with {name} placeholders filled in (as plain text). */
 export function t(key, params = {}) {
   const d = dicts[lang];
-  let s = (params.n === 1 && d[`${key}.one`]) || d[key] || ko[key] || key;
+  let s = (params.n === 1 && d[`${key}.one`]) || d[key] || key;
   for (const [k, v] of Object.entries(params)) s = s.replaceAll(`{${k}}`, String(v));
   return s;
 }
@@ -46,7 +61,8 @@ export function applyStatic(root = document) {
   }
 }
 
-export function setLang(l) {
+export async function setLang(l) {
+  await load(l);
   lang = l;
   store.setLang(l);
   document.documentElement.lang = l;
@@ -56,7 +72,6 @@ export function setLang(l) {
 
 /** Detects the language, translates the static page, wires the switch. */
 export function initI18n() {
-  lang = detect();
   document.documentElement.lang = lang;
   applyStatic();
   document.getElementById('lang')?.addEventListener('click', () => setLang(lang === 'ko' ? 'en' : 'ko'));
@@ -64,6 +79,7 @@ export function initI18n() {
 
 /** Adds the words of a part loaded later ({ko, en}, keys not used elsewhere). */
 export function addStrings(more) {
+  extras.push(more);
   for (const l of Object.keys(dicts)) Object.assign(dicts[l], more[l]);
 }
 
