@@ -3,9 +3,9 @@
 //! HEAD with a length of 0, and a path with no asset gets the app's own
 //! not-found page with status 404.
 
-use worker::{Env, Headers, Method, Request, RequestInit, Response};
+use worker::{Env, Method, Request, RequestInit, Response};
 
-use super::{CSP, REQUEST_ID_HEADER};
+use super::html_page;
 use crate::error::ApiResult;
 
 /// The asset at the request's path (as GET, whatever the read method:
@@ -21,15 +21,5 @@ pub(super) async fn serve(req: &Request, env: &Env, request_id: &str) -> ApiResu
         return Ok(found);
     }
     let mut page = assets.fetch("https://assets.local/notfound", None).await?;
-    let bytes = page.bytes().await?;
-    let headers = Headers::new();
-    headers.set("content-type", "text/html; charset=utf-8")?;
-    headers.set("content-security-policy", CSP)?;
-    headers.set("x-content-type-options", "nosniff")?;
-    headers.set("referrer-policy", "no-referrer")?;
-    headers.set("cache-control", "no-cache")?;
-    headers.set(REQUEST_ID_HEADER, request_id)?;
-    Ok(Response::from_bytes(bytes)?
-        .with_status(404)
-        .with_headers(headers))
+    html_page(page.bytes().await?, 404, request_id)
 }

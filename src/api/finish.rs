@@ -76,6 +76,22 @@ const COMPRESSED_TYPES: [&str; 47] = [
 /// Whether an `Accept-Encoding` value takes gzip or br (with a weight
 /// above zero), so the platform compresses what it can.
 pub(super) fn takes_compression(accept_encoding: &str) -> bool {
+    takes_any(accept_encoding, |coding| {
+        coding.eq_ignore_ascii_case("gzip") || coding.eq_ignore_ascii_case("br")
+    })
+}
+
+/// Whether an `Accept-Encoding` value takes gzip (named, or `*`, with a
+/// weight above zero).
+pub(super) fn accepts_gzip(accept_encoding: &str) -> bool {
+    takes_any(accept_encoding, |coding| {
+        coding.eq_ignore_ascii_case("gzip") || coding == "*"
+    })
+}
+
+/// Whether an `Accept-Encoding` value names a coding `wanted` picks with a
+/// weight above zero (`q=0` refuses it).
+fn takes_any(accept_encoding: &str, wanted: impl Fn(&str) -> bool) -> bool {
     accept_encoding.split(',').any(|element| {
         let mut parts = element.split(';');
         let coding = parts.next().unwrap_or("").trim();
@@ -85,7 +101,7 @@ pub(super) fn takes_compression(accept_encoding: &str) -> bool {
                 .and_then(|q| q.trim().parse::<f32>().ok())
                 .is_some_and(|q| q <= 0.0)
         });
-        (coding.eq_ignore_ascii_case("gzip") || coding.eq_ignore_ascii_case("br")) && !refused
+        wanted(coding) && !refused
     })
 }
 

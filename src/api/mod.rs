@@ -19,7 +19,7 @@ use crate::domain::view::Health;
 use crate::error::{json_response, ApiError, ApiResult};
 use crate::protocol::{self, Call, Command, Summary, TakeReply, TakeRequest};
 use crate::{clock, preview, secrets};
-use finish::Head;
+use finish::{accepts_gzip, Head};
 pub use routes::Route;
 
 /// The Content-Security-Policy of every page: only our own origin.
@@ -208,22 +208,6 @@ fn client_accept_encoding(req: &Request) -> ApiResult<Option<String>> {
     Ok(req.headers().get("accept-encoding")?)
 }
 
-/// Whether an `Accept-Encoding` value takes gzip (named, or `*`, with a
-/// weight above zero).
-fn accepts_gzip(accept_encoding: &str) -> bool {
-    accept_encoding.split(',').any(|element| {
-        let mut parts = element.split(';');
-        let coding = parts.next().unwrap_or("").trim();
-        let refused = parts.any(|p| {
-            p.trim()
-                .strip_prefix("q=")
-                .and_then(|q| q.trim().parse::<f32>().ok())
-                .is_some_and(|q| q <= 0.0)
-        });
-        (coding.eq_ignore_ascii_case("gzip") || coding == "*") && !refused
-    })
-}
-
 /// The client's network (`CF-Connecting-IP`, set by the platform; an
 /// IPv6 address counts by its /64), which every per-client limit counts by.
 fn client_address(req: &Request) -> ApiResult<String> {
@@ -399,14 +383,20 @@ async fn page(ctx: &Ctx<'_>, id: &str) -> ApiResult<Response> {
         bytes = preview::rewrite(&bytes, &card)
             .map_err(|e| ApiError::Internal(format!("link preview: {e}")))?;
     }
+    // Tagged here, so it leaves as built, with its length.
+    html_page(bytes, status, ctx.request_id)
+}
+
+/// An HTML page of the app as it leaves: its policy headers, never cached
+/// without asking, tagged with the request id.
+fn html_page(bytes: Vec<u8>, status: u16, request_id: &str) -> ApiResult<Response> {
     let headers = Headers::new();
     headers.set("content-type", "text/html; charset=utf-8")?;
     headers.set("content-security-policy", CSP)?;
     headers.set("x-content-type-options", "nosniff")?;
     headers.set("referrer-policy", "no-referrer")?;
     headers.set("cache-control", "no-cache")?;
-    // Tagged here, so it leaves as built, with its length.
-    headers.set(REQUEST_ID_HEADER, ctx.request_id)?;
+    headers.set(REQUEST_ID_HEADER, request_id)?;
     Ok(Response::from_bytes(bytes)?
         .with_status(status)
         .with_headers(headers))
@@ -414,7 +404,7 @@ async fn page(ctx: &Ctx<'_>, id: &str) -> ApiResult<Response> {
 
 #[cfg(test)]
 mod tests {
-    use super::accepts_gzip;
+    use super::finish::accepts_gzip;
 
     #[test]
     fn gzip_is_taken_when_named_or_starred_with_a_weight() {
