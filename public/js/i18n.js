@@ -34,6 +34,8 @@ function detect() {
 
 let lang = detect();
 await load(lang);
+// Says the page's words are in: a page renders only after this.
+document.documentElement.dataset.words = lang;
 
 export const getLang = () => lang;
 export const has = (key) => key in dicts[lang];

@@ -4,7 +4,7 @@
 // picker works from the keyboard.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useServerAndBrowser, newContext, PHONE, DESKTOP, getView, assertOwnOrigin, assertQuiet } from './harness.mjs';
+import { useServerAndBrowser, newContext, PHONE, DESKTOP, getView, assertOwnOrigin, assertQuiet, switchLanguage } from './harness.mjs';
 
 const env = useServerAndBrowser();
 
@@ -80,7 +80,7 @@ test('a weekly appointment with 15-minute slots, created in English, then switch
   assert.equal(view.slots.length, 2 * 7);
 
   // The switch turns the page Korean and is remembered.
-  await page.click('#lang');
+  await switchLanguage(page, 'click');
   assert.equal(await page.getAttribute('html', 'lang'), 'ko');
   assert.match(await page.textContent('#done .eyebrow'), /약속을 만들었어요/);
   await page.click('#open');

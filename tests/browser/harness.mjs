@@ -132,7 +132,10 @@ export async function newContext(browser, { device = PHONE, lang = 'ko', zone = 
   ctx.errors = [];
   ctx.consoleErrors = [];
   ctx.on('request', (r) => ctx.requests.push(r.url()));
+  const newPage = ctx.newPage.bind(ctx);
+  ctx.newPage = async () => awaitWords(await newPage());
   ctx.on('page', (page) => {
+    awaitWords(page);
     page.on('websocket', (ws) => ctx.requests.push(ws.url()));
     page.on('dialog', (d) => { ctx.dialogs.push(d.message()); d.dismiss().catch(() => {}); });
     page.on('pageerror', (e) => ctx.errors.push(String(e)));
@@ -142,6 +145,29 @@ export async function newContext(browser, { device = PHONE, lang = 'ko', zone = 
     });
   });
   return ctx;
+}
+
+/**
+ * Makes the page's goto and reload also wait until the app's words are in
+ * (`<html data-words>`): a page fetches the words of its language before it
+ * renders, which the load event does not wait for. Pages that are not the
+ * app's (no module script) are not waited on.
+ */
+function awaitWords(page) {
+  if (page.awaitsWords) return page;
+  page.awaitsWords = true;
+  for (const nav of ['goto', 'reload']) {
+    const original = page[nav].bind(page);
+    page[nav] = async (...args) => {
+      const response = await original(...args);
+      await page.waitForFunction(
+        () => !document.querySelector('script[type=module]') || Boolean(document.documentElement.dataset.words),
+        null, { timeout: 10000 },
+      ).catch(() => {}); // a page that never gets there fails on what its test checks next
+      return response;
+    };
+  }
+  return page;
 }
 
 /** Every request any of the contexts made went to `base`'s origin. */
@@ -365,4 +391,14 @@ export function useServerAndBrowser(setup) {
     await env.server?.stop();
   });
   return env;
+}
+
+/**
+ * Presses the language switch (`how`: 'click' or 'tap') and waits until
+ * the page shows the other language: its words are fetched on first use.
+ */
+export async function switchLanguage(page, how = 'click') {
+  const before = await page.evaluate(() => document.documentElement.lang);
+  await page[how]('#lang');
+  await page.waitForFunction((was) => document.documentElement.lang !== was, before, { timeout: 10000 });
 }

@@ -6,8 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   useServerAndBrowser, newContext, PHONE, DESKTOP, createAppointment, join, paint, signIn, cellCenter,
-  assertOwnOrigin, assertQuiet, eventually, screenshot, getView, withRanges,
-} from './harness.mjs';
+  assertOwnOrigin, assertQuiet, eventually, screenshot, getView, withRanges, switchLanguage } from './harness.mjs';
 
 const env = useServerAndBrowser();
 
@@ -104,7 +103,7 @@ test('switching the language translates the live indicator and its tooltip at on
   await page.goto(`${base}/a/${appt.id}`);
   await page.waitForSelector('#live[data-state="live"]');
   assert.match(await page.textContent('#live'), /실시간/);
-  await page.tap('#lang');
+  await switchLanguage(page, 'tap');
   assert.equal((await page.textContent('#live')).trim(), 'Live');
   assert.equal(await page.getAttribute('#live', 'title'), 'Changes by others show up right away.');
   await ctx.close();

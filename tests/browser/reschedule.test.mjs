@@ -6,8 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   useServerAndBrowser, newContext, PHONE, DESKTOP, createAppointment, join, paint, getView, withRanges,
-  seoulDate, screenshot, assertOwnOrigin, assertQuiet, eventually,
-} from './harness.mjs';
+  seoulDate, screenshot, assertOwnOrigin, assertQuiet, eventually, switchLanguage } from './harness.mjs';
 
 const env = useServerAndBrowser();
 
@@ -126,10 +125,10 @@ test('the edit form checks before sending, and cancelling closes it with nothing
   await page.click('#schedule-edit button[type="submit"]');
   assert.equal(await page.textContent('#err-days:not([hidden])'), 'Pick at least one day of the week.');
   // The language switch translates the open form.
-  await page.click('#lang');
+  await switchLanguage(page, 'click');
   assert.equal(await page.textContent('#schedule-edit button[type="submit"]'), '바꾸기');
   assert.match(await page.textContent('#schedule-edit legend'), /어느 날/);
-  await page.click('#lang');
+  await switchLanguage(page, 'click');
   await page.click('#schedule-edit button:has-text("Cancel")');
   assert.equal(await page.isHidden('#schedule-edit'), true);
   assert.equal(await page.getAttribute('#edit-schedule', 'aria-expanded'), 'false');

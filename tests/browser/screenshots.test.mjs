@@ -10,7 +10,10 @@ import {
   useServerAndBrowser, newContext, PHONE, DESKTOP, createAppointment, join, paint, signIn, screenshot,
   seoulDate, assertOwnOrigin, assertQuiet, assertNoConsoleErrors,
 } from './harness.mjs';
-import * as strings from '../../public/js/strings.js';
+import ko from '../../public/js/strings-ko.js';
+import en from '../../public/js/strings-en.js';
+
+const strings = { ko, en };
 
 const TITLE = '동아리 정기 모임 · Club meeting';
 

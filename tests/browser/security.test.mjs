@@ -6,8 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   useServerAndBrowser, newContext, PHONE, DESKTOP, createAppointment, join, paint,
-  assertOwnOrigin, assertQuiet, eventually,
-} from './harness.mjs';
+  assertOwnOrigin, assertQuiet, eventually, switchLanguage } from './harness.mjs';
 
 const env = useServerAndBrowser();
 
@@ -81,7 +80,7 @@ test('pages carry the security headers and an unknown appointment is a 404 page'
   const res = await page.goto(`${base}/a/no-such-appointment`);
   assert.equal(res.status(), 404);
   assert.match(await page.textContent('h1'), /Appointment not found/);
-  await page.click('#lang');
+  await switchLanguage(page, 'click');
   assert.match(await page.textContent('h1'), /약속을 찾을 수 없어요/);
   assertOwnOrigin(base, ctx);
   assertQuiet(ctx);
@@ -103,7 +102,7 @@ test('no page asks any origin but the app’s own, whatever the user does', asyn
   await page.waitForSelector('#appt:not([hidden])');
   await page.click('#share-box summary');
   await page.waitForFunction(() => document.querySelector('#share img.qr-img')?.naturalWidth > 0);
-  await page.click('#lang');
+  await switchLanguage(page, 'click');
   await page.click('#tab-me');
   await page.fill('#name', 'Solo');
   await page.click('#join button[type="submit"]');
