@@ -76,7 +76,10 @@ test('create, share, join, paint by touch, see the best time, fix it, add to cal
   await eventually(async () => (await you.evaluate(() => scrollY)) > y0 + 100, 3000, 'the page to scroll');
   assert.equal(patches.length, 0, 'scrolling painted nothing');
 
-  // Paint a block of 3 days × 2 hours: touch and hold, then drag.
+  // Paint a block of 3 days × 2 hours: touch and hold, then drag (once
+  // the swipe's fling has come to rest, so the hold is not taken for it).
+  let last = null;
+  await eventually(async () => { const now = await you.evaluate(() => scrollY); const still = now === last; last = now; return still; }, 5000, 'the page at rest');
   const a = await cellAt(you, grid, 0, 0);
   const b = await cellAt(you, grid, 2, 3);
   const from = await cellCenter(you, grid, a);
