@@ -187,9 +187,9 @@ pub struct UpdateRequest {
     pub changes: Vec<ChangeRequest>,
     /// The view's `layout` the changes were painted on. When it is not
     /// the current one the update is refused with `409 schedule_changed`;
-    /// without it the changes apply to the current grid.
+    /// without it (or with `null`) the changes apply to the current grid.
     #[serde(default)]
-    #[schema(nullable = false, example = "k9Q2mXa0bTc")]
+    #[schema(example = "k9Q2mXa0bTc")]
     pub layout: Option<String>,
 }
 

@@ -13,8 +13,7 @@ const SCHEDULES: [&str; 3] = ["NewAppointment", "ScheduleFields", "EditRequest"]
 /// Minutes past the hour that lie on some slot grid (10, 15, 30 or 60).
 const ON_A_GRID: &str = "(00|10|15|20|30|40|45|50)";
 /// What `trim` removes (Unicode White_Space).
-const SPACE: &str =
-    r"[\t\n\u000b\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]";
+const SPACE: &str = r"\t\n\u000b\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000";
 /// Control characters (Cc).
 const CONTROL: &str = r"\u0000-\u001f\u007f-\u009f";
 /// Bidirectional embeddings, overrides and isolates.
