@@ -9,20 +9,13 @@
 //! below what the bodies carry (160 MB here).
 
 use crate::http;
-use crate::setup::{self, Bench, Shape};
-use crate::view::workerd_rss_kb;
+use crate::setup::Bench;
+use crate::view::{workerd_rss_kb, worst_case, PARTICIPANTS};
 use serde_json::json;
 use std::io::{Read, Write};
 use std::net::TcpStream;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-const PARTICIPANTS: usize = 1_000;
-const SHAPE: Shape = Shape {
-    days: 31,
-    start: "00:00",
-    end: "24:00",
-    slot_minutes: 10,
-};
 /// What each hostile body offers to send.
 const BODY_BYTES: usize = 10 * 1024 * 1024;
 /// Concurrent downloads of the file.
@@ -76,28 +69,7 @@ pub fn run(bench: &Bench, cap: Duration) -> Hostile {
 fn measure(bench: &Bench, cap: Duration, out: &mut Hostile) -> Result<(), String> {
     let deadline = bench.deadline(cap);
     let agent = http::agent();
-    let id = setup::create(bench, &agent, "hostile", SHAPE)?;
-    let slots = SHAPE.slots();
-    let bodies = [alternating(slots, 0), alternating(slots, 1)];
-    let mut first = None;
-    for n in 0..PARTICIPANTS {
-        if Instant::now() > deadline {
-            return Err(format!("only {n} participants before the deadline"));
-        }
-        let (painter, _) = setup::join(bench, &agent, &id, &format!("P{n:04}"), None, slots, 0)?;
-        let answer = http::send(
-            &agent,
-            "PATCH",
-            &painter.url,
-            Some(&painter.token),
-            Some(&bodies[n % 2]),
-        )?;
-        if answer.status != 200 {
-            return Err(format!("paint: {}", answer.describe()));
-        }
-        first.get_or_insert(painter);
-    }
-    let painter = first.ok_or("no participant")?;
+    let (id, painter) = worst_case(bench, &agent, "hostile", deadline)?;
 
     // Four at a time to each endpoint that takes JSON.
     let port = bench.base.rsplit(':').next().and_then(|p| p.parse().ok());
@@ -166,13 +138,6 @@ fn measure(bench: &Bench, cap: Duration, out: &mut Hostile) -> Result<(), String
         }
     }
     Ok(())
-}
-
-/// Every other slot available, from the first or the second.
-fn alternating(slots: usize, offset: usize) -> Vec<u8> {
-    let ranges: Vec<[usize; 2]> = (offset..slots).step_by(2).map(|i| [i, i + 1]).collect();
-    serde_json::to_vec(&json!({"changes": [{"level": "available", "slots": ranges}]}))
-        .expect("serialise")
 }
 
 /// Sends a chunked body of up to [`BODY_BYTES`], stopping once an answer

@@ -100,19 +100,25 @@ pub fn run(bench: &Bench, cap: Duration) -> WorstView {
     out
 }
 
-fn measure(bench: &Bench, cap: Duration, out: &mut WorstView) -> Result<(), String> {
-    let deadline = bench.deadline(cap);
-    let agent = http::agent();
-    let id = setup::create(bench, &agent, "worst view", SHAPE)?;
+/// The worst case: an appointment of the largest grid that [`PARTICIPANTS`]
+/// people answered with alternating patterns. Its id and the first painter.
+pub fn worst_case(
+    bench: &Bench,
+    agent: &ureq::Agent,
+    label: &str,
+    deadline: Instant,
+) -> Result<(String, setup::Painter), String> {
+    let id = setup::create(bench, agent, label, SHAPE)?;
     let slots = SHAPE.slots();
     let bodies = [alternating(slots, 0), alternating(slots, 1)];
+    let mut first = None;
     for n in 0..PARTICIPANTS {
         if Instant::now() > deadline {
             return Err(format!("only {n} participants before the deadline"));
         }
         let (painter, _) = setup::join(
             bench,
-            &agent,
+            agent,
             &id,
             &format!("P{n:04}"),
             None,
@@ -120,7 +126,7 @@ fn measure(bench: &Bench, cap: Duration, out: &mut WorstView) -> Result<(), Stri
             n as u64,
         )?;
         let answer = http::send(
-            &agent,
+            agent,
             "PATCH",
             &painter.url,
             Some(&painter.token),
@@ -129,7 +135,15 @@ fn measure(bench: &Bench, cap: Duration, out: &mut WorstView) -> Result<(), Stri
         if answer.status != 200 {
             return Err(format!("paint: {}", answer.describe()));
         }
+        first.get_or_insert(painter);
     }
+    Ok((id, first.ok_or("no participant")?))
+}
+
+fn measure(bench: &Bench, cap: Duration, out: &mut WorstView) -> Result<(), String> {
+    let deadline = bench.deadline(cap);
+    let agent = http::agent();
+    let (id, _) = worst_case(bench, &agent, "worst view", deadline)?;
     let url = bench.url(&format!("/api/appointments/{id}"));
     out.rss_before_kb = workerd_rss_kb();
     let first = http::send(&agent, "GET", &url, None, None)?;
