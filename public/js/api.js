@@ -27,8 +27,42 @@ export function backoff(attempt, error) {
   return Math.max(wait, (Number(error?.retryAfter) || 0) * 1000);
 }
 
-/** Whether the browser says it has no network: then nothing is sent. */
-export const offline = () => navigator.onLine === false;
+// Offline: while the browser says it has no network, nothing is sent but
+// one probe at a time (GET /api/health, spaced by backoff), because some
+// devices say so while they are not. A probe that gets an answer ends the
+// offline spell as the browser's 'online' event does: both call the
+// functions given to whenBack().
+let probedBack = false;
+let probe = null;
+let probes = 0;
+const backs = [];
+
+/** Whether the page is offline: then nothing is sent. */
+export const offline = () => navigator.onLine === false && !probedBack;
+
+/** f() when the network is back: the browser's 'online' event or a probe that got through. */
+export function whenBack(f) { backs.push(f); }
+
+function back() {
+  clearTimeout(probe);
+  probe = null;
+  probes = 0;
+  for (const f of backs) f();
+}
+
+function probeLater() {
+  if (probe || !offline()) return;
+  probe = setTimeout(async () => {
+    let ok = false;
+    try { ok = (await fetch('/api/health', { cache: 'no-store' })).ok; } catch { /* still offline */ }
+    probe = null;
+    if (ok && navigator.onLine === false) { probedBack = true; back(); } else probeLater();
+  }, backoff(probes++));
+}
+
+addEventListener('online', () => { probedBack = false; back(); });
+addEventListener('offline', () => { probedBack = false; probeLater(); });
+if (offline()) probeLater();
 
 let onReach = () => {};
 /** f(reached) after every request: whether the server could be reached at all. */
@@ -46,6 +80,7 @@ async function call(method, path, { body, token, etag } = {}) {
       body: body === undefined ? undefined : JSON.stringify(body),
     });
   } catch (e) {
+    if (probedBack) { probedBack = false; probeLater(); }
     onReach(false);
     throw new ApiError(0, 'network', String(e?.message ?? e));
   }

@@ -5,7 +5,7 @@
 // CSV) and the organiser's tools. The calendar import and the picture load
 // their code only when first used.
 import { t, initI18n, onLangChange, getLang } from './i18n.js';
-import { api, ApiError, watchReach, backoff, offline } from './api.js';
+import { api, ApiError, watchReach, backoff, offline, whenBack } from './api.js';
 import { store } from './store.js';
 import { buildLayout, browserZone, rangeText, zoneLabel, scheduleText } from './time.js';
 import { Painter, gridKey } from './paint.js';
@@ -108,7 +108,7 @@ async function refresh() {
     if (state.again) { state.again = false; refresh(); }
   }
 }
-addEventListener('online', () => { clearTimeout(fetching.timer); fetching.timer = null; fetching.attempt = 0; refresh(); });
+whenBack(() => { clearTimeout(fetching.timer); fetching.timer = null; fetching.attempt = 0; refresh(); });
 
 /** An `update` push (push.js); a push that does not follow the copy is a gap: fetch. */
 function onUpdate(push) {
@@ -240,7 +240,7 @@ function reached(ok) {
   renderLive();
 }
 watchReach(reached);
-addEventListener('online', () => renderLive());
+whenBack(() => renderLive());
 addEventListener('offline', () => renderLive());
 
 /** The live indicator: connecting, live, polling, or offline (with the
@@ -248,12 +248,12 @@ addEventListener('offline', () => renderLive());
 function renderLive() {
   const el = $('#live');
   if (state.gone || !state.socket) return;
-  const offline = !navigator.onLine || !state.reached;
-  const s = offline ? 'offline' : state.socket;
+  const away = offline() || !state.reached;
+  const s = away ? 'offline' : state.socket;
   const waiting = painter.queue.length;
   el.dataset.state = s;
   el.replaceChildren(h('span', { class: 'dot', 'aria-hidden': 'true' }),
-    h('span', { text: offline && waiting ? t('live.offlineWaiting', { n: waiting }) : t(`live.${s}`) }));
+    h('span', { text: away && waiting ? t('live.offlineWaiting', { n: waiting }) : t(`live.${s}`) }));
   el.title = t(`live.${s}.title`);
 }
 

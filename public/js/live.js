@@ -10,7 +10,7 @@
 // without waking the appointment), and one that stops answering counts as
 // gone. While it is open, a signed-in participant's changes travel over
 // it too (`auth` once, then `update` frames answered by `ack` or `error`).
-import { api, ApiError, backoff, offline } from './api.js';
+import { api, ApiError, backoff, offline, whenBack } from './api.js';
 
 const POLL_MS = 4000;
 const PING_MS = 25000;
@@ -145,7 +145,7 @@ export function connectLive(id, { onHello, onUpdate, onView, onPoll, onStatus, o
     retry = setTimeout(open, backoff(attempts++));
   };
 
-  addEventListener('online', () => { attempts = 0; open(); });
+  whenBack(() => { attempts = 0; open(); });
   // A phone that lost its network has lost the socket too, whatever the
   // socket says yet: changes in flight go back to the queue.
   addEventListener('offline', () => { if (ws) lost(ws); });

@@ -8,7 +8,7 @@
 // waiting changes are then dropped and the person told. A calendar import
 // shows its proposal here first (setPreview) and is sent the same way
 // (enqueue).
-import { api, backoff, offline } from './api.js';
+import { api, backoff, offline, whenBack } from './api.js';
 import { store } from './store.js';
 import { t, errorText } from './i18n.js';
 import { Grid } from './grid.js';
@@ -54,7 +54,7 @@ export class Painter {
       onCommit: (slots, anchor) => this.paint(slots, anchor),
       onTap: (s) => this.paint([s], s),
     });
-    addEventListener('online', () => this.flush(true));
+    whenBack(() => this.flush(true));
   }
 
   /** Signs a participant in (or out with null); reloads their queued changes. */

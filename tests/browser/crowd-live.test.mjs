@@ -154,20 +154,25 @@ test('a phone on a dead network waits instead of storming, and saves once it is 
   await page.goto(`${base}/a/${appt.id}`);
   await page.waitForSelector('#live[data-state="live"]');
 
-  // The browser knows it is offline: nothing is sent at all.
+  // The browser knows it is offline: nothing is sent but one probe at a
+  // time, ever more slowly.
   let attempts = 0;
   let patches = 0;
+  let probes = 0;
   page.on('request', (r) => {
-    if (!new URL(r.url()).pathname.startsWith('/api/')) return;
-    attempts++;
+    const path = new URL(r.url()).pathname;
+    if (path === '/api/health') probes++;
+    else if (path.startsWith('/api/')) attempts++;
     if (r.method() === 'PATCH') patches++;
   });
   page.on('websocket', () => { attempts++; });
   await ctx.setOffline(true);
   await page.tap('#paint-grid .cell[data-s="3"]');
   await page.waitForTimeout(10000);
-  t.diagnostic(`offline 10 s with a waiting change: ${attempts} attempts`);
-  assert.equal(attempts, 0, 'nothing is sent while the browser is offline');
+  t.diagnostic(`offline 10 s with a waiting change: ${attempts} attempts, ${probes} probes`);
+  assert.equal(attempts, 0, 'nothing but probes is sent while the browser is offline');
+  assert.ok(probes >= 1 && probes <= 5, `one probe at a time with backoff: ${probes} in 10 s`);
+  attempts += probes;
 
   // The browser thinks it is online, but nothing gets through (a captive
   // Wi-Fi): every attempt fails, and they come ever more slowly.
@@ -186,6 +191,30 @@ test('a phone on a dead network waits instead of storming, and saves once it is 
   await page.unrouteAll?.();
   await page.tap('#save-status button');
   await eventually(async () => (await getView(base, appt.id)).version === 3, 10000, 'saved once the network is back');
+  await ctx.close();
+});
+
+test('a phone that says it is offline while its network works saves once a probe gets through', async (t) => {
+  const { base } = env.server;
+  const appt = await createAppointment(base);
+  const me = await join(base, appt.id, 'Probe');
+  const ctx = await newContext(env.browser, { device: PHONE, lang: 'ko' });
+  await signIn(ctx, base, appt.id, me);
+  const page = await ctx.newPage();
+  // Some devices report no network while they have one.
+  await page.addInitScript(() => {
+    Object.defineProperty(Navigator.prototype, 'onLine', { configurable: true, get: () => window.saysOnline ?? true });
+  });
+  await page.goto(`${base}/a/${appt.id}`);
+  await page.waitForSelector('#live[data-state="live"]');
+  let patches = 0;
+  page.on('request', (r) => { if (r.method() === 'PATCH') patches++; });
+  await page.evaluate(() => { window.saysOnline = false; dispatchEvent(new Event('offline')); });
+  await page.tap('#paint-grid .cell[data-s="5"]');
+  await eventually(async () => (await getView(base, appt.id)).version === 3, 15000, 'saved after a probe got through');
+  t.diagnostic(`saved with ${patches} PATCH while the browser still says offline`);
+  assert.equal(patches, 1, 'the change went out once, after the probe');
+  assert.equal(await page.evaluate(() => navigator.onLine), false, 'the browser never said it was back');
   await ctx.close();
 });
 
