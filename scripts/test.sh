@@ -1,24 +1,34 @@
 #!/bin/sh
-# `make test`: every phase of the Makefile, each timed, with what is
-# independent side by side on the two cores:
+# `make test`: every phase of the Makefile, each timed, in two tracks that
+# run side by side on the two cores:
 #
-#   setup
-#   build (wasm release, assets) → deploy-check  ‖  check → unit → API tests compiled
-#   api → browser → conformance
+#   setup (tools, npm packages, Chromium)
+#   ‖1  build (wasm release, assets) ──────────────→ browser
+#   ‖2  check → unit → API tests compiled ─(build)─→ api → deploy-check → conformance
+#
+# Track one is mostly one core: LTO and wasm-opt, then one Chromium whose
+# tests wait on the page as much as they compute. Track two fills the other
+# core with compiles, then the API tests and the conformance run, which wait
+# on their servers. The conformance run's Python environment is made while
+# the Worker builds.
 #
 # Each phase's output goes to target/test-logs/<phase>.log and is printed
 # when the phase ends; a table of the phases' times closes the run (and is
-# kept in target/test-logs/phases.txt). Stops at the first failure, after
-# the phase running beside it has ended.
+# kept in target/test-logs/phases.txt). A track stops at its first failure;
+# the run fails when either does, after both have ended.
 set -eu
 cd "$(dirname "$0")/.."
 LOGS=target/test-logs
 mkdir -p "$LOGS"
 TABLE="$LOGS/phases.txt"
+BUILT="$LOGS/built"
 : >"$TABLE"
+rm -f "$BUILT"
 START=$(date +%s)
 # Later phases use the build made once here, not their own.
 MAKE="make --no-print-directory -o setup -o build"
+# A clean checkout gains nothing from incremental compilation, only its cost.
+[ -z "${CI:-}" ] || export CARGO_INCREMENTAL=0
 
 # phase NAME COMMAND…: runs it into its log, prints the log, records the time.
 phase() {
@@ -41,27 +51,37 @@ summary() {
 }
 trap summary EXIT
 
-phase setup make --no-print-directory setup
+phase setup sh scripts/setup.sh --browser
 
-# Track one: the wasm release build (LTO and wasm-opt spend most of it on
-# one core), then the offline deploy check.
+# Track one: the build, then the browser tests.
 (
   trap - EXIT
   TRACK='‖1 '
-  phase build make --no-print-directory -o setup build && phase deploy-check $MAKE deploy-check
+  phase build make --no-print-directory -o setup build || exit 1
+  : >"$BUILT"
+  phase browser $MAKE browser
 ) &
-BUILD=$!
-# Track two, on the other core: lints, unit tests, the API tests' binary.
-host=0
-TRACK='‖2 '
-phase check $MAKE check || host=$?
-[ "$host" -ne 0 ] || phase unit $MAKE unit || host=$?
-[ "$host" -ne 0 ] || phase api-compile cargo test --workspace --test api --no-run || host=$?
-wasm=0
-wait "$BUILD" || wasm=$?
-TRACK=''
-[ "$host" -eq 0 ] && [ "$wasm" -eq 0 ] || exit 1
+ONE=$!
 
-phase api $MAKE api
-phase browser $MAKE browser
-phase conformance $MAKE conformance
+# Track two: lints, unit tests, the API tests' binary; once the build is
+# there, the API tests, the deploy check and the conformance run.
+two() {
+  TRACK='‖2 '
+  sh scripts/conformance.sh --install >"$LOGS/conformance-install.log" 2>&1 &
+  venv=$!
+  phase check $MAKE check || return 1
+  phase unit $MAKE unit || return 1
+  phase api-compile cargo test --workspace --test api --no-run || return 1
+  wait "$venv" || { cat "$LOGS/conformance-install.log"; return 1; }
+  while [ ! -e "$BUILT" ]; do
+    kill -0 "$ONE" 2>/dev/null || return 1 # the build failed
+    sleep 1
+  done
+  phase api $MAKE api || return 1
+  phase deploy-check $MAKE deploy-check || return 1
+  phase conformance $MAKE conformance
+}
+rc=0
+two || rc=1
+wait "$ONE" || rc=1
+exit "$rc"
