@@ -6,6 +6,7 @@ use super::{Resp, Server};
 use chrono::{DateTime, Datelike, NaiveDate, NaiveTime, TimeZone, Utc};
 use chrono_tz::Tz;
 use serde_json::{json, Value};
+use std::sync::{Condvar, Mutex, MutexGuard, OnceLock};
 
 /// What `POST /api/appointments` answered.
 pub struct Created {
@@ -360,4 +361,91 @@ pub fn worst_case(
         }
     });
     c
+}
+
+/// The level person `n` of the shared worst case gives every other slot:
+/// every third one if needed, the others available.
+pub fn worst_level(n: usize) -> &'static str {
+    if n.is_multiple_of(3) {
+        "if_needed"
+    } else {
+        "available"
+    }
+}
+
+/// The worst case (Asia/Seoul, from tomorrow, people at [`worst_level`])
+/// takes a thousand joins and a thousand large updates to make, so one is
+/// made per run, on the server the tests of `JOIN_LIMIT=5000` share, for
+/// every test that needs it. Readers take it with [`read_worst_case`];
+/// the one test that edits it takes it with [`edit_worst_case`], once
+/// every reader that started before has finished. A reader that starts
+/// after the edit makes its own, so any order and any filter still works.
+struct Worst {
+    server: Server,
+    appointment: Created,
+}
+
+static WORST: OnceLock<Worst> = OnceLock::new();
+
+struct Readers {
+    started: usize,
+    done: usize,
+    edited: bool,
+}
+
+static READERS: Mutex<Readers> = Mutex::new(Readers {
+    started: 0,
+    done: 0,
+    edited: false,
+});
+static READ: Condvar = Condvar::new();
+
+fn readers() -> MutexGuard<'static, Readers> {
+    READERS.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+fn make_worst() -> Worst {
+    let server = Server::shared_with_vars(&[("JOIN_LIMIT", "5000")]);
+    let appointment = worst_case(&server, "Asia/Seoul", 1, worst_level);
+    Worst {
+        server,
+        appointment,
+    }
+}
+
+/// `f(server, appointment)` on the shared worst case, as it was made.
+pub fn read_worst_case<T>(f: impl FnOnce(&Server, &Created) -> T) -> T {
+    let shared = {
+        let mut r = readers();
+        if !r.edited {
+            r.started += 1;
+        }
+        !r.edited
+    };
+    if !shared {
+        let own = make_worst();
+        return f(&own.server, &own.appointment);
+    }
+    // Counted done even when `f` fails, so the editor never waits forever.
+    struct Done;
+    impl Drop for Done {
+        fn drop(&mut self) {
+            readers().done += 1;
+            READ.notify_all();
+        }
+    }
+    let _done = Done;
+    let worst = WORST.get_or_init(make_worst);
+    f(&worst.server, &worst.appointment)
+}
+
+/// The shared worst case, to edit: once every reader that started has read it.
+pub fn edit_worst_case() -> (&'static Server, &'static Created) {
+    let worst = WORST.get_or_init(make_worst);
+    let mut r = readers();
+    while r.done < r.started {
+        r = READ.wait(r).unwrap_or_else(|e| e.into_inner());
+    }
+    r.edited = true;
+    (&worst.server, &worst.appointment)
 }
