@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  useServerAndBrowser, newContext, PHONE, AXE, createAppointment, join, paint, screenshot, assertQuiet,
+  useServerAndBrowser, newContext, PHONE, AXE, createAppointment, join, paint, screenshot, assertQuiet, signIn,
 } from './harness.mjs';
 
 const env = useServerAndBrowser();
@@ -100,4 +100,30 @@ test('at 360 px: the hours stay on one line, the share box shows the id, the tab
   assert.ok(dot !== null && dot < 10, `the dot sits beside the first line of its text (${dot} px off)`);
   assertQuiet(ctx);
   await ctx.close();
+});
+
+test('opening the page reads the view once, for a visitor, a participant and the organiser', async (t) => {
+  const { base } = env.server;
+  const appt = await createAppointment(base);
+  const me = await join(base, appt.id, '한번');
+  const path = `/api/appointments/${appt.id}`;
+  const reads = {};
+  for (const who of ['visitor', 'participant', 'organiser']) {
+    const ctx = await newContext(env.browser, { device: PHONE, lang: 'ko' });
+    if (who === 'participant') await signIn(ctx, base, appt.id, me);
+    const page = await ctx.newPage();
+    reads[who] = [];
+    page.on('response', (r) => {
+      if (r.request().method() === 'GET' && new URL(r.url()).pathname === path) reads[who].push(r.status());
+    });
+    await page.goto(`${base}/a/${appt.id}${who === 'organiser' ? `#admin=${appt.admin_token}` : ''}`);
+    await page.waitForSelector('#live[data-state="live"]');
+    // Long enough for a second read on the socket's hello, had there been one.
+    await page.waitForTimeout(1500);
+    await ctx.close();
+  }
+  t.diagnostic(`view reads on opening: ${JSON.stringify(reads)}`);
+  for (const [who, statuses] of Object.entries(reads)) {
+    assert.deepEqual(statuses, [200], `${who}: one read of the view, not ${statuses.join(', ')}`);
+  }
 });
