@@ -4,7 +4,7 @@
 #
 #   setup (tools, npm packages, Chromium)
 #   ‖1  build (wasm release, assets) ──────────────→ browser
-#   ‖2  check → unit → API tests compiled ─(build)─→ api → deploy-check → conformance
+#   ‖2  check → compile → unit ─(build)─→ api → deploy-check → conformance
 #
 # Track one is mostly one core: LTO and wasm-opt, then one Chromium whose
 # tests wait on the page as much as they compute. Track two fills the other
@@ -63,15 +63,16 @@ phase setup sh scripts/setup.sh --browser
 ) &
 ONE=$!
 
-# Track two: lints, unit tests, the API tests' binary; once the build is
-# there, the API tests, the deploy check and the conformance run.
+# Track two: lints, the unit and API tests compiled, the unit tests; once
+# the build is there, the API tests, the deploy check and the conformance run.
 two() {
   TRACK='‖2 '
   sh scripts/conformance.sh --install >"$LOGS/conformance-install.log" 2>&1 &
   venv=$!
   phase check $MAKE check || return 1
+  # One cargo run compiles the unit and the API tests, side by side.
+  phase compile cargo test --workspace --lib --test api --no-run || return 1
   phase unit $MAKE unit || return 1
-  phase api-compile cargo test --workspace --test api --no-run || return 1
   wait "$venv" || { cat "$LOGS/conformance-install.log"; return 1; }
   while [ ! -e "$BUILT" ]; do
     kill -0 "$ONE" 2>/dev/null || return 1 # the build failed
