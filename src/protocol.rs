@@ -69,8 +69,12 @@ pub enum Command {
     Update { participant: String },
     /// Remove a participant.
     Leave { participant: String },
-    /// Change the appointment; the body is the edit request.
-    Edit,
+    /// Change the appointment; the body is the edit request. With the raw
+    /// `dry_run` query value saying so, only tell what the change would do.
+    Edit {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        dry_run: Option<String>,
+    },
     /// Delete the appointment.
     Delete,
     /// The QR code of the public link.

@@ -134,6 +134,9 @@ async fn dispatch(
             known_ids(&id, &command)?;
             let command = match command {
                 Command::View { head, .. } => view_command(&req, head)?,
+                Command::Edit { .. } => Command::Edit {
+                    dry_run: query_value(&req, "dry_run")?,
+                },
                 Command::Export { head, .. } => Command::Export {
                     if_none_match: req.headers().get("if-none-match")?,
                     head,
@@ -178,12 +181,7 @@ fn known_ids(id: &str, command: &Command) -> ApiResult<()> {
 
 /// The view command with the request's query and `If-None-Match`.
 fn view_command(req: &Request, head: bool) -> ApiResult<Command> {
-    let url = req.url()?;
-    let min_slots = url
-        .query_pairs()
-        .filter(|(k, _)| k == "min_slots")
-        .last()
-        .map(|(_, v)| v.into_owned());
+    let min_slots = query_value(req, "min_slots")?;
     let accept_encoding = client_accept_encoding(req)?;
     Ok(Command::View {
         min_slots,
@@ -191,6 +189,17 @@ fn view_command(req: &Request, head: bool) -> ApiResult<Command> {
         head,
         gzip: accept_encoding.as_deref().is_some_and(accepts_gzip),
     })
+}
+
+/// The last value of query parameter `name`, as sent; the object reads it
+/// after the checks that rank before a bad query.
+fn query_value(req: &Request, name: &str) -> ApiResult<Option<String>> {
+    Ok(req
+        .url()?
+        .query_pairs()
+        .filter(|(k, _)| k == name)
+        .last()
+        .map(|(_, v)| v.into_owned()))
 }
 
 /// The `Accept-Encoding` the client sent. The platform may replace the

@@ -429,11 +429,13 @@ impl Appointment {
         &self,
         row: &AppointmentRow,
         token: Option<&str>,
+        dry_run: Option<&str>,
         body: &[u8],
         now: i64,
         request_id: &str,
     ) -> ApiResult<Response> {
         authorize(&self.caller(row, token)?, Action::EditAppointment)?;
+        let dry_run = requests::dry_run(dry_run)?;
         let request: EditRequest = requests::decode(body)?;
         let layout = self.layout(row)?;
         let current = Edited {
@@ -442,7 +444,16 @@ impl Appointment {
             closed: row.closed,
             schedule: layout.schedule.clone(),
         };
-        let Edit { after, regrid } = request.apply(&current, &layout.grid, to_datetime(now))?;
+        let edit = request.apply(&current, &layout.grid, to_datetime(now))?;
+        if dry_run {
+            let old_len = layout.grid.len();
+            let everyone: Vec<_> = store::participants(&self.state.storage().sql())?
+                .iter()
+                .map(|p| Availability::from_bytes(&p.availability, old_len))
+                .collect();
+            return json_response(&edit.dry_run(&current, &layout.grid, &everyone), 200);
+        }
+        let Edit { after, regrid } = edit;
         let mut row = row.clone();
         if after != current {
             let expires_at = self.expires_at(&after.schedule, now);

@@ -182,8 +182,9 @@ impl Appointment {
                 self.leave(&row, participant, token, now, &call.request_id)
                     .await
             }
-            Command::Edit => {
-                self.edit(&row, call.token.as_deref(), body, now, &call.request_id)
+            Command::Edit { dry_run } => {
+                let token = call.token.as_deref();
+                self.edit(&row, token, dry_run.as_deref(), body, now, &call.request_id)
                     .await
             }
             Command::Delete => self.delete(&row, call.token.as_deref()).await,

@@ -7,7 +7,8 @@ use chrono::{DateTime, Utc};
 
 use super::remap::{self, Remap};
 use super::requests::{empty_grid_error, EditRequest, FinalRange, ScheduleFields};
-use super::{DomainError, FinalTime, Grid, Schedule, Title};
+use super::view::DryRun;
+use super::{Availability, DomainError, FinalTime, Grid, Schedule, Title};
 
 /// What an edit can change: the title, final time, closed flag and
 /// schedule, as they are before or after it.
@@ -115,6 +116,41 @@ impl EditRequest {
             },
             regrid,
         })
+    }
+}
+
+impl Edit {
+    /// What this edit does to everyone's answers (`everyone`, laid out on
+    /// `grid`, the grid before it) and to the final time of `before`: the
+    /// organiser's preview, which stores nothing.
+    pub fn dry_run<'a>(
+        &self,
+        before: &Edited,
+        grid: &Grid,
+        everyone: impl IntoIterator<Item = &'a Availability>,
+    ) -> DryRun {
+        let new_grid = self.regrid.as_ref().map_or(grid, |r| &r.grid);
+        let minutes = |g: &Grid| u64::from(g.slot_minutes().get());
+        let (mut kept, mut cleared, mut losing) = (0, 0, 0);
+        for old in everyone {
+            let answered_before = old.answered();
+            let answered_after = match &self.regrid {
+                Some(r) => r.remap.apply(old).answered(),
+                None => answered_before,
+            };
+            kept += usize::from(answered_after > 0);
+            cleared += usize::from(answered_before > 0 && answered_after == 0);
+            // Answered minutes: fewer after means answers are cleared.
+            let before_minutes = answered_before as u64 * minutes(grid);
+            losing += usize::from((answered_after as u64) * minutes(new_grid) < before_minutes);
+        }
+        DryRun {
+            kept,
+            cleared,
+            losing,
+            final_kept: before.final_range.is_some() && self.after.final_range.is_some(),
+            slots: new_grid.len(),
+        }
     }
 }
 
@@ -270,5 +306,40 @@ mod tests {
                 crate::domain::Level::Available
             }));
         assert_eq!(moved.answered(), 0);
+    }
+
+    #[test]
+    fn a_dry_run_counts_who_keeps_and_who_loses_answers() {
+        use crate::domain::Level::{Available, IfNeeded, None as Empty};
+        let (current, grid) = current();
+        let day_one = Availability::from_fn(6, |i| if i < 3 { Available } else { Empty });
+        let day_two = Availability::from_fn(6, |i| if i >= 3 { IfNeeded } else { Empty });
+        let nobody = Availability::empty(6);
+        let everyone = [day_one, day_two, nobody];
+        let run = |body: Value| {
+            let request: EditRequest = decode(body.to_string().as_bytes()).unwrap();
+            let edit = request.apply(&current, &grid, now()).unwrap();
+            edit.dry_run(&current, &grid, &everyone)
+        };
+        let split = run(json!({"slot_minutes": 30}));
+        assert_eq!(
+            split,
+            DryRun {
+                kept: 2,
+                cleared: 0,
+                losing: 0,
+                final_kept: true,
+                slots: 12
+            }
+        );
+        let shifted = run(json!({"dates": ["2026-12-02", "2026-12-03"]}));
+        assert_eq!((shifted.kept, shifted.cleared, shifted.losing), (1, 1, 1));
+        assert!(shifted.final_kept, "the final time's day stays");
+        let cut = run(json!({"end": "11:00"}));
+        assert_eq!((cut.kept, cut.cleared, cut.losing), (2, 0, 2));
+        assert!(!cut.final_kept);
+        assert_eq!(cut.slots, 4);
+        let renamed = run(json!({"title": "다른 회의"}));
+        assert_eq!((renamed.kept, renamed.cleared, renamed.slots), (2, 0, 6));
     }
 }

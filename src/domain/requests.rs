@@ -339,6 +339,19 @@ pub fn min_slots(value: Option<&str>) -> Result<usize, DomainError> {
         })
 }
 
+/// Whether an edit's `dry_run` query value asks only for what the edit
+/// would do: `1` or `true` does, `0` or `false` (or none) does not, any
+/// other value is refused.
+pub fn dry_run(value: Option<&str>) -> Result<bool, DomainError> {
+    match value {
+        None | Some("0" | "false") => Ok(false),
+        Some("1" | "true") => Ok(true),
+        Some(_) => Err(DomainError::InvalidQuery(
+            "dry_run must be 1 (or true) to preview the edit, or 0 (or false)".into(),
+        )),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

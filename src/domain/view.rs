@@ -180,6 +180,24 @@ pub struct Updated {
     pub version: i64,
 }
 
+/// `200` to `PATCH /api/appointments/{id}?dry_run=1`: what the edit would
+/// do, worked out by the rules of the real one and stored nowhere.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct DryRun {
+    /// Participants who keep an answer on at least one time.
+    pub kept: usize,
+    /// Participants who had answers and would lose them all.
+    pub cleared: usize,
+    /// Participants who would lose some of the time they answered for
+    /// (those in `cleared` among them).
+    pub losing: usize,
+    /// Whether the appointment's final time survives the edit (`false`
+    /// when it has none).
+    pub final_kept: bool,
+    /// The number of slots of the grid after the edit.
+    pub slots: usize,
+}
+
 /// `{"status": "ok"}`.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Health {
