@@ -13,6 +13,8 @@
 //! headers) and pass through the Worker; the few the Worker reads are
 //! typed here ([`Summary`], [`ExpireOutcome`]).
 
+pub mod client;
+
 use serde::{Deserialize, Serialize};
 
 /// Where calls go.

@@ -5,8 +5,8 @@
 use worker::Env;
 
 use crate::error::ApiResult;
-use crate::protocol::{self, Call, Command, ExpireOutcome};
-use crate::{api, clock, index, secrets};
+use crate::protocol::{client, Call, Command, ExpireOutcome};
+use crate::{clock, index, secrets};
 
 /// Entries handled per run; the next run takes the rest.
 const BATCH: u32 = 200;
@@ -48,10 +48,9 @@ async fn expire(env: &Env, id: &str, run_id: &str) -> ApiResult<Option<ExpireOut
         client: String::new(),
         command: Command::Expire,
     };
-    let stub = api::appointment_stub(env, id)?;
-    let mut answer = api::post(&stub, protocol::CALL_URL, &protocol::encode(&call, b"")).await?;
+    let mut answer = client::send(env, &call, b"").await?;
     if answer.status_code() == 404 {
         return Ok(None);
     }
-    api::read_reply(&mut answer).await.map(Some)
+    client::read_reply(&mut answer).await.map(Some)
 }

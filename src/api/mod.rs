@@ -17,7 +17,7 @@ use worker::{Env, Headers, Method, Request, RequestInit, Response};
 use crate::domain::requests::{self, NewAppointment};
 use crate::domain::view::Health;
 use crate::error::{json_response, ApiError, ApiResult};
-use crate::protocol::{self, Call, Command, Summary, TakeReply, TakeRequest};
+use crate::protocol::{self, client, Call, Command, Summary, TakeReply, TakeRequest};
 use crate::{clock, preview, secrets};
 use finish::{accepts_gzip, Head};
 pub use routes::Route;
@@ -241,24 +241,6 @@ fn public_origin(req: &Request, env: &Env) -> String {
         .unwrap_or_default()
 }
 
-/// The Durable Object of appointment `id`.
-pub fn appointment_stub(env: &Env, id: &str) -> ApiResult<worker::Stub> {
-    Ok(env
-        .durable_object("APPOINTMENT")?
-        .id_from_name(id)?
-        .get_stub()?)
-}
-
-/// POSTs `bytes` to `url` on `stub`.
-pub async fn post(stub: &worker::Stub, url: &str, bytes: &[u8]) -> ApiResult<Response> {
-    let mut init = RequestInit::new();
-    init.with_method(Method::Post)
-        .with_body(Some(JsValue::from(js_sys::Uint8Array::from(bytes))));
-    Ok(stub
-        .fetch_with_request(Request::new_with_init(url, &init)?)
-        .await?)
-}
-
 /// Sends `command` (with the client's `body`) to appointment `id`.
 async fn call(ctx: &Ctx<'_>, id: &str, command: Command, body: &[u8]) -> ApiResult<Response> {
     let call = Call {
@@ -269,8 +251,7 @@ async fn call(ctx: &Ctx<'_>, id: &str, command: Command, body: &[u8]) -> ApiResu
         client: ctx.client.clone(),
         command,
     };
-    let stub = appointment_stub(ctx.env, id)?;
-    post(&stub, protocol::CALL_URL, &protocol::encode(&call, body)).await
+    client::send(ctx.env, &call, body).await
 }
 
 /// Hands the client's upgrade request to the object's live endpoint.
@@ -279,7 +260,9 @@ async fn live(req: &Request, env: &Env, id: &str) -> ApiResult<Response> {
     init.with_method(Method::Get)
         .with_headers(req.headers().clone());
     let inner = Request::new_with_init(protocol::LIVE_URL, &init)?;
-    Ok(appointment_stub(env, id)?.fetch_with_request(inner).await?)
+    Ok(client::appointment_stub(env, id)?
+        .fetch_with_request(inner)
+        .await?)
 }
 
 /// Creates an appointment under a fresh id (a new one if, improbably, the
@@ -318,27 +301,14 @@ async fn take_creation_allowance(client: &str, env: &Env) -> ApiResult<()> {
         window_ms: 60_000,
     };
     let bytes = serde_json::to_vec(&ask).map_err(|e| ApiError::Internal(e.to_string()))?;
-    let mut answer = post(&limiter, protocol::LIMITER_URL, &bytes).await?;
-    let reply: TakeReply = read_reply(&mut answer).await?;
+    let mut answer = client::post(&limiter, protocol::LIMITER_URL, &bytes).await?;
+    let reply: TakeReply = client::read_reply(&mut answer).await?;
     match reply.retry_after {
         Some(retry_after) => {
             Err(crate::domain::DomainError::TooManyAttempts { retry_after }.into())
         }
         None => Ok(()),
     }
-}
-
-/// A typed reply of an object; any other answer is our fault.
-pub async fn read_reply<T: serde::de::DeserializeOwned>(answer: &mut Response) -> ApiResult<T> {
-    let status = answer.status_code();
-    let bytes = answer.bytes().await?;
-    if status != 200 {
-        return Err(ApiError::Internal(format!(
-            "object answered {status}: {}",
-            String::from_utf8_lossy(&bytes)
-        )));
-    }
-    serde_json::from_slice(&bytes).map_err(|e| ApiError::Internal(format!("object reply: {e}")))
 }
 
 /// The operator's figures, for the holder of `STATS_TOKEN`; without that
@@ -368,7 +338,7 @@ async fn page(ctx: &Ctx<'_>, id: &str) -> ApiResult<Response> {
         let mut answer = call(ctx, id, Command::Summary, b"").await?;
         match answer.status_code() {
             404 => None,
-            _ => Some(read_reply::<Summary>(&mut answer).await?),
+            _ => Some(client::read_reply::<Summary>(&mut answer).await?),
         }
     } else {
         None
