@@ -4,6 +4,7 @@
 
 use worker::Env;
 
+use crate::domain::ErrorCode;
 use crate::error::ApiResult;
 use crate::protocol::{client, Call, Command, ExpireOutcome};
 use crate::{clock, index, secrets};
@@ -48,9 +49,9 @@ async fn expire(env: &Env, id: &str, run_id: &str) -> ApiResult<Option<ExpireOut
         client: String::new(),
         command: Command::Expire,
     };
-    let mut answer = client::send(env, &call, b"").await?;
-    if answer.status_code() == 404 {
+    let answer = client::send(env, &call, b"").await?;
+    if answer.reply.is_refusal(ErrorCode::NotFound) {
         return Ok(None);
     }
-    client::read_reply(&mut answer).await.map(Some)
+    client::value_of(answer).map(Some)
 }

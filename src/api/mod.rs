@@ -7,8 +7,8 @@ mod assets;
 mod body;
 mod finish;
 pub mod openapi;
+mod reply;
 mod routes;
-mod unpack;
 
 use serde_json::json;
 use wasm_bindgen::JsValue;
@@ -16,8 +16,9 @@ use worker::{Env, Headers, Method, Request, RequestInit, Response};
 
 use crate::domain::requests::{self, NewAppointment};
 use crate::domain::view::Health;
+use crate::domain::ErrorCode;
 use crate::error::{json_response, ApiError, ApiResult};
-use crate::protocol::{self, client, Call, Command, Summary, TakeReply, TakeRequest};
+use crate::protocol::{self, client, Answer, Call, Command, Summary, TakeReply, TakeRequest};
 use crate::{clock, preview, secrets};
 use finish::{accepts_gzip, Head};
 pub use routes::Route;
@@ -143,26 +144,19 @@ async fn dispatch(
                 },
                 other => other,
             };
-            let export = match command {
-                Command::Export { head, .. } => Some(head),
-                _ => None,
+            let wants = reply::Wants {
+                head: method_is_head(&req),
+                gzip: client_accept_encoding(&req)?.is_some_and(|a| accepts_gzip(&a)),
             };
             let answer = call(&ctx, &id, command, &body).await?;
-            // The object sends the file gzipped; unpacked here for a client
-            // that takes no gzip.
-            match export {
-                Some(head) if !client_accept_encoding(&req)?.is_some_and(|a| accepts_gzip(&a)) => {
-                    unpack::unpacked(answer, head)?
-                }
-                _ => answer,
-            }
+            reply::to_http(answer, wants)?
         }
         Route::Live { id } => {
             known_ids(&id, &Command::Summary)?;
             live(&req, env, &id).await?
         }
         Route::Page { id } => page(&ctx, &id).await?,
-        Route::Asset => assets::serve(&req, env, request_id).await?,
+        Route::Asset => assets::serve(&req, env).await?,
     };
     Ok((response, None))
 }
@@ -241,8 +235,14 @@ fn public_origin(req: &Request, env: &Env) -> String {
         .unwrap_or_default()
 }
 
-/// Sends `command` (with the client's `body`) to appointment `id`.
-async fn call(ctx: &Ctx<'_>, id: &str, command: Command, body: &[u8]) -> ApiResult<Response> {
+/// Whether the request is `HEAD` (exactly as sent).
+fn method_is_head(req: &Request) -> bool {
+    req.inner().method() == "HEAD"
+}
+
+/// Sends `command` (with the client's `body`) to appointment `id`: its
+/// typed answer.
+async fn call(ctx: &Ctx<'_>, id: &str, command: Command, body: &[u8]) -> ApiResult<Answer> {
     let call = Call {
         appointment: id.to_string(),
         request_id: ctx.request_id.to_string(),
@@ -260,9 +260,19 @@ async fn live(req: &Request, env: &Env, id: &str) -> ApiResult<Response> {
     init.with_method(Method::Get)
         .with_headers(req.headers().clone());
     let inner = Request::new_with_init(protocol::LIVE_URL, &init)?;
-    Ok(client::appointment_stub(env, id)?
+    let mut answer = client::appointment_stub(env, id)?
         .fetch_with_request(inner)
-        .await?)
+        .await?;
+    // The upgrade is the runtime's, as it is; anything else is a reply.
+    if answer.status_code() == 101 {
+        return Ok(answer);
+    }
+    let answer = client::read_answer(&mut answer).await?;
+    let wants = reply::Wants {
+        head: method_is_head(req),
+        gzip: false,
+    };
+    reply::to_http(answer, wants)
 }
 
 /// Creates an appointment under a fresh id (a new one if, improbably, the
@@ -274,9 +284,13 @@ async fn create(ctx: &Ctx<'_>, body: &[u8]) -> ApiResult<(Response, String)> {
     take_creation_allowance(&ctx.client, ctx.env).await?;
     for _ in 0..3 {
         let id = secrets::new_appointment_id().map_err(ApiError::Internal)?;
-        let response = call(ctx, &id, Command::Create, body).await?;
-        if response.status_code() != ApiError::IdTaken.status() {
-            return Ok((response, id));
+        let answer = call(ctx, &id, Command::Create, body).await?;
+        if !answer.reply.is_refusal(ErrorCode::IdTaken) {
+            let wants = reply::Wants {
+                head: false,
+                gzip: false,
+            };
+            return Ok((reply::to_http(answer, wants)?, id));
         }
     }
     Err(ApiError::Internal(
@@ -335,10 +349,10 @@ async fn stats(req: &Request, env: &Env) -> ApiResult<Response> {
 /// `/a/{id}`: the app page, or a page saying there is no such appointment.
 async fn page(ctx: &Ctx<'_>, id: &str) -> ApiResult<Response> {
     let summary = if secrets::is_valid_id(id) {
-        let mut answer = call(ctx, id, Command::Summary, b"").await?;
-        match answer.status_code() {
-            404 => None,
-            _ => Some(client::read_reply::<Summary>(&mut answer).await?),
+        let answer = call(ctx, id, Command::Summary, b"").await?;
+        match answer.reply.is_refusal(ErrorCode::NotFound) {
+            true => None,
+            false => Some(client::value_of::<Summary>(answer)?),
         }
     } else {
         None
@@ -362,20 +376,18 @@ async fn page(ctx: &Ctx<'_>, id: &str) -> ApiResult<Response> {
         bytes = preview::rewrite(&bytes, &card)
             .map_err(|e| ApiError::Internal(format!("link preview: {e}")))?;
     }
-    // Tagged here, so it leaves as built, with its length.
-    html_page(bytes, status, ctx.request_id)
+    html_page(bytes, status)
 }
 
 /// An HTML page of the app as it leaves: its policy headers, never cached
-/// without asking, tagged with the request id.
-fn html_page(bytes: Vec<u8>, status: u16, request_id: &str) -> ApiResult<Response> {
+/// without asking.
+fn html_page(bytes: Vec<u8>, status: u16) -> ApiResult<Response> {
     let headers = Headers::new();
     headers.set("content-type", "text/html; charset=utf-8")?;
     headers.set("content-security-policy", CSP)?;
     headers.set("x-content-type-options", "nosniff")?;
     headers.set("referrer-policy", "no-referrer")?;
     headers.set("cache-control", "no-cache")?;
-    headers.set(REQUEST_ID_HEADER, request_id)?;
     Ok(Response::from_bytes(bytes)?
         .with_status(status)
         .with_headers(headers))

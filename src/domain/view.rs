@@ -6,7 +6,7 @@
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use chrono::{DateTime, SecondsFormat, Utc};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::grid::Slot;
@@ -212,14 +212,14 @@ pub struct ErrorBody {
 }
 
 /// What went wrong.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct ErrorDetail {
     pub code: ErrorCode,
     /// A message a person can act on.
     pub message: String,
     /// The request field at fault, when there is one.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub field: Option<&'static str>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
 }
 
 impl From<&DomainError> for ErrorDetail {
@@ -227,7 +227,7 @@ impl From<&DomainError> for ErrorDetail {
         ErrorDetail {
             code: e.code(),
             message: e.to_string(),
-            field: e.field(),
+            field: e.field().map(str::to_string),
         }
     }
 }

@@ -5,7 +5,7 @@
 use wasm_bindgen::JsValue;
 use worker::{Env, Method, Request, RequestInit, Response};
 
-use super::{encode, Call, CALL_URL};
+use super::{encode, Answer, Call, Reply, CALL_URL};
 use crate::error::{ApiError, ApiResult};
 
 /// The Durable Object of appointment `id`.
@@ -26,13 +26,38 @@ pub async fn post(stub: &worker::Stub, url: &str, bytes: &[u8]) -> ApiResult<Res
         .await?)
 }
 
-/// Sends `call` (with the client's `body`) to its appointment's object.
-pub async fn send(env: &Env, call: &Call, body: &[u8]) -> ApiResult<Response> {
+/// Sends `call` (with the client's `body`) to its appointment's object:
+/// its typed answer.
+pub async fn send(env: &Env, call: &Call, body: &[u8]) -> ApiResult<Answer> {
     let stub = appointment_stub(env, &call.appointment)?;
-    post(&stub, CALL_URL, &encode(call, body)).await
+    let mut answer = post(&stub, CALL_URL, &encode(call, body)).await?;
+    read_answer(&mut answer).await
 }
 
-/// A typed reply of an object; any other answer is our fault.
+/// An object's answer as it came back: its reply and body.
+pub async fn read_answer(answer: &mut Response) -> ApiResult<Answer> {
+    let bytes = answer.bytes().await?;
+    Answer::from_bytes(&bytes).map_err(|bad| {
+        ApiError::Internal(format!(
+            "unreadable answer of an object ({}): {}",
+            answer.status_code(),
+            bad.0
+        ))
+    })
+}
+
+/// The JSON body of a [`Reply::Ok`]; a refusal is the error it names;
+/// any other reply is our fault.
+pub fn value_of<T: serde::de::DeserializeOwned>(answer: Answer) -> ApiResult<T> {
+    match answer.reply {
+        Reply::Ok => serde_json::from_slice(&answer.body)
+            .map_err(|e| ApiError::Internal(format!("object reply: {e}"))),
+        Reply::Refused { error, retry_after } => Err(ApiError::Relayed { error, retry_after }),
+        other => Err(ApiError::Internal(format!("unexpected reply {other:?}"))),
+    }
+}
+
+/// A limiter's JSON reply; any other answer is our fault.
 pub async fn read_reply<T: serde::de::DeserializeOwned>(answer: &mut Response) -> ApiResult<T> {
     let status = answer.status_code();
     let bytes = answer.bytes().await?;
