@@ -337,8 +337,8 @@ fn availability_csv() {}
 /// `{"type":"auth","participant":pid}`), then
 /// `{"type":"update","seq":k,"changes":[…],"layout":l?}` (the body of the HTTP update),
 /// answered `{"type":"ack","seq":k,"version":n,"participant":{…}}` or
-/// `{"type":"error","seq":k,"error":{"code","message"}}` with the HTTP
-/// API's code. `"ping"` gets `"pong"` (from the runtime, without waking
+/// `{"type":"error","seq":k,"status":s,"error":{"code","message"}}` with
+/// the HTTP API's code and the status it has there. `"ping"` gets `"pong"` (from the runtime, without waking
 /// the appointment). A frame over 64 KiB, or more than
 /// 120 frames in 10 s, closes the socket with 1008.
 #[utoipa::path(
