@@ -1,14 +1,13 @@
 //! What an organiser's edit does: the title, final time and closed flag
 //! it sets, and a schedule change, which is checked like a new
 //! appointment's and moves everyone's answers and the final time onto the
-//! new grid (see [`super::remap`]).
+//! new grid (see [`super::remap`]). The edit request reads into an
+//! [`Edit`] (`EditRequest::apply`, with the request types), and an edit
+//! says what it would do before it is stored ([`Edit::dry_run`]).
 
-use chrono::{DateTime, Utc};
-
-use super::remap::{self, Remap};
-use super::requests::{empty_grid_error, EditRequest, FinalRange, ScheduleFields};
+use super::remap::Remap;
 use super::view::DryRun;
-use super::{Availability, DomainError, FinalTime, Grid, Schedule, Title};
+use super::{Availability, Grid, Schedule};
 
 /// What an edit can change: the title, final time, closed flag and
 /// schedule, as they are before or after it.
@@ -33,90 +32,6 @@ pub struct Edit {
 pub struct Regrid {
     pub grid: Grid,
     pub remap: Remap,
-}
-
-impl EditRequest {
-    /// The schedule fields the edit sends.
-    fn schedule(&self) -> ScheduleFields {
-        ScheduleFields {
-            timezone: self.timezone.clone(),
-            dates: self.dates.clone(),
-            weekdays: self.weekdays.clone(),
-            start: self.start.clone(),
-            end: self.end.clone(),
-            slot_minutes: self.slot_minutes,
-        }
-    }
-
-    /// Applies the edit to the appointment as it is (`current`, laid out
-    /// on `grid`) as of `now`. An edit that names nothing to change is
-    /// refused; one that changes nothing is not. A new schedule is checked
-    /// like a new appointment's; a final time sent with it names slots of
-    /// the new grid, and one not sent is kept where the new grid has its
-    /// time exactly, else cleared.
-    pub fn apply(
-        &self,
-        current: &Edited,
-        grid: &Grid,
-        now: DateTime<Utc>,
-    ) -> Result<Edit, DomainError> {
-        let fields = self.schedule();
-        if self.title.is_none()
-            && self.final_range.is_none()
-            && self.closed.is_none()
-            && fields == ScheduleFields::default()
-        {
-            return Err(DomainError::InvalidBody(
-                "nothing to change: send title, final, closed, or a schedule field \
-                 (dates or weekdays, start, end, slot_minutes, timezone)"
-                    .into(),
-            ));
-        }
-        let title = match &self.title {
-            Some(Some(t)) => Title::parse(t)?.as_str().to_string(),
-            _ => current.title.clone(),
-        };
-        let schedule = if fields == ScheduleFields::default() {
-            current.schedule.clone()
-        } else {
-            current.schedule.edit(&fields, now)?
-        };
-        let regrid = (schedule != current.schedule)
-            .then(|| {
-                let new = Grid::new(&schedule);
-                if new.is_empty() {
-                    return Err(empty_grid_error());
-                }
-                let remap = Remap::new(grid, &new);
-                Ok(Regrid { grid: new, remap })
-            })
-            .transpose()?;
-        let new_grid = regrid.as_ref().map_or(grid, |r| &r.grid);
-        let final_range = match self.final_range {
-            Some(None) => None,
-            Some(Some(FinalRange { start, end })) => {
-                let bound = |n: u64| usize::try_from(n).unwrap_or(usize::MAX);
-                let f = FinalTime::new(bound(start), bound(end), new_grid)?;
-                Some((f.start(), f.end()))
-            }
-            None => match (&regrid, current.final_range) {
-                (Some(r), Some((start, end))) => remap::final_range(grid, &r.grid, start, end)
-                    .and_then(|(s, e)| FinalTime::new(s, e, &r.grid).ok())
-                    .map(|f| (f.start(), f.end())),
-                (_, kept) => kept,
-            },
-        };
-        let closed = self.closed.flatten().unwrap_or(current.closed);
-        Ok(Edit {
-            after: Edited {
-                title,
-                final_range,
-                closed,
-                schedule,
-            },
-            regrid,
-        })
-    }
 }
 
 impl Edit {
@@ -157,7 +72,9 @@ impl Edit {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::requests::decode;
+    use crate::domain::requests::{decode, EditRequest};
+    use crate::domain::DomainError;
+    use chrono::{DateTime, Utc};
     use serde_json::{json, Value};
 
     fn now() -> DateTime<Utc> {

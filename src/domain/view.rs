@@ -9,9 +9,10 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use super::final_time::FinalRange;
 use super::grid::Slot;
-use super::requests::{FinalRange, ScheduleFields};
 use super::results::{best, counts, Counts, Window};
+use super::schedule::ScheduleFields;
 use super::wire;
 use super::{Availability, DomainError, ErrorCode, Grid, Schedule};
 
