@@ -45,7 +45,7 @@ pub(super) fn to_http(answer: Answer, wants: Wants) -> ApiResult<Response> {
         } => {
             let headers = tagged(&etag)?;
             if current {
-                return Ok(Response::empty()?.with_status(304).with_headers(headers));
+                return not_modified(headers);
             }
             headers.set("content-type", "application/json; charset=utf-8")?;
             if gzip {
@@ -86,7 +86,7 @@ pub(super) fn to_http(answer: Answer, wants: Wants) -> ApiResult<Response> {
         } => {
             let headers = tagged(&etag)?;
             if current {
-                return Ok(Response::empty()?.with_status(304).with_headers(headers));
+                return not_modified(headers);
             }
             headers.set("content-type", "text/csv; charset=utf-8")?;
             headers.set("content-disposition", &render::attachment(&title, "csv"))?;
@@ -116,6 +116,11 @@ pub(super) fn to_http(answer: Answer, wants: Wants) -> ApiResult<Response> {
         }
         Reply::Refused { error, retry_after } => Err(ApiError::Relayed { error, retry_after }),
     }
+}
+
+/// `304`: the client's copy is current.
+fn not_modified(headers: Headers) -> ApiResult<Response> {
+    Ok(Response::empty()?.with_status(304).with_headers(headers))
 }
 
 /// The headers of an answer with entity tag `etag`, asked again each time.

@@ -15,13 +15,9 @@ extern "C" {
 
 /// `bytes` as gzip, by the runtime's `CompressionStream`.
 pub async fn gzip(bytes: &[u8]) -> Result<Vec<u8>, JsValue> {
-    let source =
-        web_sys::Response::new_with_opt_buffer_source(Some(&js_sys::Uint8Array::from(bytes)))?;
-    let body = source
-        .body()
-        .ok_or_else(|| JsValue::from_str("a response without a body"))?;
     let compressor = CompressionStream::new("gzip")?;
-    let compressed = body.pipe_through(compressor.unchecked_ref::<web_sys::ReadableWritablePair>());
+    let compressed =
+        stream_of(bytes)?.pipe_through(compressor.unchecked_ref::<web_sys::ReadableWritablePair>());
     let sink = web_sys::Response::new_with_opt_readable_stream(Some(&compressed))?;
     let buffer = JsFuture::from(sink.array_buffer()?).await?;
     Ok(js_sys::Uint8Array::new(&buffer).to_vec())
@@ -38,11 +34,15 @@ extern "C" {
 /// `packed` (gzip) as a stream of the plain bytes, unpacked by the runtime
 /// as it is read: the plain bytes never sit in memory whole.
 pub fn unpacking(packed: &[u8]) -> Result<web_sys::ReadableStream, JsValue> {
-    let source =
-        web_sys::Response::new_with_opt_buffer_source(Some(&js_sys::Uint8Array::from(packed)))?;
-    let body = source
-        .body()
-        .ok_or_else(|| JsValue::from_str("a response without a body"))?;
     let unpacker = DecompressionStream::new("gzip")?;
-    Ok(body.pipe_through(unpacker.unchecked_ref::<web_sys::ReadableWritablePair>()))
+    Ok(stream_of(packed)?.pipe_through(unpacker.unchecked_ref::<web_sys::ReadableWritablePair>()))
+}
+
+/// `bytes` as a stream the runtime's (de)compressors read.
+fn stream_of(bytes: &[u8]) -> Result<web_sys::ReadableStream, JsValue> {
+    let source =
+        web_sys::Response::new_with_opt_buffer_source(Some(&js_sys::Uint8Array::from(bytes)))?;
+    source
+        .body()
+        .ok_or_else(|| JsValue::from_str("a response without a body"))
 }
