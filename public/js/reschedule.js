@@ -59,9 +59,10 @@ export class KeptCheck {
     return this.inFlight;
   }
 
-  /** The answer for `body` at `version`, asked now unless it is in; null when it cannot be had. */
+  /** The answer for `body` at `version`, asked now unless it is in (a failure is asked again); null when it cannot be had. */
   async settle(body, version) {
     this.want(body, version);
+    this.error = null;
     while (!this.settled) await (this.inFlight || this.run());
     return this.answer;
   }

@@ -152,3 +152,31 @@ test('the edit form checks before sending, and cancelling closes it with nothing
   assertQuiet(ctx);
   await ctx.close();
 });
+
+test('offline, the organiser is told that what stays cannot be checked, and saving asks with a warning', async () => {
+  const { base } = env.server;
+  const appt = await createAppointment(base);
+  const ana = await join(base, appt.id, 'Ana');
+  await paint(base, appt.id, ana, [{ level: 'available', slots: [[0, 4]] }]);
+  const ctx = await newContext(env.browser, { device: PHONE, lang: 'en' });
+  const page = await ctx.newPage();
+  await page.goto(`${base}/a/${appt.id}#admin=${appt.admin_token}`);
+  await page.waitForSelector('#admin:not([hidden])');
+  await page.locator('#edit-schedule').scrollIntoViewIfNeeded();
+  await page.tap('#edit-schedule');
+  await page.waitForSelector('#schedule-edit:not([hidden]) #end');
+  await ctx.setOffline(true);
+  await page.selectOption('#schedule-edit #end', '12:00');
+  await eventually(async () => /Can't check right now which answers stay/.test(await page.textContent('#resched-note')),
+    5000, 'the note that it cannot check');
+  await page.locator('#resched-note').scrollIntoViewIfNeeded();
+  await screenshot(page, 'reschedule-offline-phone-en', { fullPage: false });
+  await page.tap('#schedule-edit button[type="submit"]');
+  await page.waitForSelector('dialog[open]');
+  assert.match(await page.textContent('dialog[open] p'), /Can't check right now/);
+  assert.equal(await page.locator('dialog[open] .btn.danger').count(), 1, 'unchecked, the confirmation is a warning');
+  await page.tap('dialog[open] .btn:not(.danger)');
+  await ctx.setOffline(false);
+  assert.equal((await getView(base, appt.id)).end, '18:00', 'nothing was saved');
+  await ctx.close();
+});
