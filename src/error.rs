@@ -35,6 +35,12 @@ pub enum ApiError {
     IdTaken,
     /// 500: a fault of ours. The detail is logged, never sent.
     Internal(String),
+    /// A refusal an appointment object replied with, told to the client
+    /// as it is.
+    Relayed {
+        error: ErrorDetail,
+        retry_after: Option<u32>,
+    },
 }
 
 impl ApiError {
@@ -49,6 +55,7 @@ impl ApiError {
             ApiError::UpgradeRequired => ErrorCode::UpgradeRequired,
             ApiError::IdTaken => ErrorCode::IdTaken,
             ApiError::Internal(_) => ErrorCode::InternalError,
+            ApiError::Relayed { error, .. } => error.code,
         }
     }
 
@@ -76,6 +83,7 @@ impl ApiError {
             }
             ApiError::IdTaken => "this appointment id is taken; try again".into(),
             ApiError::Internal(_) => "something went wrong on our side; please try again".into(),
+            ApiError::Relayed { error, .. } => error.message.clone(),
         }
     }
 
@@ -83,6 +91,7 @@ impl ApiError {
     pub fn detail(&self) -> ErrorDetail {
         match self {
             ApiError::Refused(e) => e.into(),
+            ApiError::Relayed { error, .. } => error.clone(),
             _ => ErrorDetail {
                 code: self.code(),
                 message: self.message(),
@@ -102,7 +111,11 @@ impl ApiError {
             ApiError::MethodNotAllowed { allow } => {
                 let _ = headers.set("allow", allow);
             }
-            ApiError::Refused(DomainError::TooManyAttempts { retry_after }) => {
+            ApiError::Refused(DomainError::TooManyAttempts { retry_after })
+            | ApiError::Relayed {
+                retry_after: Some(retry_after),
+                ..
+            } => {
                 let _ = headers.set("retry-after", &retry_after.to_string());
             }
             _ => {}
@@ -145,9 +158,14 @@ fn json_headers() -> Headers {
 }
 
 /// A JSON answer with the given status, never cached: what every API
-/// handler, in the Worker and in the appointment object, sends.
+/// handler of the Worker sends.
 pub fn json_response(value: &impl Serialize, status: u16) -> ApiResult<Response> {
     let bytes = serde_json::to_vec(value).map_err(|e| ApiError::Internal(e.to_string()))?;
+    json_bytes(bytes, status)
+}
+
+/// A JSON answer of bytes that are JSON already, never cached.
+pub fn json_bytes(bytes: Vec<u8>, status: u16) -> ApiResult<Response> {
     Ok(Response::from_bytes(bytes)?
         .with_status(status)
         .with_headers(json_headers()))

@@ -1,8 +1,10 @@
 //! Renders an appointment into other formats: the QR code of its link (SVG),
 //! its final time as an iCalendar event and everyone's availability as a
-//! spreadsheet ([`csv`]). Pure functions, host-tested.
+//! spreadsheet ([`csv`]). Pure functions, host-tested; and [`gzip`], the
+//! runtime's compressor for what is sent packed.
 
 pub mod csv;
+pub mod gzip;
 
 use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, TimeZone, Utc, Weekday};
 use qrcode::render::svg;

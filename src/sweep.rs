@@ -4,9 +4,10 @@
 
 use worker::Env;
 
+use crate::domain::ErrorCode;
 use crate::error::ApiResult;
-use crate::protocol::{self, Call, Command, ExpireOutcome};
-use crate::{api, clock, index, secrets};
+use crate::protocol::{client, Call, Command, ExpireOutcome};
+use crate::{clock, index, secrets};
 
 /// Entries handled per run; the next run takes the rest.
 const BATCH: u32 = 200;
@@ -48,10 +49,9 @@ async fn expire(env: &Env, id: &str, run_id: &str) -> ApiResult<Option<ExpireOut
         client: String::new(),
         command: Command::Expire,
     };
-    let stub = api::appointment_stub(env, id)?;
-    let mut answer = api::post(&stub, protocol::CALL_URL, &protocol::encode(&call, b"")).await?;
-    if answer.status_code() == 404 {
+    let answer = client::send(env, &call, b"").await?;
+    if answer.reply.is_refusal(ErrorCode::NotFound) {
         return Ok(None);
     }
-    api::read_reply(&mut answer).await.map(Some)
+    client::value_of(answer).map(Some)
 }

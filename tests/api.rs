@@ -6,6 +6,7 @@ mod abuse;
 mod bad_input;
 mod concurrency;
 mod crowd;
+mod dry_run;
 mod dst;
 mod export;
 mod export_packed;

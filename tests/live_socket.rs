@@ -18,6 +18,11 @@ use support::Server;
 fn assert_error(answer: &Value, code: &str, seq: Option<u64>, what: &str) {
     assert_eq!(answer["type"], "error", "{what}: an error frame: {answer}");
     assert_eq!(answer["error"]["code"], code, "{what}: the code: {answer}");
+    let status = answer["status"].as_u64().unwrap_or(0);
+    assert!(
+        (400..600).contains(&status),
+        "{what}: the HTTP status of the code: {answer}"
+    );
     let message = answer["error"]["message"].as_str().unwrap_or("");
     assert!(
         !message.trim().is_empty(),
@@ -105,7 +110,12 @@ fn a_bad_socket_update_gets_an_error_frame_changes_nothing_and_the_socket_stays_
     assert_eq!(http.status, 400, "{http}");
     live.send_text("{\"type\":\"update\",\"seq\":7}");
     let code = http.json["error"]["code"].as_str().expect("a code");
-    assert_error(&live.reply(), code, Some(7), "an update without changes");
+    let answer = live.reply();
+    assert_error(&answer, code, Some(7), "an update without changes");
+    assert_eq!(
+        answer["status"], http.status,
+        "the socket says HTTP's status"
+    );
     still_answers(&mut live, "after malformed frames");
 
     // Someone else's participant.

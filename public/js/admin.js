@@ -129,6 +129,7 @@ export class Admin {
       h('div', { class: 'row' },
         h('button', { type: 'submit', class: 'btn primary', 'data-i18n': 'resched.save' }, t('resched.save')),
         h('button', { type: 'button', class: 'btn', 'data-i18n': 'confirm.cancel', onclick: () => this.closeSchedule() }, t('confirm.cancel'))));
+    this.check = new this.remap.KeptCheck(async (body) => (await api.dryRun(this.id, this.token, body)).data, () => this.renderNote());
     this.form = new this.sched.ScheduleForm(fields, { initial: this.view, earliest: 1, onChange: () => this.renderNote() });
     this.editForm.hidden = false;
     this.editBtn.setAttribute('aria-expanded', 'true');
@@ -140,23 +141,30 @@ export class Admin {
     this.editForm.hidden = true;
     this.editForm.replaceChildren();
     this.form = null;
+    clearTimeout(this.check?.timer);
+    this.check = null;
     this.editBtn.setAttribute('aria-expanded', 'false');
   }
 
-  /** What the edit keeps, in words: "N people's answers will be kept …". */
-  keptText(schedule) {
-    const { people, final } = this.remap.keptAfter(this.view, schedule);
-    const parts = [t('resched.kept', { n: people }), t('resched.lost')];
-    if (this.view.final && !final) parts.push(t('resched.final'));
+  /** What the server says the edit keeps, in words: "N people's answers will be kept …". */
+  keptText(answer) {
+    if (!answer) return t('resched.cantCheck');
+    const parts = [t('resched.kept', { n: answer.kept }), t('resched.lost')];
+    if (this.view.final && !answer.final_kept) parts.push(t('resched.final'));
     return parts.join(' ');
   }
 
+  /** Says what the edit keeps, once the server has answered for the form as it is now. */
   renderNote() {
     if (!this.form) return;
     const schedule = this.form.value();
-    const same = !Object.keys(this.remap.changedFields(this.view, schedule)).length;
-    const bad = Object.keys(this.form.check(schedule)).length;
-    this.note.textContent = same || bad ? '' : this.keptText(schedule);
+    const body = this.remap.changedFields(this.view, schedule);
+    if (!Object.keys(body).length || Object.keys(this.form.check(schedule)).length) {
+      this.note.textContent = '';
+      return;
+    }
+    this.check.want(body, this.view.version);
+    this.note.textContent = this.check.settled ? this.keptText(this.check.answer) : t('resched.checking');
   }
 
   async saveSchedule() {
@@ -175,12 +183,15 @@ export class Admin {
       this.hooks.toast(t('resched.same'));
       return;
     }
-    // Answers that will be cleared make it a danger, said on the button too.
-    const { losing, final } = this.remap.keptAfter(this.view, schedule);
-    const danger = losing > 0 || (!!this.view.final && !final);
+    // Answers that will be cleared make it a danger, said on the button
+    // too; so does an edit whose effect could not be checked.
+    const answer = await this.check.settle(body, this.view.version);
+    if (this.form !== form) return;
+    const losing = answer?.losing ?? 0;
+    const danger = !answer || losing > 0 || (!!this.view.final && !answer.final_kept);
     const ok = await confirmDialog({
       title: t('resched.confirmTitle'),
-      text: losing ? `${t('resched.losing', { n: losing })} ${this.keptText(schedule)}` : this.keptText(schedule),
+      text: losing ? `${t('resched.losing', { n: losing })} ${this.keptText(answer)}` : this.keptText(answer),
       confirm: t(danger ? 'resched.saveLose' : 'resched.save'), cancel: t('confirm.cancel'), danger,
     });
     if (!ok) return;

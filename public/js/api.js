@@ -112,6 +112,8 @@ export const api = {
   removeParticipant: (id, pid, token) =>
     call('DELETE', `${base(id)}/participants/${encodeURIComponent(pid)}`, { token }),
   update: (id, token, patch) => call('PATCH', base(id), { body: patch, token }),
+  /** What `patch` would do, stored nowhere: {kept, cleared, losing, final_kept, slots}. */
+  dryRun: (id, token, patch) => call('PATCH', `${base(id)}?dry_run=1`, { body: patch, token }),
   remove: (id, token) => call('DELETE', base(id), { token }),
   qrUrl: (id) => `${base(id)}/qr.svg`,
   icsUrl: (id) => `${base(id)}/calendar.ics`,

@@ -17,13 +17,6 @@ const PING_MS = 25000;
 const PONG_MS = 8000;
 const ACK_MS = 10000;
 
-// The HTTP status an error code of the socket stands for, so a change
-// refused over the socket is handled like one refused over HTTP.
-const STATUS = {
-  unauthorized: 401, forbidden: 403, not_found: 404, appointment_closed: 409,
-  schedule_changed: 409, deadline_passed: 409,
-  too_many_attempts: 429, internal_error: 500,
-};
 
 /** onHello(version) when a socket opens; onUpdate(push) for each `update`
  *  push; onView() when the view must be fetched (a `view` or `deleted`
@@ -126,7 +119,9 @@ export function connectLive(id, { onHello, onUpdate, onView, onPoll, onStatus, o
       } else if (type === 'error') {
         const err = msg.error ?? {};
         if (msg.seq === undefined) return; // a refused auth: the update after it says why
-        settle(msg.seq, (w) => w.reject(new ApiError(STATUS[err.code] ?? 400, err.code, err.message, err.field, 0)));
+        // The frame carries the HTTP status of its code: a change refused
+        // over the socket is handled like one refused over HTTP.
+        settle(msg.seq, (w) => w.reject(new ApiError(msg.status ?? 400, err.code, err.message, err.field, 0)));
       } else if (type === 'hello') {
         onHello(msg.version); // catches up on anything missed while disconnected
       } else if (type === 'update') {

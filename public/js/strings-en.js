@@ -205,6 +205,8 @@ export default {
   'resched.kept.one': "1 person's answers will be kept for the times that still exist.",
   'resched.lost': 'Answers on times that go away are cleared; new times start empty.',
   'resched.final': 'The final time is not in the new schedule, so it will be cleared.',
+  'resched.checking': 'Checking which answers stay…',
+  'resched.cantCheck': "Can't check right now which answers stay. Saving may clear some answers.",
   'resched.save': 'Save changes',
   'resched.confirmTitle': 'Change the dates and times?',
   'resched.done': 'Dates and times changed.',

@@ -202,6 +202,8 @@ export default {
   'resched.kept': '남아 있는 시간에는 {n}명의 답이 그대로 유지돼요.',
   'resched.lost': '없어지는 시간의 답은 지워지고, 새로 생기는 시간은 비어 있어요.',
   'resched.final': '확정된 시간이 새 일정에 없어서 확정이 취소돼요.',
+  'resched.checking': '남는 답을 확인하는 중이에요…',
+  'resched.cantCheck': '지금은 어떤 답이 남는지 확인할 수 없어요. 바꾸면 일부 답이 지워질 수 있어요.',
   'resched.save': '바꾸기',
   'resched.confirmTitle': '날짜와 시간을 바꿀까요?',
   'resched.done': '날짜와 시간을 바꿨어요.',

@@ -10,7 +10,7 @@ use crate::error::ApiResult;
 
 /// The asset at the request's path (as GET, whatever the read method:
 /// the Worker drops the body of a HEAD and keeps GET's headers).
-pub(super) async fn serve(req: &Request, env: &Env, request_id: &str) -> ApiResult<Response> {
+pub(super) async fn serve(req: &Request, env: &Env) -> ApiResult<Response> {
     let assets = env.assets("ASSETS")?;
     let mut init = RequestInit::new();
     init.with_method(Method::Get)
@@ -21,5 +21,5 @@ pub(super) async fn serve(req: &Request, env: &Env, request_id: &str) -> ApiResu
         return Ok(found);
     }
     let mut page = assets.fetch("https://assets.local/notfound", None).await?;
-    html_page(page.bytes().await?, 404, request_id)
+    html_page(page.bytes().await?, 404)
 }

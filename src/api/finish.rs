@@ -116,18 +116,24 @@ fn compressible(content_type: Option<&str>) -> bool {
         .any(|t| t.eq_ignore_ascii_case(essence))
 }
 
-/// The response as it leaves: tagged with the request id (unless the
-/// appointment object already did), and without a body for `HEAD`. A
-/// WebSocket upgrade's headers are the runtime's to keep.
+/// The response as it leaves: tagged with the request id (the one place
+/// that does), and without a body for `HEAD`. A WebSocket upgrade's
+/// headers are the runtime's to keep.
 pub(super) async fn finish(response: Response, request_id: &str, head: Head) -> Response {
     if response.status_code() == 101 {
         return response;
     }
-    let tagged = response.headers().get(REQUEST_ID_HEADER).ok().flatten();
-    if tagged.as_deref() == Some(request_id) && head == Head::No {
+    // A response the Worker built is tagged as it is, body and length
+    // untouched.
+    if head == Head::No
+        && response
+            .headers()
+            .set(REQUEST_ID_HEADER, request_id)
+            .is_ok()
+    {
         return response;
     }
-    // Headers of a response from an object or the assets are immutable.
+    // Headers of a response from the assets are immutable: copied.
     let status = response.status_code();
     let headers = Headers::new();
     for (k, v) in response.headers().entries() {

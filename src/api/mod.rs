@@ -7,8 +7,8 @@ mod assets;
 mod body;
 mod finish;
 pub mod openapi;
+mod reply;
 mod routes;
-mod unpack;
 
 use serde_json::json;
 use wasm_bindgen::JsValue;
@@ -16,8 +16,9 @@ use worker::{Env, Headers, Method, Request, RequestInit, Response};
 
 use crate::domain::requests::{self, NewAppointment};
 use crate::domain::view::Health;
+use crate::domain::ErrorCode;
 use crate::error::{json_response, ApiError, ApiResult};
-use crate::protocol::{self, Call, Command, Summary, TakeReply, TakeRequest};
+use crate::protocol::{self, client, Answer, Call, Command, Summary, TakeReply, TakeRequest};
 use crate::{clock, preview, secrets};
 use finish::{accepts_gzip, Head};
 pub use routes::Route;
@@ -134,32 +135,28 @@ async fn dispatch(
             known_ids(&id, &command)?;
             let command = match command {
                 Command::View { head, .. } => view_command(&req, head)?,
+                Command::Edit { .. } => Command::Edit {
+                    dry_run: query_value(&req, "dry_run")?,
+                },
                 Command::Export { head, .. } => Command::Export {
                     if_none_match: req.headers().get("if-none-match")?,
                     head,
                 },
                 other => other,
             };
-            let export = match command {
-                Command::Export { head, .. } => Some(head),
-                _ => None,
+            let wants = reply::Wants {
+                head: method_is_head(&req),
+                gzip: client_accept_encoding(&req)?.is_some_and(|a| accepts_gzip(&a)),
             };
             let answer = call(&ctx, &id, command, &body).await?;
-            // The object sends the file gzipped; unpacked here for a client
-            // that takes no gzip.
-            match export {
-                Some(head) if !client_accept_encoding(&req)?.is_some_and(|a| accepts_gzip(&a)) => {
-                    unpack::unpacked(answer, head)?
-                }
-                _ => answer,
-            }
+            reply::to_http(answer, wants)?
         }
         Route::Live { id } => {
             known_ids(&id, &Command::Summary)?;
             live(&req, env, &id).await?
         }
         Route::Page { id } => page(&ctx, &id).await?,
-        Route::Asset => assets::serve(&req, env, request_id).await?,
+        Route::Asset => assets::serve(&req, env).await?,
     };
     Ok((response, None))
 }
@@ -178,12 +175,7 @@ fn known_ids(id: &str, command: &Command) -> ApiResult<()> {
 
 /// The view command with the request's query and `If-None-Match`.
 fn view_command(req: &Request, head: bool) -> ApiResult<Command> {
-    let url = req.url()?;
-    let min_slots = url
-        .query_pairs()
-        .filter(|(k, _)| k == "min_slots")
-        .last()
-        .map(|(_, v)| v.into_owned());
+    let min_slots = query_value(req, "min_slots")?;
     let accept_encoding = client_accept_encoding(req)?;
     Ok(Command::View {
         min_slots,
@@ -191,6 +183,17 @@ fn view_command(req: &Request, head: bool) -> ApiResult<Command> {
         head,
         gzip: accept_encoding.as_deref().is_some_and(accepts_gzip),
     })
+}
+
+/// The last value of query parameter `name`, as sent; the object reads it
+/// after the checks that rank before a bad query.
+fn query_value(req: &Request, name: &str) -> ApiResult<Option<String>> {
+    Ok(req
+        .url()?
+        .query_pairs()
+        .filter(|(k, _)| k == name)
+        .last()
+        .map(|(_, v)| v.into_owned()))
 }
 
 /// The `Accept-Encoding` the client sent. The platform may replace the
@@ -232,26 +235,14 @@ fn public_origin(req: &Request, env: &Env) -> String {
         .unwrap_or_default()
 }
 
-/// The Durable Object of appointment `id`.
-pub fn appointment_stub(env: &Env, id: &str) -> ApiResult<worker::Stub> {
-    Ok(env
-        .durable_object("APPOINTMENT")?
-        .id_from_name(id)?
-        .get_stub()?)
+/// Whether the request is `HEAD` (exactly as sent).
+fn method_is_head(req: &Request) -> bool {
+    req.inner().method() == "HEAD"
 }
 
-/// POSTs `bytes` to `url` on `stub`.
-pub async fn post(stub: &worker::Stub, url: &str, bytes: &[u8]) -> ApiResult<Response> {
-    let mut init = RequestInit::new();
-    init.with_method(Method::Post)
-        .with_body(Some(JsValue::from(js_sys::Uint8Array::from(bytes))));
-    Ok(stub
-        .fetch_with_request(Request::new_with_init(url, &init)?)
-        .await?)
-}
-
-/// Sends `command` (with the client's `body`) to appointment `id`.
-async fn call(ctx: &Ctx<'_>, id: &str, command: Command, body: &[u8]) -> ApiResult<Response> {
+/// Sends `command` (with the client's `body`) to appointment `id`: its
+/// typed answer.
+async fn call(ctx: &Ctx<'_>, id: &str, command: Command, body: &[u8]) -> ApiResult<Answer> {
     let call = Call {
         appointment: id.to_string(),
         request_id: ctx.request_id.to_string(),
@@ -260,8 +251,7 @@ async fn call(ctx: &Ctx<'_>, id: &str, command: Command, body: &[u8]) -> ApiResu
         client: ctx.client.clone(),
         command,
     };
-    let stub = appointment_stub(ctx.env, id)?;
-    post(&stub, protocol::CALL_URL, &protocol::encode(&call, body)).await
+    client::send(ctx.env, &call, body).await
 }
 
 /// Hands the client's upgrade request to the object's live endpoint.
@@ -270,7 +260,19 @@ async fn live(req: &Request, env: &Env, id: &str) -> ApiResult<Response> {
     init.with_method(Method::Get)
         .with_headers(req.headers().clone());
     let inner = Request::new_with_init(protocol::LIVE_URL, &init)?;
-    Ok(appointment_stub(env, id)?.fetch_with_request(inner).await?)
+    let mut answer = client::appointment_stub(env, id)?
+        .fetch_with_request(inner)
+        .await?;
+    // The upgrade is the runtime's, as it is; anything else is a reply.
+    if answer.status_code() == 101 {
+        return Ok(answer);
+    }
+    let answer = client::read_answer(&mut answer).await?;
+    let wants = reply::Wants {
+        head: method_is_head(req),
+        gzip: false,
+    };
+    reply::to_http(answer, wants)
 }
 
 /// Creates an appointment under a fresh id (a new one if, improbably, the
@@ -282,9 +284,13 @@ async fn create(ctx: &Ctx<'_>, body: &[u8]) -> ApiResult<(Response, String)> {
     take_creation_allowance(&ctx.client, ctx.env).await?;
     for _ in 0..3 {
         let id = secrets::new_appointment_id().map_err(ApiError::Internal)?;
-        let response = call(ctx, &id, Command::Create, body).await?;
-        if response.status_code() != ApiError::IdTaken.status() {
-            return Ok((response, id));
+        let answer = call(ctx, &id, Command::Create, body).await?;
+        if !answer.reply.is_refusal(ErrorCode::IdTaken) {
+            let wants = reply::Wants {
+                head: false,
+                gzip: false,
+            };
+            return Ok((reply::to_http(answer, wants)?, id));
         }
     }
     Err(ApiError::Internal(
@@ -309,27 +315,14 @@ async fn take_creation_allowance(client: &str, env: &Env) -> ApiResult<()> {
         window_ms: 60_000,
     };
     let bytes = serde_json::to_vec(&ask).map_err(|e| ApiError::Internal(e.to_string()))?;
-    let mut answer = post(&limiter, protocol::LIMITER_URL, &bytes).await?;
-    let reply: TakeReply = read_reply(&mut answer).await?;
+    let mut answer = client::post(&limiter, protocol::LIMITER_URL, &bytes).await?;
+    let reply: TakeReply = client::read_reply(&mut answer).await?;
     match reply.retry_after {
         Some(retry_after) => {
             Err(crate::domain::DomainError::TooManyAttempts { retry_after }.into())
         }
         None => Ok(()),
     }
-}
-
-/// A typed reply of an object; any other answer is our fault.
-pub async fn read_reply<T: serde::de::DeserializeOwned>(answer: &mut Response) -> ApiResult<T> {
-    let status = answer.status_code();
-    let bytes = answer.bytes().await?;
-    if status != 200 {
-        return Err(ApiError::Internal(format!(
-            "object answered {status}: {}",
-            String::from_utf8_lossy(&bytes)
-        )));
-    }
-    serde_json::from_slice(&bytes).map_err(|e| ApiError::Internal(format!("object reply: {e}")))
 }
 
 /// The operator's figures, for the holder of `STATS_TOKEN`; without that
@@ -356,10 +349,10 @@ async fn stats(req: &Request, env: &Env) -> ApiResult<Response> {
 /// `/a/{id}`: the app page, or a page saying there is no such appointment.
 async fn page(ctx: &Ctx<'_>, id: &str) -> ApiResult<Response> {
     let summary = if secrets::is_valid_id(id) {
-        let mut answer = call(ctx, id, Command::Summary, b"").await?;
-        match answer.status_code() {
-            404 => None,
-            _ => Some(read_reply::<Summary>(&mut answer).await?),
+        let answer = call(ctx, id, Command::Summary, b"").await?;
+        match answer.reply.is_refusal(ErrorCode::NotFound) {
+            true => None,
+            false => Some(client::value_of::<Summary>(answer)?),
         }
     } else {
         None
@@ -383,20 +376,18 @@ async fn page(ctx: &Ctx<'_>, id: &str) -> ApiResult<Response> {
         bytes = preview::rewrite(&bytes, &card)
             .map_err(|e| ApiError::Internal(format!("link preview: {e}")))?;
     }
-    // Tagged here, so it leaves as built, with its length.
-    html_page(bytes, status, ctx.request_id)
+    html_page(bytes, status)
 }
 
 /// An HTML page of the app as it leaves: its policy headers, never cached
-/// without asking, tagged with the request id.
-fn html_page(bytes: Vec<u8>, status: u16, request_id: &str) -> ApiResult<Response> {
+/// without asking.
+fn html_page(bytes: Vec<u8>, status: u16) -> ApiResult<Response> {
     let headers = Headers::new();
     headers.set("content-type", "text/html; charset=utf-8")?;
     headers.set("content-security-policy", CSP)?;
     headers.set("x-content-type-options", "nosniff")?;
     headers.set("referrer-policy", "no-referrer")?;
     headers.set("cache-control", "no-cache")?;
-    headers.set(REQUEST_ID_HEADER, request_id)?;
     Ok(Response::from_bytes(bytes)?
         .with_status(status)
         .with_headers(headers))

@@ -17,7 +17,8 @@ use crate::domain::requests::{
 };
 use crate::domain::results::{Counts, Window};
 use crate::domain::view::{
-    Created, ErrorBody, ErrorDetail, Health, Joined, ParticipantView, SlotView, Updated, View,
+    Created, DryRun, ErrorBody, ErrorDetail, Health, Joined, ParticipantView, SlotView, Updated,
+    View,
 };
 use crate::domain::Level;
 use crate::index::Stats;
@@ -26,6 +27,7 @@ use crate::index::Stats;
 pub fn document() -> String {
     let mut doc = serde_json::to_value(ApiDoc::openapi()).unwrap_or_default();
     exclusive_days(&mut doc);
+    edit_or_dry_run(&mut doc);
     rules::tighten(&mut doc);
     doc.to_string()
 }
@@ -48,7 +50,7 @@ paint their availability, everyone sees the best times. Every error under /api/ 
     components(schemas(
         ErrorCode, ErrorBody, ErrorDetail, NewAppointment, ScheduleFields, JoinRequest,
         EditRequest, FinalRange, UpdateRequest, ChangeRequest, Level, View, SlotView,
-        ParticipantView, Counts, Window, Created, Joined, Updated, Health, Stats
+        ParticipantView, Counts, Window, Created, Joined, Updated, Health, Stats, DryRun
     )),
     modifiers(&BearerAuth)
 )]
@@ -66,6 +68,19 @@ impl Modify for BearerAuth {
             );
             components.add_security_scheme("bearer", SecurityScheme::Http(http));
         }
+    }
+}
+
+/// An edit answers the view, or with `dry_run=1` a [`DryRun`]: one status,
+/// one media type, so the document says it with `oneOf`.
+fn edit_or_dry_run(json: &mut serde_json::Value) {
+    let pointer =
+        "/paths/~1api~1appointments~1{id}/patch/responses/200/content/application~1json/schema";
+    if let Some(schema) = json.pointer_mut(pointer) {
+        *schema = serde_json::json!({"oneOf": [
+            {"$ref": "#/components/schemas/View"},
+            {"$ref": "#/components/schemas/DryRun"}
+        ]});
     }
 }
 
@@ -155,13 +170,21 @@ fn view_head() {}
 /// between dates and weekdays starts everyone empty. The final time stays
 /// where the new grid has exactly its time (renumbered), else it is
 /// cleared; a `final` sent with the change names slots of the new grid.
-/// One change, one version step.
+/// One change, one version step. With `dry_run=1` the same checks run
+/// but nothing is stored and the version stays: the answer is a
+/// `DryRun`, what the change would keep and clear, which the organiser is
+/// told before saving.
 #[utoipa::path(
     patch, path = "/api/appointments/{id}", request_body = EditRequest,
-    params(("id" = String, Path, pattern = r"^[A-Za-z0-9_-]{1,32}$")),
+    params(
+        ("id" = String, Path, pattern = r"^[A-Za-z0-9_-]{1,32}$"),
+        ("dry_run" = Option<String>, Query, pattern = "^(1|true|0|false)$",
+         description = "`1` or `true`: only say what the change would do (a `DryRun`), \
+storing nothing; `0`, `false` or absent: make the change. Any other value is `400 invalid_query`."),
+    ),
     security(("bearer" = [])),
     responses(
-        (status = 200, description = "The view after the change", body = View),
+        (status = 200, description = "The view after the change, or with dry_run=1 a DryRun", body = View),
         (status = 400, description = "A field breaks a rule", body = ErrorBody),
         (status = 401, description = "No valid token", body = ErrorBody),
         (status = 403, description = "Not the admin token", body = ErrorBody),
@@ -314,8 +337,8 @@ fn availability_csv() {}
 /// `{"type":"auth","participant":pid}`), then
 /// `{"type":"update","seq":k,"changes":[…],"layout":l?}` (the body of the HTTP update),
 /// answered `{"type":"ack","seq":k,"version":n,"participant":{…}}` or
-/// `{"type":"error","seq":k,"error":{"code","message"}}` with the HTTP
-/// API's code. `"ping"` gets `"pong"` (from the runtime, without waking
+/// `{"type":"error","seq":k,"status":s,"error":{"code","message"}}` with
+/// the HTTP API's code and the status it has there. `"ping"` gets `"pong"` (from the runtime, without waking
 /// the appointment). A frame over 64 KiB, or more than
 /// 120 frames in 10 s, closes the socket with 1008.
 #[utoipa::path(
@@ -434,6 +457,20 @@ mod tests {
             schema["not"]["required"],
             serde_json::json!(["dates", "weekdays"])
         );
+    }
+
+    #[test]
+    fn an_edit_answers_the_view_or_a_dry_run() {
+        let d = doc();
+        let patch = &d["paths"]["/api/appointments/{id}"]["patch"];
+        let schema = &patch["responses"]["200"]["content"]["application/json"]["schema"];
+        assert_eq!(schema["oneOf"].as_array().map(Vec::len), Some(2));
+        let params = patch["parameters"].as_array().unwrap();
+        assert!(params.iter().any(|p| p["name"] == "dry_run"));
+        let dry = &d["components"]["schemas"]["DryRun"]["properties"];
+        for field in ["kept", "cleared", "final_kept", "slots"] {
+            assert!(dry[field].is_object(), "{field}");
+        }
     }
 
     #[test]

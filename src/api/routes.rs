@@ -59,7 +59,7 @@ impl Route {
             Route::Appointment { command, .. } => {
                 matches!(
                     command,
-                    Command::Join | Command::Update { .. } | Command::Edit
+                    Command::Join | Command::Update { .. } | Command::Edit { .. }
                 )
             }
             _ => false,
@@ -106,7 +106,7 @@ impl Route {
                         gzip: false,
                     },
                 )),
-                "PATCH" => Ok(on(id, Command::Edit)),
+                "PATCH" => Ok(on(id, Command::Edit { dry_run: None })),
                 "DELETE" => Ok(on(id, Command::Delete)),
                 _ => Err(ApiError::MethodNotAllowed {
                     allow: "GET, HEAD, PATCH, DELETE",

@@ -4,8 +4,6 @@
 
 use std::rc::Rc;
 
-use worker::{EncodeBody, Headers, Response};
-
 use super::store::{self, AppointmentRow, ParticipantRow, Step};
 use super::view_cache::{CachedView, GZIP_MIN_BYTES};
 use super::{tx, Appointment, Layout};
@@ -18,8 +16,8 @@ use crate::domain::view::{self, Created, Joined, ParticipantView, Updated, View,
 use crate::domain::{
     authorize, Action, Availability, Caller, DomainError, FinalTime, Password, Remap, Update,
 };
-use crate::error::{json_response, ApiError, ApiResult};
-use crate::protocol::{Call, Summary};
+use crate::error::{ApiError, ApiResult};
+use crate::protocol::{Answer, Call, Reply, Summary};
 use crate::{render, secrets};
 
 fn internal(e: impl std::fmt::Display) -> ApiError {
@@ -27,7 +25,7 @@ fn internal(e: impl std::fmt::Display) -> ApiError {
 }
 
 impl Appointment {
-    pub(super) async fn create(&self, call: &Call, body: &[u8]) -> ApiResult<Response> {
+    pub(super) async fn create(&self, call: &Call, body: &[u8]) -> ApiResult<Answer> {
         let now = crate::clock::now_ms();
         let request: NewAppointment = requests::decode(body)?;
         let (title, schedule) = request.parse(to_datetime(now))?;
@@ -66,10 +64,8 @@ impl Appointment {
             admin_token,
             appointment: self.view_of(&row, &[], 0)?,
         };
-        let r = json_response(&created, 201)?;
-        r.headers()
-            .set("location", &format!("/api/appointments/{}", row.id))?;
-        Ok(r)
+        let location = Some(format!("/api/appointments/{}", row.id));
+        Answer::json(Reply::Created { location }, &created)
     }
 
     /// The view of `row` with these participants.
@@ -104,15 +100,12 @@ impl Appointment {
         self.view_of(row, &participants, min_slots)
     }
 
-    pub(super) fn summary(&self, row: &AppointmentRow) -> ApiResult<Response> {
-        json_response(
-            &Summary {
-                title: row.title.clone(),
-                schedule: self.layout(row)?.schedule.fields(),
-                etag: view::etag(&row.id, row.version, 0),
-            },
-            200,
-        )
+    pub(super) fn summary(&self, row: &AppointmentRow) -> ApiResult<Answer> {
+        Answer::ok(&Summary {
+            title: row.title.clone(),
+            schedule: self.layout(row)?.schedule.fields(),
+            etag: view::etag(&row.id, row.version, 0),
+        })
     }
 
     pub(super) async fn view(
@@ -122,51 +115,41 @@ impl Appointment {
         if_none_match: Option<&str>,
         head: bool,
         gzip: bool,
-    ) -> ApiResult<Response> {
+    ) -> ApiResult<Answer> {
         let min_slots = requests::min_slots(min_slots)?;
         let etag = view::etag(&row.id, row.version, min_slots);
-        let headers = Headers::new();
-        headers.set("etag", &etag)?;
-        headers.set("cache-control", "no-cache")?;
-        headers.set("vary", "accept-encoding")?;
         if if_none_match.is_some_and(|tags| view::etag_matches(tags, &etag)) {
-            return Ok(Response::empty()?.with_status(304).with_headers(headers));
+            return Ok(Answer::bare(Reply::View {
+                etag,
+                current: true,
+                gzip: false,
+                length: 0,
+            }));
         }
-        headers.set("content-type", "application/json; charset=utf-8")?;
         // HEAD builds the view too (once per version, kept for the GET
-        // that follows), so that its headers are exactly GET's.
-        let cached = self.cached_view(row, min_slots, etag)?;
-        let gzipped = gzip && cached.json.len() >= GZIP_MIN_BYTES;
-        if gzipped {
-            headers.set("content-encoding", "gzip")?;
-        }
-        let packed = match gzipped {
+        // that follows), so that its reply is exactly GET's.
+        let cached = self.cached_view(row, min_slots, etag.clone())?;
+        let packed = match gzip && cached.json.len() >= GZIP_MIN_BYTES {
             true => match cached.gzipped().await {
                 Ok(packed) => Some(packed),
                 // The plain view is as good an answer, only larger.
                 Err(e) => {
                     worker::console_error!("view {}: {e}", row.id);
-                    headers.delete("content-encoding")?;
                     None
                 }
             },
             false => None,
         };
-        if head {
-            // GET's length, which a response without a body would not carry.
-            let length = packed.as_ref().map_or(cached.json.len(), |p| p.len());
-            headers.set("content-length", &length.to_string())?;
-            return Ok(Response::empty()?
-                .with_status(200)
-                .with_headers(headers)
-                .with_encode_body(EncodeBody::Manual));
-        }
-        if let Some(packed) = packed {
-            return Ok(Response::from_bytes(packed.to_vec())?
-                .with_headers(headers)
-                .with_encode_body(EncodeBody::Manual));
-        }
-        Ok(Response::from_bytes(cached.json.to_vec())?.with_headers(headers))
+        let bytes = packed.as_deref().unwrap_or(&cached.json);
+        let reply = Reply::View {
+            etag,
+            current: false,
+            gzip: packed.is_some(),
+            length: bytes.len(),
+        };
+        // A HEAD is told GET's length, without the body.
+        let body = if head { Vec::new() } else { bytes.to_vec() };
+        Ok(Answer { reply, body })
     }
 
     /// The view's JSON, built once per version and query: a second read of
@@ -195,7 +178,7 @@ impl Appointment {
         call: &Call,
         body: &[u8],
         now: i64,
-    ) -> ApiResult<Response> {
+    ) -> ApiResult<Answer> {
         let client = call.client.as_str();
         let request: JoinRequest = requests::decode(body)?;
         let name = request.name()?;
@@ -247,7 +230,10 @@ impl Appointment {
         let (participant, _) = self.participant(&new, &layout.grid);
         self.announce(version, Change::Participant(participant.clone()));
         self.write_index_soon(now, &call.request_id);
-        json_response(&Joined { participant, token }, 201)
+        Answer::json(
+            Reply::Created { location: None },
+            &Joined { participant, token },
+        )
     }
 
     async fn sign_in(
@@ -257,7 +243,7 @@ impl Appointment {
         password: Option<&str>,
         client: &str,
         now: i64,
-    ) -> ApiResult<Response> {
+    ) -> ApiResult<Answer> {
         let sql = self.state.storage().sql();
         if let Some(stored) = &existing.password_hash {
             let password = password.ok_or(DomainError::PasswordRequired)?;
@@ -282,7 +268,7 @@ impl Appointment {
         store::insert_token(&sql, &token_hash, &current.id, TOKENS_KEPT)?;
         let layout = self.layout(row)?;
         let (participant, _) = self.participant(&current, &layout.grid);
-        json_response(&Joined { participant, token }, 200)
+        Answer::ok(&Joined { participant, token })
     }
 
     /// `PATCH …/availability`.
@@ -294,15 +280,12 @@ impl Appointment {
         body: &[u8],
         now: i64,
         request_id: &str,
-    ) -> ApiResult<Response> {
+    ) -> ApiResult<Answer> {
         let hash = token.map(secrets::token_hash);
         let (updated, rows_written) = self
             .paint(row, pid, hash.as_deref(), body, now, request_id)
             .await?;
-        let r = json_response(&updated, 200)?;
-        r.headers()
-            .set("x-rows-written", &rows_written.to_string())?;
-        Ok(r)
+        Answer::json(Reply::Updated { rows_written }, &updated)
     }
 
     /// An availability update, sent over HTTP or a live socket by the
@@ -405,7 +388,7 @@ impl Appointment {
         token: Option<&str>,
         now: i64,
         request_id: &str,
-    ) -> ApiResult<Response> {
+    ) -> ApiResult<Answer> {
         let sql = self.state.storage().sql();
         store::participant(&sql, pid)?.ok_or(ApiError::NotFound)?;
         authorize(
@@ -422,18 +405,20 @@ impl Appointment {
         })?;
         self.announce(version, Change::Removed(pid.to_string()));
         self.write_index_soon(now, request_id);
-        Ok(Response::empty()?.with_status(204))
+        Ok(Answer::bare(Reply::Done))
     }
 
     pub(super) async fn edit(
         &self,
         row: &AppointmentRow,
         token: Option<&str>,
+        dry_run: Option<&str>,
         body: &[u8],
         now: i64,
         request_id: &str,
-    ) -> ApiResult<Response> {
+    ) -> ApiResult<Answer> {
         authorize(&self.caller(row, token)?, Action::EditAppointment)?;
+        let dry_run = requests::dry_run(dry_run)?;
         let request: EditRequest = requests::decode(body)?;
         let layout = self.layout(row)?;
         let current = Edited {
@@ -442,7 +427,16 @@ impl Appointment {
             closed: row.closed,
             schedule: layout.schedule.clone(),
         };
-        let Edit { after, regrid } = request.apply(&current, &layout.grid, to_datetime(now))?;
+        let edit = request.apply(&current, &layout.grid, to_datetime(now))?;
+        if dry_run {
+            let old_len = layout.grid.len();
+            let everyone: Vec<_> = store::participants(&self.state.storage().sql())?
+                .iter()
+                .map(|p| Availability::from_bytes(&p.availability, old_len))
+                .collect();
+            return Answer::ok(&edit.dry_run(&current, &layout.grid, &everyone));
+        }
+        let Edit { after, regrid } = edit;
         let mut row = row.clone();
         if after != current {
             let expires_at = self.expires_at(&after.schedule, now);
@@ -470,7 +464,7 @@ impl Appointment {
             }
             self.write_index_soon(now, request_id);
         }
-        json_response(&self.full_view(&row, 0)?, 200)
+        Answer::ok(&self.full_view(&row, 0)?)
     }
 
     /// Writes an edit in one transaction: everyone's levels moved onto
@@ -514,18 +508,18 @@ impl Appointment {
         &self,
         row: &AppointmentRow,
         token: Option<&str>,
-    ) -> ApiResult<Response> {
+    ) -> ApiResult<Answer> {
         authorize(&self.caller(row, token)?, Action::DeleteAppointment)?;
         self.erase(&row.id).await?;
-        Ok(Response::empty()?.with_status(204))
+        Ok(Answer::bare(Reply::Done))
     }
 
-    pub(super) fn qr(&self, row: &AppointmentRow, origin: &str) -> ApiResult<Response> {
+    pub(super) fn qr(&self, row: &AppointmentRow, origin: &str) -> ApiResult<Answer> {
         let svg = render::qr_svg(&format!("{origin}/a/{}", row.id)).map_err(internal)?;
-        let headers = Headers::new();
-        headers.set("content-type", "image/svg+xml")?;
-        headers.set("cache-control", "public, max-age=86400")?;
-        Ok(Response::from_bytes(svg.into_bytes())?.with_headers(headers))
+        Ok(Answer {
+            reply: Reply::Qr,
+            body: svg.into_bytes(),
+        })
     }
 
     pub(super) fn calendar(
@@ -533,7 +527,7 @@ impl Appointment {
         row: &AppointmentRow,
         origin: &str,
         now: i64,
-    ) -> ApiResult<Response> {
+    ) -> ApiResult<Answer> {
         let (start, end) = row.final_range.ok_or(DomainError::NotFinalised)?;
         let layout = self.layout(row)?;
         let when = FinalTime::new(start, end, &layout.grid)
@@ -548,13 +542,11 @@ impl Appointment {
             when,
             now: to_datetime(now),
         };
-        let headers = Headers::new();
-        headers.set("content-type", "text/calendar; charset=utf-8")?;
-        headers.set(
-            "content-disposition",
-            &render::attachment(&row.title, "ics"),
-        )?;
-        headers.set("cache-control", "no-cache")?;
-        Ok(Response::from_bytes(render::ics(&event).into_bytes())?.with_headers(headers))
+        Ok(Answer {
+            reply: Reply::Calendar {
+                title: row.title.clone(),
+            },
+            body: render::ics(&event).into_bytes(),
+        })
     }
 }

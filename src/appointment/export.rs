@@ -5,21 +5,21 @@
 //! it is built once per version, row chunk by row chunk straight into a
 //! gzip stream, and only the compressed bytes are kept (a few megabytes).
 //! Any number of downloads of one version then share them. The object
-//! always answers with them gzipped; the Worker unpacks them for a client
-//! that takes no gzip (`api::unpack`).
+//! always replies with them gzipped ([`Reply::Csv`]); the Worker unpacks
+//! them for a client that takes no gzip (`api::reply`).
 
 use std::io::Write;
 use std::rc::Rc;
 
 use flate2::write::GzEncoder;
 use flate2::Compression;
-use worker::{EncodeBody, Headers, Response};
 
 use super::store::{self, AppointmentRow};
 use super::Appointment;
 use crate::domain::{view, Availability};
 use crate::error::{ApiError, ApiResult};
-use crate::render::{self, csv::AvailabilityCsv};
+use crate::protocol::{Answer, Reply};
+use crate::render::csv::AvailabilityCsv;
 
 /// The last availability file built, gzipped, by the entity tag that names
 /// its version. Lost on eviction, which only costs one rebuild.
@@ -34,32 +34,28 @@ impl Appointment {
         row: &AppointmentRow,
         if_none_match: Option<&str>,
         head: bool,
-    ) -> ApiResult<Response> {
+    ) -> ApiResult<Answer> {
         let etag = view::csv_etag(&row.id, row.version);
-        let headers = Headers::new();
-        headers.set("etag", &etag)?;
-        headers.set("cache-control", "no-cache")?;
-        headers.set("vary", "accept-encoding")?;
+        let title = row.title.clone();
         if if_none_match.is_some_and(|tags| view::etag_matches(tags, &etag)) {
-            return Ok(Response::empty()?.with_status(304).with_headers(headers));
+            return Ok(Answer::bare(Reply::Csv {
+                etag,
+                title,
+                current: true,
+                length: 0,
+            }));
         }
-        headers.set("content-type", "text/csv; charset=utf-8")?;
-        headers.set(
-            "content-disposition",
-            &render::attachment(&row.title, "csv"),
-        )?;
-        let packed = self.packed_csv(row, &etag)?;
         // Always gzipped: the Worker unpacks it for a client that takes no
         // gzip, so the plain file never crosses from the object.
-        headers.set("content-encoding", "gzip")?;
-        headers.set("content-length", &packed.len().to_string())?;
-        let response = match head {
-            true => Response::empty()?,
-            false => Response::from_bytes(packed.to_vec())?,
+        let packed = self.packed_csv(row, &etag)?;
+        let reply = Reply::Csv {
+            etag,
+            title,
+            current: false,
+            length: packed.len(),
         };
-        Ok(response
-            .with_headers(headers)
-            .with_encode_body(EncodeBody::Manual))
+        let body = if head { Vec::new() } else { packed.to_vec() };
+        Ok(Answer { reply, body })
     }
 
     /// The file of this version, gzipped: built now (with no await, so

@@ -11,7 +11,7 @@ use worker::{D1Database, State};
 use crate::clock::to_datetime;
 use crate::domain::live::LiveMessage;
 use crate::error::{ApiError, ApiResult};
-use crate::protocol::ExpireOutcome;
+use crate::protocol::{Answer, ExpireOutcome};
 
 use super::store;
 use super::Appointment;
@@ -205,7 +205,7 @@ impl Appointment {
     /// Asked by the cron sweep: delete this appointment if it has expired,
     /// else correct its index entry (a weekdays appointment's expiry moves
     /// with every change). 404 when it holds nothing.
-    pub(super) async fn expire(&self, now: i64) -> ApiResult<worker::Response> {
+    pub(super) async fn expire(&self, now: i64) -> ApiResult<Answer> {
         let row =
             store::load_appointment(&self.state.storage().sql())?.ok_or(ApiError::NotFound)?;
         let outcome = if now >= row.expires_at {
@@ -215,7 +215,7 @@ impl Appointment {
             self.index_write(now).await;
             ExpireOutcome::Kept
         };
-        crate::error::json_response(&outcome, 200)
+        Answer::ok(&outcome)
     }
 }
 

@@ -370,10 +370,7 @@ impl Appointment {
                 let _ = ws.send_with_str("pong");
                 return;
             }
-            Err(bad) => LiveMessage::Error {
-                seq: bad.seq,
-                error: (&bad.error).into(),
-            },
+            Err(bad) => LiveMessage::error(bad.seq, (&bad.error).into()),
             Ok(Frame::Auth { token }) => match self.authenticate(&token).await {
                 Ok(participant) => {
                     attachment.token_hash = Some(secrets::token_hash(&token));
@@ -436,9 +433,6 @@ impl Appointment {
         if let ApiError::Internal(_) = e {
             worker::console_error!("live socket frame failed: {e}");
         }
-        LiveMessage::Error {
-            seq,
-            error: e.detail(),
-        }
+        LiveMessage::error(seq, e.detail())
     }
 }

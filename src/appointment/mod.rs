@@ -29,7 +29,7 @@ use crate::domain::limits::SlidingWindow;
 use crate::domain::view::ParticipantView;
 use crate::domain::{Availability, Caller, Grid, ParticipantName, Schedule};
 use crate::error::{ApiError, ApiResult};
-use crate::protocol::{self, Call, Command};
+use crate::protocol::{self, Answer, Call, Command, Reply};
 use crate::secrets;
 use store::{AppointmentRow, ParticipantRow};
 
@@ -76,30 +76,31 @@ impl DurableObject for Appointment {
     async fn fetch(&self, mut req: Request) -> worker::Result<Response> {
         if req.path() == "/live" {
             let upgrade = req.headers().get("upgrade").ok().flatten();
-            return Ok(self
-                .open_live(upgrade.as_deref())
-                .await
-                .unwrap_or_else(|e| self.failed(&e, "live")));
+            return match self.open_live(upgrade.as_deref()).await {
+                Ok(upgraded) => Ok(upgraded),
+                Err(e) => self.failed(&e, "live").into_response(),
+            };
         }
         let bytes = req.bytes().await.unwrap_or_default();
-        let (call, body) = match protocol::decode(&bytes) {
+        let (call, body) = match protocol::decode::<Call>(&bytes) {
             Ok(decoded) => decoded,
             Err(bad) => {
                 let e = ApiError::Internal(format!("unreadable call: {}", bad.0));
-                return Ok(self.failed(&e, "-"));
+                return self.failed(&e, "-").into_response();
             }
         };
-        Ok(match self.handle(&call, body).await {
-            Ok(response) => response,
+        match self.handle(&call, body).await {
+            Ok(answer) => answer,
             Err(e) => self.failed(&e, &call.request_id),
-        })
+        }
+        .into_response()
     }
 
     async fn alarm(&self) -> worker::Result<Response> {
         if let Err(e) = self.on_alarm().await {
             worker::console_error!("alarm of appointment object failed: {e}");
         }
-        Response::empty()
+        Answer::bare(Reply::Done).into_response()
     }
 
     async fn websocket_message(
@@ -141,7 +142,7 @@ impl DurableObject for Appointment {
 impl Appointment {
     /// One call: who may do it is decided per command, in the spec's order
     /// (404, then 401, then 403, then 400).
-    async fn handle(&self, call: &Call, body: &[u8]) -> ApiResult<Response> {
+    async fn handle(&self, call: &Call, body: &[u8]) -> ApiResult<Answer> {
         if call.command == Command::Create {
             return self.create(call, body).await;
         }
@@ -182,8 +183,9 @@ impl Appointment {
                 self.leave(&row, participant, token, now, &call.request_id)
                     .await
             }
-            Command::Edit => {
-                self.edit(&row, call.token.as_deref(), body, now, &call.request_id)
+            Command::Edit { dry_run } => {
+                let token = call.token.as_deref();
+                self.edit(&row, token, dry_run.as_deref(), body, now, &call.request_id)
                     .await
             }
             Command::Delete => self.delete(&row, call.token.as_deref()).await,
@@ -196,13 +198,13 @@ impl Appointment {
         }
     }
 
-    /// The error's response; an internal one is logged with its detail
-    /// and the request it failed.
-    fn failed(&self, e: &ApiError, request_id: &str) -> Response {
+    /// The refusal the Worker is told; an internal one is logged with its
+    /// detail and the request it failed.
+    fn failed(&self, e: &ApiError, request_id: &str) -> Answer {
         if let ApiError::Internal(_) = e {
             worker::console_error!("request {request_id} failed in the appointment object: {e}");
         }
-        e.to_response()
+        Answer::bare(Reply::refused(e))
     }
 
     /// Creates the tables (when the appointment is created, or to bring an

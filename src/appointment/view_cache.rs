@@ -6,8 +6,7 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use wasm_bindgen::{JsCast, JsValue};
-use wasm_bindgen_futures::JsFuture;
+use crate::render::gzip::gzip;
 
 /// Views smaller than this go out as they are; the platform compresses
 /// them on the way if it likes.
@@ -41,27 +40,4 @@ impl CachedView {
         *self.gzip.borrow_mut() = Some(bytes.clone());
         Ok(bytes)
     }
-}
-
-#[wasm_bindgen::prelude::wasm_bindgen]
-extern "C" {
-    /// The runtime's own compressor (native zlib), seen only for its
-    /// readable and writable sides.
-    type CompressionStream;
-    #[wasm_bindgen(constructor, catch)]
-    fn new(format: &str) -> Result<CompressionStream, JsValue>;
-}
-
-/// `bytes` as gzip, by the runtime's `CompressionStream`.
-async fn gzip(bytes: &[u8]) -> Result<Vec<u8>, JsValue> {
-    let source =
-        web_sys::Response::new_with_opt_buffer_source(Some(&js_sys::Uint8Array::from(bytes)))?;
-    let body = source
-        .body()
-        .ok_or_else(|| JsValue::from_str("a response without a body"))?;
-    let compressor = CompressionStream::new("gzip")?;
-    let compressed = body.pipe_through(compressor.unchecked_ref::<web_sys::ReadableWritablePair>());
-    let sink = web_sys::Response::new_with_opt_readable_stream(Some(&compressed))?;
-    let buffer = JsFuture::from(sink.array_buffer()?).await?;
-    Ok(js_sys::Uint8Array::new(&buffer).to_vec())
 }

@@ -4,12 +4,9 @@
 //! hundred byte writes.
 
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 use utoipa::ToSchema;
 
 use super::grid::MAX_SLOTS;
-use super::requests::{self, ChangeRequest, UpdateRequest};
-use super::DomainError;
 
 /// The most changes one update may carry.
 pub const MAX_CHANGES: usize = 64;
@@ -79,6 +76,11 @@ pub struct Change {
 }
 
 impl Change {
+    /// A change already checked against the grid.
+    pub(super) fn checked(level: Level, ranges: Vec<[usize; 2]>) -> Change {
+        Change { level, ranges }
+    }
+
     /// The level the change sets.
     pub fn level(&self) -> Level {
         self.level
@@ -98,80 +100,16 @@ pub struct Update {
 }
 
 impl Update {
-    /// Parses `{"changes": [{"level": …, "slots": [[start, end], …]}, …]}`
-    /// against a grid of `len` slots (see [`Update::new`]).
-    pub fn parse(body: &Value, len: usize) -> Result<Update, DomainError> {
-        Update::new(requests::from_value(body)?, len)
-    }
-
-    /// Checks a decoded update against a grid of `len` slots. Every error
-    /// names the change and range at fault.
-    pub fn new(request: UpdateRequest, len: usize) -> Result<Update, DomainError> {
-        let err = |m: String| Err(DomainError::InvalidUpdate(m));
-        let changes = request.changes;
-        if changes.is_empty() {
-            return err("changes must not be empty".into());
-        }
-        if changes.len() > MAX_CHANGES {
-            return err(format!(
-                "changes: at most {MAX_CHANGES} changes per update (got {})",
-                changes.len()
-            ));
-        }
-        let parsed = changes
-            .into_iter()
-            .enumerate()
-            .map(|(i, change)| check_change(change, i, len))
-            .collect::<Result<_, _>>()?;
-        Ok(Update { changes: parsed })
+    /// An update of changes already checked against the grid (see
+    /// `Update::new`, with the request it is read from).
+    pub(super) fn checked(changes: Vec<Change>) -> Update {
+        Update { changes }
     }
 
     /// The changes, in the order they apply.
     pub fn changes(&self) -> &[Change] {
         &self.changes
     }
-}
-
-fn check_change(change: ChangeRequest, i: usize, len: usize) -> Result<Change, DomainError> {
-    let err = |m: String| Err(DomainError::InvalidUpdate(m));
-    let ChangeRequest { level, slots } = change;
-    if slots.is_empty() {
-        return err(format!("changes[{i}].slots must not be empty"));
-    }
-    if slots.len() > MAX_RANGES {
-        return err(format!(
-            "changes[{i}].slots: at most {MAX_RANGES} ranges per change (got {})",
-            slots.len()
-        ));
-    }
-    let mut ranges = Vec::with_capacity(slots.len());
-    let mut previous_end = 0;
-    for (j, range) in slots.into_iter().enumerate() {
-        let at = format!("changes[{i}].slots[{j}]");
-        let [start, end] = range[..] else {
-            return err(format!("{at} must be a [start, end] pair"));
-        };
-        // A bound too big for usize is certainly past the grid.
-        let start = usize::try_from(start).unwrap_or(usize::MAX);
-        let end = usize::try_from(end).unwrap_or(usize::MAX);
-        if end > len {
-            return err(format!(
-                "{at}: end {end} is past the last slot (grid has {len} slots)"
-            ));
-        }
-        if start >= end {
-            return err(format!("{at}: start {start} must be less than end {end}"));
-        }
-        if j > 0 && start < previous_end {
-            return err(format!(
-                "{at}: start {start} is before the end {previous_end} of the range before it; \
-                 ranges must be sorted and must not overlap"
-            ));
-        }
-        previous_end = end;
-        ranges.push([start, end]);
-    }
-    Ok(Change { level, ranges })
 }
 
 /// A participant's levels, one per slot, two bits each (slot `i` in bits

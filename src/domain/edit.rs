@@ -1,13 +1,13 @@
 //! What an organiser's edit does: the title, final time and closed flag
 //! it sets, and a schedule change, which is checked like a new
 //! appointment's and moves everyone's answers and the final time onto the
-//! new grid (see [`super::remap`]).
+//! new grid (see [`super::remap`]). The edit request reads into an
+//! [`Edit`] (`EditRequest::apply`, with the request types), and an edit
+//! says what it would do before it is stored ([`Edit::dry_run`]).
 
-use chrono::{DateTime, Utc};
-
-use super::remap::{self, Remap};
-use super::requests::{empty_grid_error, EditRequest, FinalRange, ScheduleFields};
-use super::{DomainError, FinalTime, Grid, Schedule, Title};
+use super::remap::Remap;
+use super::view::DryRun;
+use super::{Availability, Grid, Schedule};
 
 /// What an edit can change: the title, final time, closed flag and
 /// schedule, as they are before or after it.
@@ -34,94 +34,47 @@ pub struct Regrid {
     pub remap: Remap,
 }
 
-impl EditRequest {
-    /// The schedule fields the edit sends.
-    fn schedule(&self) -> ScheduleFields {
-        ScheduleFields {
-            timezone: self.timezone.clone(),
-            dates: self.dates.clone(),
-            weekdays: self.weekdays.clone(),
-            start: self.start.clone(),
-            end: self.end.clone(),
-            slot_minutes: self.slot_minutes,
-        }
-    }
-
-    /// Applies the edit to the appointment as it is (`current`, laid out
-    /// on `grid`) as of `now`. An edit that names nothing to change is
-    /// refused; one that changes nothing is not. A new schedule is checked
-    /// like a new appointment's; a final time sent with it names slots of
-    /// the new grid, and one not sent is kept where the new grid has its
-    /// time exactly, else cleared.
-    pub fn apply(
+impl Edit {
+    /// What this edit does to everyone's answers (`everyone`, laid out on
+    /// `grid`, the grid before it) and to the final time of `before`: the
+    /// organiser's preview, which stores nothing.
+    pub fn dry_run<'a>(
         &self,
-        current: &Edited,
+        before: &Edited,
         grid: &Grid,
-        now: DateTime<Utc>,
-    ) -> Result<Edit, DomainError> {
-        let fields = self.schedule();
-        if self.title.is_none()
-            && self.final_range.is_none()
-            && self.closed.is_none()
-            && fields == ScheduleFields::default()
-        {
-            return Err(DomainError::InvalidBody(
-                "nothing to change: send title, final, closed, or a schedule field \
-                 (dates or weekdays, start, end, slot_minutes, timezone)"
-                    .into(),
-            ));
+        everyone: impl IntoIterator<Item = &'a Availability>,
+    ) -> DryRun {
+        let new_grid = self.regrid.as_ref().map_or(grid, |r| &r.grid);
+        let minutes = |g: &Grid| u64::from(g.slot_minutes().get());
+        let (mut kept, mut cleared, mut losing) = (0, 0, 0);
+        for old in everyone {
+            let answered_before = old.answered();
+            let answered_after = match &self.regrid {
+                Some(r) => r.remap.apply(old).answered(),
+                None => answered_before,
+            };
+            kept += usize::from(answered_after > 0);
+            cleared += usize::from(answered_before > 0 && answered_after == 0);
+            // Answered minutes: fewer after means answers are cleared.
+            let before_minutes = answered_before as u64 * minutes(grid);
+            losing += usize::from((answered_after as u64) * minutes(new_grid) < before_minutes);
         }
-        let title = match &self.title {
-            Some(Some(t)) => Title::parse(t)?.as_str().to_string(),
-            _ => current.title.clone(),
-        };
-        let schedule = if fields == ScheduleFields::default() {
-            current.schedule.clone()
-        } else {
-            current.schedule.edit(&fields, now)?
-        };
-        let regrid = (schedule != current.schedule)
-            .then(|| {
-                let new = Grid::new(&schedule);
-                if new.is_empty() {
-                    return Err(empty_grid_error());
-                }
-                let remap = Remap::new(grid, &new);
-                Ok(Regrid { grid: new, remap })
-            })
-            .transpose()?;
-        let new_grid = regrid.as_ref().map_or(grid, |r| &r.grid);
-        let final_range = match self.final_range {
-            Some(None) => None,
-            Some(Some(FinalRange { start, end })) => {
-                let bound = |n: u64| usize::try_from(n).unwrap_or(usize::MAX);
-                let f = FinalTime::new(bound(start), bound(end), new_grid)?;
-                Some((f.start(), f.end()))
-            }
-            None => match (&regrid, current.final_range) {
-                (Some(r), Some((start, end))) => remap::final_range(grid, &r.grid, start, end)
-                    .and_then(|(s, e)| FinalTime::new(s, e, &r.grid).ok())
-                    .map(|f| (f.start(), f.end())),
-                (_, kept) => kept,
-            },
-        };
-        let closed = self.closed.flatten().unwrap_or(current.closed);
-        Ok(Edit {
-            after: Edited {
-                title,
-                final_range,
-                closed,
-                schedule,
-            },
-            regrid,
-        })
+        DryRun {
+            kept,
+            cleared,
+            losing,
+            final_kept: before.final_range.is_some() && self.after.final_range.is_some(),
+            slots: new_grid.len(),
+        }
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::requests::decode;
+    use crate::domain::requests::{decode, EditRequest};
+    use crate::domain::DomainError;
+    use chrono::{DateTime, Utc};
     use serde_json::{json, Value};
 
     fn now() -> DateTime<Utc> {
@@ -270,5 +223,40 @@ mod tests {
                 crate::domain::Level::Available
             }));
         assert_eq!(moved.answered(), 0);
+    }
+
+    #[test]
+    fn a_dry_run_counts_who_keeps_and_who_loses_answers() {
+        use crate::domain::Level::{Available, IfNeeded, None as Empty};
+        let (current, grid) = current();
+        let day_one = Availability::from_fn(6, |i| if i < 3 { Available } else { Empty });
+        let day_two = Availability::from_fn(6, |i| if i >= 3 { IfNeeded } else { Empty });
+        let nobody = Availability::empty(6);
+        let everyone = [day_one, day_two, nobody];
+        let run = |body: Value| {
+            let request: EditRequest = decode(body.to_string().as_bytes()).unwrap();
+            let edit = request.apply(&current, &grid, now()).unwrap();
+            edit.dry_run(&current, &grid, &everyone)
+        };
+        let split = run(json!({"slot_minutes": 30}));
+        assert_eq!(
+            split,
+            DryRun {
+                kept: 2,
+                cleared: 0,
+                losing: 0,
+                final_kept: true,
+                slots: 12
+            }
+        );
+        let shifted = run(json!({"dates": ["2026-12-02", "2026-12-03"]}));
+        assert_eq!((shifted.kept, shifted.cleared, shifted.losing), (1, 1, 1));
+        assert!(shifted.final_kept, "the final time's day stays");
+        let cut = run(json!({"end": "11:00"}));
+        assert_eq!((cut.kept, cut.cleared, cut.losing), (2, 0, 2));
+        assert!(!cut.final_kept);
+        assert_eq!(cut.slots, 4);
+        let renamed = run(json!({"title": "다른 회의"}));
+        assert_eq!((renamed.kept, renamed.cleared, renamed.slots), (2, 0, 6));
     }
 }

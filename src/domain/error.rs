@@ -2,12 +2,12 @@
 //! JSON errors (each documented once, here), and [`DomainError`], every
 //! refusal a rule of the domain can give, with a message a person can act on.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 /// The `code` of an error body. Serialised in snake_case; each code has one
 /// HTTP status.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorCode {
     /// 400: the body is not JSON at all.

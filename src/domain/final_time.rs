@@ -2,11 +2,23 @@
 //! what it means on the clock (for the calendar file).
 
 use chrono::{DateTime, TimeDelta, Utc, Weekday};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use utoipa::ToSchema;
 
 use super::grid::{Grid, Slot};
 use super::DomainError;
+
+/// A final time as sent: slots `start..end` of one day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct FinalRange {
+    /// First slot index.
+    #[schema(minimum = 0)]
+    pub start: u64,
+    /// One past the last slot index.
+    #[schema(minimum = 1)]
+    pub end: u64,
+}
 
 /// A valid final time for one grid: slots `start..end`, all on one day.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

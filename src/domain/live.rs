@@ -182,12 +182,26 @@ pub enum LiveMessage {
         version: i64,
         participant: ParticipantView,
     },
-    /// A frame was refused; nothing changed.
+    /// A frame was refused; nothing changed. `status` is the HTTP status
+    /// of the error's code, so a page handles a refusal over the socket
+    /// as it does one over HTTP, from one table (`ErrorCode::status`).
     Error {
         #[serde(skip_serializing_if = "Option::is_none")]
         seq: Option<Value>,
+        status: u16,
         error: ErrorDetail,
     },
+}
+
+impl LiveMessage {
+    /// The refusal of the frame `seq` (if it had one) with `error`.
+    pub fn error(seq: Option<Value>, error: ErrorDetail) -> LiveMessage {
+        LiveMessage::Error {
+            seq,
+            status: error.code.status(),
+            error,
+        }
+    }
 }
 
 /// A change, as the live sockets hear of it.
@@ -458,12 +472,10 @@ mod tests {
             serde_json::to_value(LiveMessage::Hello { version: 1 }).unwrap(),
             serde_json::json!({"type": "hello", "version": 1})
         );
-        let e = LiveMessage::Error {
-            seq: Some(1.into()),
-            error: (&DomainError::Forbidden).into(),
-        };
+        let e = LiveMessage::error(Some(1.into()), (&DomainError::Forbidden).into());
         let v = serde_json::to_value(&e).unwrap();
         assert_eq!(v["error"]["code"], "forbidden");
+        assert_eq!(v["status"], 403);
         assert_eq!(v["seq"], 1);
     }
 }

@@ -17,6 +17,7 @@ pub mod edit;
 pub mod error;
 pub mod final_time;
 pub mod grid;
+mod json;
 pub mod limits;
 pub mod live;
 pub mod remap;

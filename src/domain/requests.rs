@@ -3,47 +3,20 @@
 //! types). Decoding checks the JSON's shape; the domain's `parse`
 //! functions then check the rules and build the valid newtypes.
 
-use serde::de::DeserializeOwned;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer};
 use utoipa::ToSchema;
 
 use chrono::{DateTime, Utc};
 
-use super::availability::Level;
+use super::availability::{Change, Level, Update, MAX_CHANGES, MAX_RANGES};
+use super::edit::{Edit, Edited, Regrid};
+pub use super::final_time::FinalRange;
+pub use super::json::{decode, from_value};
+use super::remap::{self, Remap};
+pub use super::schedule::ScheduleFields;
 use super::text::{NAME_MAX, TITLE_MAX};
+use super::FinalTime;
 use super::{DomainError, Grid, ParticipantName, Schedule, Title};
-
-/// The schedule fields of a create (or, later, an edit) request. Each is
-/// optional here so that the domain can say which one is missing.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-pub struct ScheduleFields {
-    /// An IANA time zone name, e.g. `Asia/Seoul`.
-    #[schema(nullable = false, example = "Asia/Seoul")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub timezone: Option<String>,
-    /// 1–31 unique ISO dates (`YYYY-MM-DD`), none before yesterday or more
-    /// than a year ahead in the appointment's zone. Exactly one of `dates`
-    /// and `weekdays` is given.
-    #[schema(min_items = 1, max_items = 31, example = json!(["2026-12-01", "2026-12-02"]))]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub dates: Option<Vec<String>>,
-    /// 1–7 unique weekdays, `mon` … `sun`.
-    #[schema(min_items = 1, max_items = 7, example = json!(["mon", "wed"]))]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub weekdays: Option<Vec<String>>,
-    /// Start of each day's window, `HH:MM` on the slot grid.
-    #[schema(nullable = false, pattern = r"^\d\d:\d\d$", example = "09:00")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub start: Option<String>,
-    /// End of each day's window, `HH:MM` (up to `24:00`) after `start`.
-    #[schema(nullable = false, pattern = r"^\d\d:\d\d$", example = "18:00")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub end: Option<String>,
-    /// Minutes per slot: 10, 15, 30 (the default) or 60.
-    #[schema(example = 30)]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub slot_minutes: Option<u32>,
-}
 
 /// `POST /api/appointments`: a title and a schedule. Unknown fields are
 /// ignored.
@@ -97,17 +70,6 @@ pub struct JoinRequest {
     /// back in to a protected name.
     #[serde(default)]
     pub password: Option<String>,
-}
-
-/// A final time as sent: slots `start..end` of one day.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-pub struct FinalRange {
-    /// First slot index.
-    #[schema(minimum = 0)]
-    pub start: u64,
-    /// One past the last slot index.
-    #[schema(minimum = 1)]
-    pub end: u64,
 }
 
 /// `PATCH /api/appointments/{id}`: what the organiser changes. An absent
@@ -232,97 +194,163 @@ pub(super) fn empty_grid_error() -> DomainError {
     }
 }
 
-/// Decodes a request body: `InvalidJson` when it is not JSON at all,
-/// `InvalidBody` when it is not an object, else the error of the field at
-/// fault, naming its path.
-pub fn decode<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, DomainError> {
-    if bytes.is_empty() {
-        return Err(DomainError::InvalidJson("the body is empty".into()));
+// What an edit request does to the appointment as it is.
+impl EditRequest {
+    /// The schedule fields the edit sends.
+    fn schedule(&self) -> ScheduleFields {
+        ScheduleFields {
+            timezone: self.timezone.clone(),
+            dates: self.dates.clone(),
+            weekdays: self.weekdays.clone(),
+            start: self.start.clone(),
+            end: self.end.clone(),
+            slot_minutes: self.slot_minutes,
+        }
     }
-    if let Err(e) = std::str::from_utf8(bytes) {
-        return Err(DomainError::InvalidJson(format!(
-            "the body is not UTF-8: {e}"
-        )));
-    }
-    // serde would also read a struct from an array of its fields.
-    if bytes.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
-        return Err(
-            match serde_json::from_slice::<serde::de::IgnoredAny>(bytes) {
-                Ok(_) => not_an_object(),
-                Err(e) => DomainError::InvalidJson(e.to_string()),
-            },
-        );
-    }
-    let mut de = serde_json::Deserializer::from_slice(bytes);
-    let value = serde_path_to_error::deserialize(&mut de).map_err(|e| {
-        let path = e.path().to_string();
-        let inner = e.into_inner();
-        if inner.is_data() {
-            field_error(&path, &inner.to_string())
+
+    /// Applies the edit to the appointment as it is (`current`, laid out
+    /// on `grid`) as of `now`. An edit that names nothing to change is
+    /// refused; one that changes nothing is not. A new schedule is checked
+    /// like a new appointment's; a final time sent with it names slots of
+    /// the new grid, and one not sent is kept where the new grid has its
+    /// time exactly, else cleared.
+    pub fn apply(
+        &self,
+        current: &Edited,
+        grid: &Grid,
+        now: DateTime<Utc>,
+    ) -> Result<Edit, DomainError> {
+        let fields = self.schedule();
+        if self.title.is_none()
+            && self.final_range.is_none()
+            && self.closed.is_none()
+            && fields == ScheduleFields::default()
+        {
+            return Err(DomainError::InvalidBody(
+                "nothing to change: send title, final, closed, or a schedule field \
+                 (dates or weekdays, start, end, slot_minutes, timezone)"
+                    .into(),
+            ));
+        }
+        let title = match &self.title {
+            Some(Some(t)) => Title::parse(t)?.as_str().to_string(),
+            _ => current.title.clone(),
+        };
+        let schedule = if fields == ScheduleFields::default() {
+            current.schedule.clone()
         } else {
-            DomainError::InvalidJson(inner.to_string())
-        }
-    })?;
-    de.end()
-        .map_err(|e| DomainError::InvalidJson(e.to_string()))?;
-    Ok(value)
-}
-
-/// Decodes an already-parsed JSON value, with the same errors as
-/// [`decode`] (for the domain's own tests and stored data).
-pub fn from_value<T: DeserializeOwned>(value: &serde_json::Value) -> Result<T, DomainError> {
-    if !value.is_object() {
-        return Err(not_an_object());
+            current.schedule.edit(&fields, now)?
+        };
+        let regrid = (schedule != current.schedule)
+            .then(|| {
+                let new = Grid::new(&schedule);
+                if new.is_empty() {
+                    return Err(empty_grid_error());
+                }
+                let remap = Remap::new(grid, &new);
+                Ok(Regrid { grid: new, remap })
+            })
+            .transpose()?;
+        let new_grid = regrid.as_ref().map_or(grid, |r| &r.grid);
+        let final_range = match self.final_range {
+            Some(None) => None,
+            Some(Some(FinalRange { start, end })) => {
+                let bound = |n: u64| usize::try_from(n).unwrap_or(usize::MAX);
+                let f = FinalTime::new(bound(start), bound(end), new_grid)?;
+                Some((f.start(), f.end()))
+            }
+            None => match (&regrid, current.final_range) {
+                (Some(r), Some((start, end))) => remap::final_range(grid, &r.grid, start, end)
+                    .and_then(|(s, e)| FinalTime::new(s, e, &r.grid).ok())
+                    .map(|f| (f.start(), f.end())),
+                (_, kept) => kept,
+            },
+        };
+        let closed = self.closed.flatten().unwrap_or(current.closed);
+        Ok(Edit {
+            after: Edited {
+                title,
+                final_range,
+                closed,
+                schedule,
+            },
+            regrid,
+        })
     }
-    serde_path_to_error::deserialize(value).map_err(|e| {
-        let path = e.path().to_string();
-        field_error(&path, &e.into_inner().to_string())
-    })
 }
 
-fn not_an_object() -> DomainError {
-    DomainError::InvalidBody("the body must be a JSON object".into())
-}
-
-/// The domain error for a JSON value at `path` of the wrong shape.
-fn field_error(path: &str, detail: &str) -> DomainError {
-    // serde names a missing field in the message, at the parent's path.
-    let detail = detail.split(" at line ").next().unwrap_or(detail);
-    let top = path.split(['.', '[']).next().unwrap_or("");
-    let (field, message) = match detail.strip_prefix("missing field `") {
-        Some(rest) if top.is_empty() => {
-            let name = rest.trim_end_matches('`');
-            (name, format!("{name} is required"))
-        }
-        Some(rest) => (
-            top,
-            format!("{path}.{} is required", rest.trim_end_matches('`')),
-        ),
-        None => (top, format!("{path}: {detail}")),
-    };
-    match field {
-        "" => not_an_object(),
-        "title" => DomainError::InvalidTitle(message),
-        "timezone" => DomainError::InvalidTimezone(message),
-        "dates" => DomainError::InvalidDates(message),
-        "weekdays" => DomainError::InvalidWeekdays(message),
-        "start" => DomainError::InvalidTimeWindow {
-            field: "start",
-            message,
-        },
-        "end" => DomainError::InvalidTimeWindow {
-            field: "end",
-            message,
-        },
-        "slot_minutes" => {
-            DomainError::InvalidSlotMinutes("slot_minutes must be one of 10, 15, 30, 60".into())
-        }
-        "name" => DomainError::InvalidName(message),
-        "password" => DomainError::InvalidPassword(message),
-        "changes" => DomainError::InvalidUpdate(message),
-        "final" => DomainError::InvalidFinal(message),
-        _ => DomainError::InvalidBody(message),
+// How an update request becomes an update: here, with the request it
+// reads, so that the availability it changes knows nothing of requests.
+impl Update {
+    /// Parses `{"changes": [{"level": …, "slots": [[start, end], …]}, …]}`
+    /// against a grid of `len` slots (see [`Update::new`]).
+    pub fn parse(body: &serde_json::Value, len: usize) -> Result<Update, DomainError> {
+        Update::new(from_value(body)?, len)
     }
+
+    /// Checks a decoded update against a grid of `len` slots. Every error
+    /// names the change and range at fault.
+    pub fn new(request: UpdateRequest, len: usize) -> Result<Update, DomainError> {
+        let err = |m: String| Err(DomainError::InvalidUpdate(m));
+        let changes = request.changes;
+        if changes.is_empty() {
+            return err("changes must not be empty".into());
+        }
+        if changes.len() > MAX_CHANGES {
+            return err(format!(
+                "changes: at most {MAX_CHANGES} changes per update (got {})",
+                changes.len()
+            ));
+        }
+        let parsed = changes
+            .into_iter()
+            .enumerate()
+            .map(|(i, change)| check_change(change, i, len))
+            .collect::<Result<_, _>>()?;
+        Ok(Update::checked(parsed))
+    }
+}
+
+fn check_change(change: ChangeRequest, i: usize, len: usize) -> Result<Change, DomainError> {
+    let err = |m: String| Err(DomainError::InvalidUpdate(m));
+    let ChangeRequest { level, slots } = change;
+    if slots.is_empty() {
+        return err(format!("changes[{i}].slots must not be empty"));
+    }
+    if slots.len() > MAX_RANGES {
+        return err(format!(
+            "changes[{i}].slots: at most {MAX_RANGES} ranges per change (got {})",
+            slots.len()
+        ));
+    }
+    let mut ranges = Vec::with_capacity(slots.len());
+    let mut previous_end = 0;
+    for (j, range) in slots.into_iter().enumerate() {
+        let at = format!("changes[{i}].slots[{j}]");
+        let [start, end] = range[..] else {
+            return err(format!("{at} must be a [start, end] pair"));
+        };
+        // A bound too big for usize is certainly past the grid.
+        let start = usize::try_from(start).unwrap_or(usize::MAX);
+        let end = usize::try_from(end).unwrap_or(usize::MAX);
+        if end > len {
+            return err(format!(
+                "{at}: end {end} is past the last slot (grid has {len} slots)"
+            ));
+        }
+        if start >= end {
+            return err(format!("{at}: start {start} must be less than end {end}"));
+        }
+        if j > 0 && start < previous_end {
+            return err(format!(
+                "{at}: start {start} is before the end {previous_end} of the range before it; \
+                 ranges must be sorted and must not overlap"
+            ));
+        }
+        previous_end = end;
+        ranges.push([start, end]);
+    }
+    Ok(Change::checked(level, ranges))
 }
 
 /// `?min_slots=n`: a positive 64-bit integer; 0 (keep every window) when
@@ -337,6 +365,19 @@ pub fn min_slots(value: Option<&str>) -> Result<usize, DomainError> {
         .ok_or_else(|| {
             DomainError::InvalidQuery("min_slots must be a positive whole number".into())
         })
+}
+
+/// Whether an edit's `dry_run` query value asks only for what the edit
+/// would do: `1` or `true` does, `0` or `false` (or none) does not, any
+/// other value is refused.
+pub fn dry_run(value: Option<&str>) -> Result<bool, DomainError> {
+    match value {
+        None | Some("0" | "false") => Ok(false),
+        Some("1" | "true") => Ok(true),
+        Some(_) => Err(DomainError::InvalidQuery(
+            "dry_run must be 1 (or true) to preview the edit, or 0 (or false)".into(),
+        )),
+    }
 }
 
 #[cfg(test)]

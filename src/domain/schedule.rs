@@ -7,9 +7,11 @@
 use std::collections::BTreeSet;
 
 use chrono::{DateTime, Months, NaiveDate, NaiveTime, TimeDelta, Utc, Weekday};
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use utoipa::ToSchema;
 
-use super::requests::{self, ScheduleFields};
+use super::json::from_value;
 use super::wire::{self, MINUTES_PER_DAY};
 pub use super::zone::Zone;
 use super::DomainError;
@@ -75,6 +77,39 @@ impl Days {
     }
 }
 
+/// The schedule fields as JSON carries them: in a create (or an edit)
+/// request, in storage, and to the Worker. Each is
+/// optional here so that the domain can say which one is missing.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct ScheduleFields {
+    /// An IANA time zone name, e.g. `Asia/Seoul`.
+    #[schema(nullable = false, example = "Asia/Seoul")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timezone: Option<String>,
+    /// 1–31 unique ISO dates (`YYYY-MM-DD`), none before yesterday or more
+    /// than a year ahead in the appointment's zone. Exactly one of `dates`
+    /// and `weekdays` is given.
+    #[schema(min_items = 1, max_items = 31, example = json!(["2026-12-01", "2026-12-02"]))]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dates: Option<Vec<String>>,
+    /// 1–7 unique weekdays, `mon` … `sun`.
+    #[schema(min_items = 1, max_items = 7, example = json!(["mon", "wed"]))]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub weekdays: Option<Vec<String>>,
+    /// Start of each day's window, `HH:MM` on the slot grid.
+    #[schema(nullable = false, pattern = r"^\d\d:\d\d$", example = "09:00")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start: Option<String>,
+    /// End of each day's window, `HH:MM` (up to `24:00`) after `start`.
+    #[schema(nullable = false, pattern = r"^\d\d:\d\d$", example = "18:00")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end: Option<String>,
+    /// Minutes per slot: 10, 15, 30 (the default) or 60.
+    #[schema(example = 30)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub slot_minutes: Option<u32>,
+}
+
 /// A valid appointment schedule. Title is not part of it: it is parsed
 /// separately with [`super::Title::parse`].
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -91,7 +126,7 @@ impl Schedule {
     /// yesterday and the same calendar date a year ahead, both taken as the
     /// calendar date of `now` in the appointment's own zone.
     pub fn parse_new(body: &Value, now: DateTime<Utc>) -> Result<Schedule, DomainError> {
-        Schedule::new(&requests::from_value(body)?, now)
+        Schedule::new(&from_value(body)?, now)
     }
 
     /// Checks the schedule fields of a create request (see [`Self::parse_new`]).
@@ -140,7 +175,7 @@ impl Schedule {
     /// Parses a schedule read back from storage: the same rules except the
     /// date range, because an appointment's dates drift into the past.
     pub fn parse_stored(value: &Value) -> Result<Schedule, DomainError> {
-        parse(&requests::from_value(value)?, None, &[])
+        parse(&from_value(value)?, None, &[])
     }
 
     /// The appointment's zone.

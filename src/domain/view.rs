@@ -6,12 +6,13 @@
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use chrono::{DateTime, SecondsFormat, Utc};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use super::final_time::FinalRange;
 use super::grid::Slot;
-use super::requests::{FinalRange, ScheduleFields};
 use super::results::{best, counts, Counts, Window};
+use super::schedule::ScheduleFields;
 use super::wire;
 use super::{Availability, DomainError, ErrorCode, Grid, Schedule};
 
@@ -180,6 +181,24 @@ pub struct Updated {
     pub version: i64,
 }
 
+/// `200` to `PATCH /api/appointments/{id}?dry_run=1`: what the edit would
+/// do, worked out by the rules of the real one and stored nowhere.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct DryRun {
+    /// Participants who keep an answer on at least one time.
+    pub kept: usize,
+    /// Participants who had answers and would lose them all.
+    pub cleared: usize,
+    /// Participants who would lose some of the time they answered for
+    /// (those in `cleared` among them).
+    pub losing: usize,
+    /// Whether the appointment's final time survives the edit (`false`
+    /// when it has none).
+    pub final_kept: bool,
+    /// The number of slots of the grid after the edit.
+    pub slots: usize,
+}
+
 /// `{"status": "ok"}`.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Health {
@@ -194,14 +213,14 @@ pub struct ErrorBody {
 }
 
 /// What went wrong.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct ErrorDetail {
     pub code: ErrorCode,
     /// A message a person can act on.
     pub message: String,
     /// The request field at fault, when there is one.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub field: Option<&'static str>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
 }
 
 impl From<&DomainError> for ErrorDetail {
@@ -209,7 +228,7 @@ impl From<&DomainError> for ErrorDetail {
         ErrorDetail {
             code: e.code(),
             message: e.to_string(),
-            field: e.field(),
+            field: e.field().map(str::to_string),
         }
     }
 }

@@ -1,6 +1,7 @@
 // The organiser edits the dates and times after people answered: the
 // create form opens filled with the current schedule, says before saving
-// how many people's answers stay, and sends only what changed. Someone
+// how many people's answers stay (the server's dry run of the edit, asked
+// once the form rests, one request at a time), and sends only what changed. Someone
 // watching in another browser sees the new grid without reloading.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -43,7 +44,18 @@ test('the organiser moves a date and splits the slots; the answers that still fi
   const org = await newContext(env.browser, { device: PHONE, lang: 'ko' });
   const op = await org.newPage();
   const patches = [];
-  op.on('request', (r) => { if (r.method() === 'PATCH') patches.push(r.postDataJSON()); });
+  const dryRuns = [];
+  let asking = 0;
+  let mostAsking = 0;
+  op.on('request', (r) => {
+    if (r.method() !== 'PATCH') return;
+    if (!r.url().endsWith('?dry_run=1')) return patches.push(r.postDataJSON());
+    dryRuns.push(r.postDataJSON());
+    mostAsking = Math.max(mostAsking, ++asking);
+  });
+  const asked = () => { asking--; };
+  op.on('requestfinished', (r) => { if (r.url().endsWith('?dry_run=1')) asked(); });
+  op.on('requestfailed', (r) => { if (r.url().endsWith('?dry_run=1')) asked(); });
   await op.goto(`${base}/a/${appt.id}#admin=${appt.admin_token}`);
   await op.waitForSelector('#admin:not([hidden])');
   await op.locator('#edit-schedule').scrollIntoViewIfNeeded();
@@ -62,14 +74,18 @@ test('the organiser moves a date and splits the slots; the answers that still fi
   await tapDate(op, d3);
   await tapDate(op, d4);
   await op.tap('#schedule-edit label:has(input[name="slot"][value="15"])');
-  assert.match(await op.textContent('#resched-note'), /남아 있는 시간에는 1명의 답이 그대로 유지돼요/);
+  await eventually(async () => /남아 있는 시간에는 1명의 답이 그대로 유지돼요/.test(await op.textContent('#resched-note')),
+    5000, 'the server’s answer: Ana keeps d1 and d2, Cy never answered, Bo loses d3');
+  assert.deepEqual(dryRuns.at(-1), { dates: [d1, d2, d4], slot_minutes: 15 }, 'the server was asked about the whole edit');
+  assert.ok(dryRuns.length <= 3, `quick taps are asked about together (${dryRuns.length} asked)`);
+  assert.equal(mostAsking, 1, 'one question in flight at a time');
   await op.locator('#resched-note').scrollIntoViewIfNeeded();
   await screenshot(op, 'reschedule-form-phone-ko', { fullPage: false });
 
   await op.tap('#schedule-edit button[type="submit"]');
   await op.waitForSelector('dialog[open]');
   assert.match(await op.textContent('dialog[open] h2'), /날짜와 시간을 바꿀까요/);
-  assert.match(await op.textContent('dialog[open] p'), /1명의 답이 그대로 유지돼요/);
+  assert.match(await op.textContent('dialog[open] p'), /1명의 답 일부가 지워져요\. 남아 있는 시간에는 1명의 답이 그대로 유지돼요/);
   await screenshot(op, 'reschedule-confirm-phone-ko', { fullPage: false });
   // Bo's answers on the third date go: the confirmation is a danger.
   await op.tap('dialog[open] .btn.danger');
@@ -107,7 +123,7 @@ test('the edit form checks before sending, and cancelling closes it with nothing
   const ctx = await newContext(env.browser, { device: DESKTOP, lang: 'en' });
   const page = await ctx.newPage();
   const patches = [];
-  page.on('request', (r) => { if (r.method() === 'PATCH') patches.push(r.postDataJSON()); });
+  page.on('request', (r) => { if (r.method() === 'PATCH' && !r.url().includes('dry_run')) patches.push(r.postDataJSON()); });
   await page.goto(`${base}/a/${appt.id}#admin=${appt.admin_token}`);
   await page.click('#edit-schedule');
   await page.waitForSelector('#schedule-edit:not([hidden]) #weekdays input');
@@ -134,5 +150,33 @@ test('the edit form checks before sending, and cancelling closes it with nothing
   assert.equal(await page.getAttribute('#edit-schedule', 'aria-expanded'), 'false');
   assert.deepEqual(patches, []);
   assertQuiet(ctx);
+  await ctx.close();
+});
+
+test('offline, the organiser is told that what stays cannot be checked, and saving asks with a warning', async () => {
+  const { base } = env.server;
+  const appt = await createAppointment(base);
+  const ana = await join(base, appt.id, 'Ana');
+  await paint(base, appt.id, ana, [{ level: 'available', slots: [[0, 4]] }]);
+  const ctx = await newContext(env.browser, { device: PHONE, lang: 'en' });
+  const page = await ctx.newPage();
+  await page.goto(`${base}/a/${appt.id}#admin=${appt.admin_token}`);
+  await page.waitForSelector('#admin:not([hidden])');
+  await page.locator('#edit-schedule').scrollIntoViewIfNeeded();
+  await page.tap('#edit-schedule');
+  await page.waitForSelector('#schedule-edit:not([hidden]) #end');
+  await ctx.setOffline(true);
+  await page.selectOption('#schedule-edit #end', '12:00');
+  await eventually(async () => /Can't check right now which answers stay/.test(await page.textContent('#resched-note')),
+    5000, 'the note that it cannot check');
+  await page.locator('#resched-note').scrollIntoViewIfNeeded();
+  await screenshot(page, 'reschedule-offline-phone-en', { fullPage: false });
+  await page.tap('#schedule-edit button[type="submit"]');
+  await page.waitForSelector('dialog[open]');
+  assert.match(await page.textContent('dialog[open] p'), /Can't check right now/);
+  assert.equal(await page.locator('dialog[open] .btn.danger').count(), 1, 'unchecked, the confirmation is a warning');
+  await page.tap('dialog[open] .btn:not(.danger)');
+  await ctx.setOffline(false);
+  assert.equal((await getView(base, appt.id)).end, '18:00', 'nothing was saved');
   await ctx.close();
 });
