@@ -36,6 +36,7 @@ impl Appointment {
         self.schema_ready.set(false);
         *self.layout.borrow_mut() = None;
         *self.last_view.borrow_mut() = None;
+        *self.last_private.borrow_mut() = None;
         *self.live.borrow_mut() = super::live::Live::default();
         super::live::send_all(&self.state, &LiveMessage::Deleted);
         for ws in self.state.get_websockets() {
