@@ -22,10 +22,7 @@ impl AppointmentRow {
     /// When the alarm must come next at the latest: at expiry, or at the
     /// deadline when the sockets have yet to hear it pass.
     pub(super) fn next_alarm(&self) -> i64 {
-        match self.tools.deadline {
-            Some(d) if !self.deadline_told => self.expires_at.min(d),
-            _ => self.expires_at,
-        }
+        self.tools.alarm_due(self.expires_at, self.deadline_told)
     }
 }
 
