@@ -15,10 +15,10 @@ use crate::domain::requests::{
     ChangeRequest, EditRequest, FinalRange, JoinRequest, NewAppointment, ScheduleFields,
     UpdateRequest,
 };
-use crate::domain::results::{Counts, Window};
+use crate::domain::results::Counts;
 use crate::domain::view::{
-    Created, DryRun, ErrorBody, ErrorDetail, Health, Joined, ParticipantView, SlotView, Updated,
-    View,
+    BestFiltered, BestWindow, Created, DryRun, ErrorBody, ErrorDetail, Health, Joined,
+    ParticipantView, SlotView, Updated, View, Who,
 };
 use crate::domain::Level;
 use crate::index::Stats;
@@ -50,7 +50,8 @@ paint their availability, everyone sees the best times. Every error under /api/ 
     components(schemas(
         ErrorCode, ErrorBody, ErrorDetail, NewAppointment, ScheduleFields, JoinRequest,
         EditRequest, FinalRange, UpdateRequest, ChangeRequest, Level, View, SlotView,
-        ParticipantView, Counts, Window, Created, Joined, Updated, Health, Stats, DryRun
+        ParticipantView, Counts, BestWindow, Who, BestFiltered, Created, Joined, Updated,
+        Health, Stats, DryRun
     )),
     modifiers(&BearerAuth)
 )]
@@ -125,7 +126,11 @@ fn exclusive_days(json: &mut serde_json::Value) {
 )]
 fn create() {}
 
-/// The appointment view.
+/// The appointment view. When the appointment is `private`, a reader
+/// without the admin token gets `counts`, `best` with numbers for names,
+/// `waiting` as a number and, with a participant's token, that one
+/// participant only; the `ETag` then names who reads. (The token, a
+/// participant's or the admin's, is optional: `Authorization: Bearer`.)
 #[utoipa::path(
     get, path = "/api/appointments/{id}",
     params(
@@ -170,10 +175,12 @@ fn view_head() {}
 /// between dates and weekdays starts everyone empty. The final time stays
 /// where the new grid has exactly its time (renumbered), else it is
 /// cleared; a `final` sent with the change names slots of the new grid.
-/// One change, one version step. With `dry_run=1` the same checks run
-/// but nothing is stored and the version stays: the answer is a
-/// `DryRun`, what the change would keep and clear, which the organiser is
-/// told before saving.
+/// One change, one version step. The organiser's tools (`expected`,
+/// `deadline`, `required`, `min_people`, `private`) may be sent alone or
+/// with anything else; the edit is checked whole and stored whole. With
+/// `dry_run=1` the same checks run but nothing is stored and the version
+/// stays: the answer is a `DryRun`, what the change would keep and clear,
+/// which the organiser is told before saving.
 #[utoipa::path(
     patch, path = "/api/appointments/{id}", request_body = EditRequest,
     params(
@@ -222,7 +229,9 @@ fn delete_appointment() {}
         (status = 401, description = "Wrong or missing password", body = ErrorBody),
         (status = 404, description = "No such appointment", body = ErrorBody),
         (status = 405, description = "Method not allowed", body = ErrorBody),
-        (status = 409, description = "Appointment full", body = ErrorBody),
+        (status = 409, description = "`appointment_full`, `appointment_closed`, or \
+            `deadline_passed` (the organiser's deadline has passed: no new names; signing \
+            back in still works)", body = ErrorBody),
         (status = 413, description = "Body over 64 KiB", body = ErrorBody),
         (status = 415, description = "Body not JSON", body = ErrorBody),
         (status = 429, description = "Too many wrong passwords", body = ErrorBody,
@@ -266,7 +275,8 @@ fn leave() {}
         (status = 404, description = "No such appointment or participant", body = ErrorBody),
         (status = 405, description = "Method not allowed", body = ErrorBody),
         (status = 409, description = "`schedule_changed`: the update's `layout` is not the \
-            grid's any more (the organiser changed the times); nothing changed", body = ErrorBody),
+            grid's any more (the organiser changed the times), or `deadline_passed`: the \
+            organiser's deadline has passed; nothing changed", body = ErrorBody),
         (status = 413, description = "Body over 64 KiB", body = ErrorBody),
         (status = 415, description = "Body not JSON", body = ErrorBody),
     )
@@ -302,7 +312,9 @@ fn calendar() {}
 /// the appointment's zone, `2026-12-01 09:00` or `mon 09:00`), a column per
 /// participant (`available`, `if_needed` or empty), then the counts of
 /// each. UTF-8 with a byte-order mark, CRLF line ends, RFC 4180 quoting; a
-/// name a spreadsheet would run as a formula starts with `'`.
+/// name a spreadsheet would run as a formula starts with `'`. A private
+/// appointment's file is the organiser's alone (`Authorization: Bearer`
+/// with the admin token); any other appointment's needs no token.
 #[utoipa::path(
     get, path = "/api/appointments/{id}/availability.csv",
     params(
@@ -313,6 +325,10 @@ fn calendar() {}
         (status = 200, description = "CSV file", content_type = "text/csv", body = String,
          headers(("ETag" = String), ("Content-Disposition" = String))),
         (status = 304, description = "Not modified", headers(("ETag" = String))),
+        (status = 401, description = "The appointment is private and no valid token was sent",
+         body = ErrorBody),
+        (status = 403, description = "`private_appointment`: the appointment is private and \
+            the token is not the organiser's", body = ErrorBody),
         (status = 404, description = "No such appointment", body = ErrorBody),
         (status = 405, description = "Method not allowed", body = ErrorBody),
     )
@@ -334,13 +350,20 @@ fn availability_csv() {}
 /// jitter from about 1 s to 30 s, honour `Retry-After`, keep at most one
 /// update in flight and send nothing while offline.
 /// A participant may send `{"type":"auth","token":t}` (answered
-/// `{"type":"auth","participant":pid}`), then
+/// `{"type":"auth","participant":pid}`; the organiser sends the admin
+/// token and is answered `{"type":"auth","participant":null,"admin":true}`),
+/// then
 /// `{"type":"update","seq":k,"changes":[…],"layout":l?}` (the body of the HTTP update),
 /// answered `{"type":"ack","seq":k,"version":n,"participant":{…}}` or
 /// `{"type":"error","seq":k,"status":s,"error":{"code","message"}}` with
 /// the HTTP API's code and the status it has there. `"ping"` gets `"pong"` (from the runtime, without waking
 /// the appointment). A frame over 64 KiB, or more than
-/// 120 frames in 10 s, closes the socket with 1008.
+/// 120 frames in 10 s, closes the socket with 1008. When the appointment
+/// is `private`, a push to a socket that is not the organiser's carries
+/// no participant but the socket's own (after `auth`), no one's id in
+/// `removed` but its own, and `best` with numbers for names. When the
+/// organiser's deadline passes, every socket gets `{"type":"view"}` with a
+/// new version.
 #[utoipa::path(
     get, path = "/api/appointments/{id}/live",
     params(("id" = String, Path, pattern = r"^[A-Za-z0-9_-]{1,32}$")),

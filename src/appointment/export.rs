@@ -16,7 +16,7 @@ use flate2::Compression;
 
 use super::store::{self, AppointmentRow};
 use super::Appointment;
-use crate::domain::{view, Availability};
+use crate::domain::{authorize, view, Action, Availability};
 use crate::error::{ApiError, ApiResult};
 use crate::protocol::{Answer, Reply};
 use crate::render::csv::AvailabilityCsv;
@@ -34,7 +34,12 @@ impl Appointment {
         row: &AppointmentRow,
         if_none_match: Option<&str>,
         head: bool,
+        token: Option<&str>,
     ) -> ApiResult<Answer> {
+        // Everyone's names and answers: the organiser's alone when private.
+        if row.tools.private {
+            authorize(&self.caller(row, token)?, Action::ReadPrivate)?;
+        }
         let etag = view::csv_etag(&row.id, row.version);
         let title = row.title.clone();
         if if_none_match.is_some_and(|tags| view::etag_matches(tags, &etag)) {

@@ -7,16 +7,17 @@
 
 use super::remap::Remap;
 use super::view::DryRun;
-use super::{Availability, Grid, Schedule};
+use super::{Availability, Grid, Schedule, Tools};
 
-/// What an edit can change: the title, final time, closed flag and
-/// schedule, as they are before or after it.
+/// What an edit can change: the title, final time, closed flag,
+/// schedule and the organiser's tools, as they are before or after it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Edited {
     pub title: String,
     pub final_range: Option<(usize, usize)>,
     pub closed: bool,
     pub schedule: Schedule,
+    pub tools: Tools,
 }
 
 /// An accepted edit: the appointment after it, and, when the schedule
@@ -96,6 +97,7 @@ mod tests {
             final_range: Some((4, 6)),
             closed: false,
             schedule,
+            tools: Tools::default(),
         };
         (edited, grid)
     }
@@ -103,7 +105,7 @@ mod tests {
     fn apply(body: Value) -> Result<Edit, DomainError> {
         let (current, grid) = current();
         let request: EditRequest = decode(body.to_string().as_bytes())?;
-        request.apply(&current, &grid, now())
+        request.apply(&current, &grid, now(), &[])
     }
 
     fn code(body: Value) -> String {
@@ -172,7 +174,7 @@ mod tests {
         let grid = Grid::new(&current.schedule);
         let edit = |body: Value| {
             let request: EditRequest = decode(body.to_string().as_bytes()).unwrap();
-            request.apply(&current, &grid, now())
+            request.apply(&current, &grid, now(), &[])
         };
         assert!(edit(json!({"end": "13:00"})).is_ok());
         assert!(edit(json!({"dates": ["2026-11-01", "2026-11-26"]})).is_ok());
@@ -235,7 +237,7 @@ mod tests {
         let everyone = [day_one, day_two, nobody];
         let run = |body: Value| {
             let request: EditRequest = decode(body.to_string().as_bytes()).unwrap();
-            let edit = request.apply(&current, &grid, now()).unwrap();
+            let edit = request.apply(&current, &grid, now(), &[]).unwrap();
             edit.dry_run(&current, &grid, &everyone)
         };
         let split = run(json!({"slot_minutes": 30}));

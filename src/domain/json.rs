@@ -96,6 +96,10 @@ fn field_error(path: &str, detail: &str) -> DomainError {
         "password" => DomainError::InvalidPassword(message),
         "changes" => DomainError::InvalidUpdate(message),
         "final" => DomainError::InvalidFinal(message),
+        "expected" => DomainError::InvalidExpected(message),
+        "deadline" => DomainError::InvalidDeadline(message),
+        "required" => DomainError::InvalidRequired(message),
+        "min_people" => DomainError::InvalidMinPeople(message),
         _ => DomainError::InvalidBody(message),
     }
 }

@@ -119,6 +119,35 @@ pub struct EditRequest {
     /// A new slot size: 10, 15, 30 or 60 minutes.
     #[serde(default)]
     pub slot_minutes: Option<u32>,
+    /// Up to 200 names the organiser expects (each a valid participant
+    /// name; names with the same canonical key count once); `null` or
+    /// `[]` clears the list. The view's `waiting` lists those no
+    /// participant's name matches.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<Vec<String>>, max_items = 200)]
+    pub expected: Option<Option<Vec<String>>>,
+    /// An RFC 3339 instant after which new names and availability
+    /// updates are refused (`409 deadline_passed`), or `null` to clear it.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>, example = "2026-12-01T09:00:00+09:00")]
+    pub deadline: Option<Option<String>>,
+    /// Ids of participants who must come: `best` keeps only windows where
+    /// each of them is available or available if need be. `null` or `[]`
+    /// clears it.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<Vec<String>>, max_items = 1000)]
+    pub required: Option<Option<Vec<String>>>,
+    /// `best` keeps only windows at least this many can come to
+    /// (available plus if needed); `null` clears it.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<i64>, minimum = 1, maximum = 1000)]
+    pub min_people: Option<Option<i64>>,
+    /// `true` hides everyone's names and answers from all but the
+    /// organiser (others see counts, and their own participant); `false`
+    /// shows them again.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<bool>)]
+    pub private: Option<Option<bool>>,
 }
 
 /// Tells a field sent as `null` (`Some(None)`) from one not sent (`None`).
@@ -213,25 +242,30 @@ impl EditRequest {
     /// refused; one that changes nothing is not. A new schedule is checked
     /// like a new appointment's; a final time sent with it names slots of
     /// the new grid, and one not sent is kept where the new grid has its
-    /// time exactly, else cleared.
+    /// time exactly, else cleared. `required` may name only the ids of
+    /// `participants`.
     pub fn apply(
         &self,
         current: &Edited,
         grid: &Grid,
         now: DateTime<Utc>,
+        participants: &[String],
     ) -> Result<Edit, DomainError> {
         let fields = self.schedule();
         if self.title.is_none()
             && self.final_range.is_none()
             && self.closed.is_none()
             && fields == ScheduleFields::default()
+            && !self.names_tools()
         {
             return Err(DomainError::InvalidBody(
-                "nothing to change: send title, final, closed, or a schedule field \
-                 (dates or weekdays, start, end, slot_minutes, timezone)"
+                "nothing to change: send title, final, closed, a schedule field \
+                 (dates or weekdays, start, end, slot_minutes, timezone), or one of \
+                 expected, deadline, required, min_people, private"
                     .into(),
             ));
         }
+        let tools = self.tools(&current.tools, participants)?;
         let title = match &self.title {
             Some(Some(t)) => Title::parse(t)?.as_str().to_string(),
             _ => current.title.clone(),
@@ -273,6 +307,7 @@ impl EditRequest {
                 final_range,
                 closed,
                 schedule,
+                tools,
             },
             regrid,
         })
