@@ -14,9 +14,9 @@ use super::grid::Slot;
 use super::results::{best_for, counts, Counts, Filtered, Window};
 use super::schedule::ScheduleFields;
 use super::tools::Tools;
-use std::collections::HashSet;
 use super::wire;
 use super::{Availability, Caller, DomainError, ErrorCode, Grid, Schedule};
+use std::collections::HashSet;
 
 /// One participant as every reader sees them: never a hash or a token.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
