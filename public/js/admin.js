@@ -1,7 +1,9 @@
 // The organiser's tools (with the admin token from the #admin= link): fix
 // or clear the final time, rename, close to new people, edit the dates and
 // times (the create page's form, loaded when opened), remove one or several
-// participants, delete the appointment.
+// participants, delete the appointment. The tools for who answers
+// (expected names, deadline, who must come, quorum, private answers) load
+// with the card (organiser.js).
 import { t, errorText } from './i18n.js';
 import { api } from './api.js';
 import { store } from './store.js';
@@ -43,12 +45,29 @@ export class Admin {
       if (this.lang !== lang) this.form.render();
       this.renderNote();
     }
+    this.renderTools(view, lang);
     if (this.lang !== lang) {
       this.lang = lang;
       $('#admin-link-slot', this.el).replaceChildren(adminBlock({
         id: this.id, adminUrl: `${location.origin}/a/${encodeURIComponent(this.id)}#admin=${encodeURIComponent(this.token)}`,
       }));
     }
+  }
+
+  /** The tools for who answers, built again in a new language. */
+  renderTools(view, lang) {
+    if (!this.toolsMod) {
+      this.toolsLoading ??= import('./organiser.js').then((m) => {
+        this.toolsMod = m;
+        if (this.view) this.renderTools(this.view, this.lang);
+      }).catch(() => { this.toolsLoading = null; });
+      return;
+    }
+    if (!this.tools || this.toolsLang !== lang) {
+      this.toolsLang = lang;
+      this.tools = new this.toolsMod.OrganiserTools($('#organiser-tools', this.el), this);
+    }
+    this.tools.render(view);
   }
 
   /** Runs a change; `onBadInput(err)` may take a 400 itself (return true). */

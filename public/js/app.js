@@ -16,7 +16,7 @@ import { applyPush, withParticipant } from './push.js';
 import { setupJoin } from './join.js';
 import { Admin } from './admin.js';
 import { shareBlock, fileName } from './share.js';
-import { h, icon, $, $$, confirmDialog } from './ui.js';
+import { h, icon, $, $$, confirmDialog, headcount } from './ui.js';
 import { setupAnswerTools } from './answer-tools.js';
 
 initI18n();
@@ -93,7 +93,10 @@ async function refresh() {
   if (state.view && offline()) return; // the 'online' event fetches
   state.loading = true;
   try {
-    const r = await api.view(id, { etag: state.etag, minSlots: state.minSlots });
+    // Sent with a token: a private appointment shows the organiser
+    // everything, and a participant their own answers.
+    const token = store.admin(id) ?? state.me?.token;
+    const r = await api.view(id, { etag: state.etag, minSlots: state.minSlots, token });
     fetching.attempt = 0;
     if (r.status === 200) { apply(r.data); state.etag = r.etag; }
   } catch (err) {
@@ -231,6 +234,7 @@ function startLive() {
     onPoll: () => refresh(),
     onStatus: (s) => { state.socket = s; renderLive(); },
     onAlive: () => reached(true),
+    adminToken: () => store.admin(id),
   });
 }
 
@@ -269,6 +273,7 @@ function render() {
   $('#admin-badge').hidden = !admin.active;
   renderZone();
   renderFinal();
+  renderNotes(v, lang);
 
   const me = state.me;
   $('#join').hidden = !!me;
@@ -280,12 +285,13 @@ function render() {
   painter.setView(v);
   if (state.importer?.open) state.importer.update();
   heat.setView(v, admin.active);
-  $('#people-title').textContent = t('people.title', { n: v.participants.length });
+  $('#people-title').textContent = t('people.title', { n: headcount(v) });
   renderMinSlots();
   const zoneNote = $('#best-zone');
   zoneNote.hidden = !otherZone();
   zoneNote.textContent = t('best.zone', { zone: L.zone });
   renderBest($('#best-list'), v, L, {
+    why: state.notes?.whyEmpty(v),
     chosen: state.chosen,
     expanded: state.bestOpen,
     onExpand: (open) => { state.bestOpen = open; render(); },
@@ -300,6 +306,33 @@ function render() {
     const block = shareBlock({ id, url: `${location.origin}/a/${encodeURIComponent(id)}`, title: v.title, qr: false });
     $('#share').replaceChildren(block);
     if ($('#share-box').open) block.loadQr();
+  }
+}
+
+/**
+ * The organiser's settings as the page shows them (notes.js, loaded when
+ * the appointment uses one, or for its organiser): the deadline (and
+ * painting closed after it), who is awaited, private answers. And, for
+ * every appointment, when it is deleted.
+ */
+function renderNotes(v, lang) {
+  const uses = v.deadline || v.private || v.waiting != null || v.best_filtered;
+  if (!state.notes && (uses || admin.active)) {
+    state.notesLoading ??= import('./notes.js').then((m) => {
+      state.notes = new m.Notes({ onDeadline: () => { render(); refresh(); }, toast });
+      render();
+    }).catch(() => { state.notesLoading = null; });
+  }
+  state.notes?.render(v, { admin: admin.active, lang });
+  const locked = !!v.deadline && (v.deadline_passed || Date.parse(v.deadline) <= Date.now());
+  painter.setLocked(locked);
+  $('#locked-note').hidden = !locked || !state.me;
+  $('#locked-note').textContent = t('deadline.locked');
+  const exp = $('#expiry-line');
+  exp.hidden = !v.expires_at;
+  if (v.expires_at) {
+    const date = new Intl.DateTimeFormat(lang, { year: 'numeric', month: 'long', day: 'numeric' }).format(Date.parse(v.expires_at));
+    exp.textContent = t('expiry', { date });
   }
 }
 

@@ -300,4 +300,13 @@ export default {
   'me.removedClosed': 'It is closed to new people, so you cannot join again.',
   'gone.byOrganiser': 'The organiser deleted this appointment',
   'best.ifnName': '{name} (if needed)',
+  // --- the organiser's tools as everyone sees them, the usual week, expiry ---
+  'privacy.link': 'Privacy and how long data is kept',
+  expiry: 'This appointment and all answers are deleted on {date}.',
+  'week.apply': 'Fill in my usual week',
+  'week.save': 'Save as my usual week',
+  'best.missing': 'All but {names}',
+  'best.ask': 'ask {names} about {when}',
+  'err.code.deadline_passed': 'The deadline has passed, so answers are closed.',
+  'deadline.locked': 'The deadline has passed, so painting is closed. If the organiser moves it, you can paint again.',
 };
