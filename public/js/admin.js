@@ -54,18 +54,14 @@ export class Admin {
     }
   }
 
-  /** The tools for who answers, built again in a new language. */
-  renderTools(view, lang) {
-    if (!this.toolsMod) {
-      this.toolsLoading ??= import('./organiser.js').then((m) => {
-        this.toolsMod = m;
-        if (this.view) this.renderTools(this.view, this.lang);
-      }).catch(() => { this.toolsLoading = null; });
-      return;
-    }
-    if (!this.tools || this.toolsLang !== lang) {
+  /** The tools for who answers (built again in a new language). */
+  async renderTools(view, lang) {
+    this.toolsMod ??= import('./organiser.js');
+    const m = await this.toolsMod.catch(() => { this.toolsMod = null; });
+    if (!m || this.view !== view) return;
+    if (this.toolsLang !== lang) {
       this.toolsLang = lang;
-      this.tools = new this.toolsMod.OrganiserTools($('#organiser-tools', this.el), this);
+      this.tools = new m.OrganiserTools($('#organiser-tools', this.el), this);
     }
     this.tools.render(view);
   }

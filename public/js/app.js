@@ -14,7 +14,6 @@ import { renderBest, lengthChoices, duration } from './best.js';
 import { connectLive } from './live.js';
 import { applyPush, withParticipant } from './push.js';
 import { setupJoin } from './join.js';
-import { Admin } from './admin.js';
 import { shareBlock, fileName } from './share.js';
 import { h, icon, $, $$, confirmDialog, headcount } from './ui.js';
 import { setupAnswerTools } from './answer-tools.js';
@@ -58,12 +57,30 @@ const heat = new Heatmap($('#heat-grid'), {
   onRemove: (p) => admin.remove(p),
   onRemoveMany: async (ps) => { if (await admin.removeMany(ps)) { heat.picked.clear(); heat.renderPeople(); } },
 });
-const admin = new Admin($('#admin'), id, {
-  onView: (v) => { state.etag = null; apply(v); refresh(); },
-  onGone: (deleted) => gone(deleted),
-  toast,
-  refresh: () => { render(); refresh(); },
-});
+// The organiser's tools (admin.js) load only on a page with the organiser's token.
+const admin = {
+  tools: null,
+  get token() { return store.admin(id); },
+  get active() { return this.tools ? this.tools.active : !!this.token; },
+  load() {
+    this.loading ??= import('./admin.js').then((m) => {
+      this.tools = new m.Admin($('#admin'), id, {
+        onView: (v) => { state.etag = null; apply(v); refresh(); },
+        onGone: (deleted) => gone(deleted),
+        toast,
+        refresh: () => { render(); refresh(); },
+      });
+      render();
+      return this.tools;
+    });
+    return this.loading;
+  },
+  render(v, lang) { if (this.tools) this.tools.render(v, lang); else if (this.token) this.load().catch(() => { this.loading = null; }); },
+  fix: (range) => admin.load().then((a) => a.fix(range)),
+  unfix: () => admin.load().then((a) => a.unfix()),
+  remove: (p) => admin.load().then((a) => a.remove(p)),
+  removeMany: (ps) => admin.load().then((a) => a.removeMany(ps)),
+};
 setupJoin($('#join'), {
   id, view: () => state.view,
   onJoined: (me, isNew) => {
@@ -309,31 +326,19 @@ function render() {
   }
 }
 
-/**
- * The organiser's settings as the page shows them (notes.js, loaded when
- * the appointment uses one, or for its organiser): the deadline (and
- * painting closed after it), who is awaited, private answers. And, for
- * every appointment, when it is deleted.
- */
+/** The organiser's settings on the page (notes.js: loaded when used, or
+ *  for the organiser), and the day the appointment is deleted. */
 function renderNotes(v, lang) {
-  const uses = v.deadline || v.private || v.waiting != null || v.best_filtered;
-  if (!state.notes && (uses || admin.active)) {
+  if (!state.notes && (v.deadline || v.private || v.waiting != null || v.best_filtered || admin.active)) {
     state.notesLoading ??= import('./notes.js').then((m) => {
-      state.notes = new m.Notes({ onDeadline: () => { render(); refresh(); }, toast });
+      state.notes = new m.Notes($('#notes'), { painter, toast, onDeadline: () => { render(); refresh(); } });
       render();
     }).catch(() => { state.notesLoading = null; });
   }
-  state.notes?.render(v, { admin: admin.active, lang });
-  const locked = !!v.deadline && (v.deadline_passed || Date.parse(v.deadline) <= Date.now());
-  painter.setLocked(locked);
-  $('#locked-note').hidden = !locked || !state.me;
-  $('#locked-note').textContent = t('deadline.locked');
+  state.notes?.render(v, { admin: admin.active, lang, me: !!state.me });
   const exp = $('#expiry-line');
-  exp.hidden = !v.expires_at;
-  if (v.expires_at) {
-    const date = new Intl.DateTimeFormat(lang, { year: 'numeric', month: 'long', day: 'numeric' }).format(Date.parse(v.expires_at));
-    exp.textContent = t('expiry', { date });
-  }
+  exp.hidden = false;
+  exp.textContent = t('expiry', { date: new Intl.DateTimeFormat(lang, { dateStyle: 'long' }).format(Date.parse(v.expires_at)) });
 }
 
 /** Whether someone could read a time in the wrong zone: the viewer's zone is
@@ -524,7 +529,7 @@ addEventListener('beforeprint', () => { $('#share-box').open = true; $('#share .
 
 addEventListener('hashchange', () => {
   if (!takeAdminToken()) return;
-  admin.token = store.admin(id);
+  if (admin.tools) admin.tools.token = store.admin(id);
   render();
 });
 

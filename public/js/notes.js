@@ -22,16 +22,27 @@ export function leftText(ms) {
 }
 
 export class Notes {
-  /** hooks.onDeadline(): the deadline just passed on this page's clock. */
-  constructor(hooks) {
+  /** Lines go into `host`; hooks: painter (closed after the deadline),
+   *  toast(msg), onDeadline() when it passes on this page's clock. */
+  constructor(host, hooks) {
     this.hooks = hooks;
+    const line = (id, cls) => h('p', { id, class: cls, hidden: true });
+    host.replaceChildren(line('deadline-line', 'notice deadline-line'), line('waiting-line', 'meta waiting-line'),
+      line('private-line', 'meta private-line'));
+    $('#deadline-line').setAttribute('role', 'status');
+    $('#waiting-line').setAttribute('role', 'status');
     this.timer = null;
     this.waited = null; // how many the page last saw waiting (for "everyone answered")
   }
 
-  render(v, { admin, lang }) {
+  render(v, { admin, lang, me }) {
     this.v = v;
     this.renderDeadline(v, lang);
+    const locked = deadlinePassed(v);
+    this.hooks.painter.setLocked(locked);
+    const note = $('#locked-note');
+    note.hidden = !locked || !me;
+    note.textContent = t('deadline.locked');
     this.renderWaiting(v, admin);
     const priv = $('#private-line');
     priv.hidden = !v.private;

@@ -307,6 +307,4 @@ export default {
   'week.save': 'Save as my usual week',
   'best.missing': 'All but {names}',
   'best.ask': 'ask {names} about {when}',
-  'err.code.deadline_passed': 'The deadline has passed, so answers are closed.',
-  'deadline.locked': 'The deadline has passed, so painting is closed. If the organiser moves it, you can paint again.',
 };

@@ -298,6 +298,4 @@ export default {
   'week.save': '평소 일주일로 저장',
   'best.missing': '{names} 빼고 모두 가능',
   'best.ask': '{names} 님께 {when} 물어보기',
-  'err.code.deadline_passed': '마감이 지나서 더 이상 답할 수 없어요.',
-  'deadline.locked': '마감이 지나서 시간을 칠할 수 없어요. 주최자가 마감을 미루면 다시 칠할 수 있어요.',
 };

@@ -2,6 +2,8 @@
 // everyone's page (notes.js) and "my usual week" (usual-week.js), loaded
 // with them: an appointment that uses none of them costs nothing more.
 export const ko = {
+  'err.code.deadline_passed': '마감이 지나서 더 이상 답할 수 없어요.',
+  'deadline.locked': '마감이 지나서 시간을 칠할 수 없어요. 주최자가 마감을 미루면 다시 칠할 수 있어요.',
   'tools.title': '참여 관리',
   'tools.expected': '올 사람 (한 줄에 한 명, 또는 쉼표로)',
   'tools.expectedHint': '적어 두면 아직 답하지 않은 사람을 보여 드려요. 최대 200명.',
@@ -52,6 +54,8 @@ export const ko = {
 };
 
 export const en = {
+  'err.code.deadline_passed': 'The deadline has passed, so answers are closed.',
+  'deadline.locked': 'The deadline has passed, so painting is closed. If the organiser moves it, you can paint again.',
   'tools.title': 'Who answers',
   'tools.expected': 'Expected people (one per line, or comma-separated)',
   'tools.expectedHint': 'We show you who has not answered yet. Up to 200.',

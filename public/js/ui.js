@@ -44,19 +44,13 @@ export function icon(name) {
 export const HOLD_MS = 480;
 export const SLOP = 10;
 
-const counted = new WeakMap();
-/** How many people answered. A private view lists only its reader: then
- *  at least as many as the most who can come at one time. */
+const most = new WeakMap();
+/** How many answered. A private view lists only its reader: then at least the most at one time. */
 export function headcount(v) {
-  if (v.participant_count != null) return v.participant_count;
   if (!v.private) return v.participants.length;
-  if (!counted.has(v.counts)) {
-    const { available: a, if_needed: f } = v.counts;
-    let most = 0;
-    for (let i = 0; i < a.length; i++) most = Math.max(most, a[i] + f[i]);
-    counted.set(v.counts, most);
-  }
-  return Math.max(v.participants.length, counted.get(v.counts));
+  const { available: a, if_needed: f } = v.counts;
+  if (!most.has(a)) most.set(a, Math.max(0, ...a.map((x, i) => x + f[i])));
+  return Math.max(v.participants.length, most.get(a));
 }
 
 export const $ = (sel, root = document) => root.querySelector(sel);
