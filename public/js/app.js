@@ -138,6 +138,10 @@ function onUpdate(push) {
   const next = applyPush(state.view, push, { keepBest: state.minSlots > 1 });
   if (!next) { refresh(); return; }
   if (state.minSlots > 1) bestLater();
+  // Who is awaited, and why no best time is left, come with the view only.
+  const v = state.view;
+  if ((v.waiting != null && (push.removed?.length || push.participants?.some((p) => !v.participants.some((q) => q.id === p.id))))
+    || (!next.best.length && (v.required?.length || v.min_people))) bestLater(0);
   apply(next);
   // What applying a push costs on this device: a user timing (only the
   // latest is kept; a PerformanceObserver sees each).
@@ -149,8 +153,8 @@ function onUpdate(push) {
  *  BEST_MS while pushes come in. */
 const BEST_MS = 5000;
 let bestTimer = null;
-function bestLater() {
-  bestTimer ??= setTimeout(() => { bestTimer = null; refresh(); }, BEST_MS);
+function bestLater(ms = BEST_MS) {
+  bestTimer ??= setTimeout(() => { bestTimer = null; refresh(); }, ms);
 }
 
 /** The painter's own participant as the server saved it (an `ack` or the
