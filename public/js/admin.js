@@ -26,6 +26,26 @@ export class Admin {
     this.editForm = $('#schedule-edit', section);
     this.editBtn.addEventListener('click', () => (this.editForm.hidden ? this.openSchedule() : this.closeSchedule()));
     this.editForm.addEventListener('submit', (e) => { e.preventDefault(); this.saveSchedule(); });
+    $('#csv').addEventListener('click', (e) => this.privateCsv(e));
+  }
+
+  /** A private appointment's file of answers is the organiser's: asked for with the token, then saved. */
+  async privateCsv(e) {
+    if (!this.view?.private || !this.token) return;
+    e.preventDefault();
+    const name = e.currentTarget.download;
+    try {
+      const res = await fetch(api.csvUrl(this.id), { headers: { Authorization: `Bearer ${this.token}` }, cache: 'no-store' });
+      if (!res.ok) throw new Error(String(res.status));
+      const url = URL.createObjectURL(await res.blob());
+      const a = h('a', { href: url, download: name });
+      document.body.append(a);
+      a.click();
+      a.remove();
+      setTimeout(() => URL.revokeObjectURL(url), 10000);
+    } catch {
+      this.hooks.toast(t('err.network'));
+    }
   }
 
   get active() {

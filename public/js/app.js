@@ -320,6 +320,8 @@ function render() {
     onFix: admin.active ? (b) => admin.fix({ start: b.start, end: b.end }) : null,
   });
   admin.render(v, lang);
+  // A private appointment's file of everyone's answers is the organiser's.
+  $('#csv').hidden = !!v.private && !admin.active;
   $('#csv').href = api.csvUrl(id);
   $('#csv').download = fileName(v.title, 'csv');
   if (state.shareLang !== lang) {

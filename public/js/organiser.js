@@ -82,12 +82,15 @@ export class OrganiserTools {
     if (!this.dirty.has('min')) this.min.value = v.min_people ?? '';
     if (!this.switching) this.private.checked = !!v.private;
     const required = new Set(v.required ?? []);
+    // The toggle that had the focus keeps it in the new list.
+    const focused = this.people.contains(document.activeElement) ? document.activeElement.dataset.id : null;
     this.people.replaceChildren(...(v.participants.length ? v.participants.map((p) => h('li', {},
       h('button', {
-        type: 'button', class: 'chip required-toggle', 'aria-pressed': String(required.has(p.id)),
+        type: 'button', class: 'chip required-toggle', 'aria-pressed': String(required.has(p.id)), dataset: { id: p.id },
         onclick: () => this.toggleRequired(p),
       }, h('span', { class: 'mark', 'aria-hidden': 'true', text: required.has(p.id) ? '★' : '☆' }), h('span', { class: 'name', text: p.name }))))
       : [h('li', { class: 'muted', text: t('tools.requiredNobody') })]));
+    if (focused) [...this.people.querySelectorAll('button')].find((b) => b.dataset.id === focused)?.focus();
   }
 
   patch(body, msg) {
