@@ -55,7 +55,7 @@ export class Notes {
     el.hidden = !v.deadline;
     if (!v.deadline) return;
     const at = Date.parse(v.deadline);
-    const when = new Intl.DateTimeFormat(lang, { month: 'short', day: 'numeric', weekday: 'short', hour: '2-digit', minute: '2-digit' }).format(at);
+    const when = new Intl.DateTimeFormat(lang, { month: 'short', day: 'numeric', weekday: 'short', hour: '2-digit', minute: '2-digit', timeZoneName: 'short' }).format(at);
     const passed = deadlinePassed(v);
     el.dataset.state = passed ? 'closed' : 'open';
     el.textContent = passed ? t('deadline.closed') : `${t('deadline.left', { left: leftText(at) })} ${t('deadline.at', { when })}`;

@@ -35,6 +35,7 @@ for (const lang of ['ko', 'en']) {
     const waitingFor = (n, names) => (lang === 'ko' ? `${n}명 기다리는 중: ${names}` : `Waiting for ${n}: ${names}`);
     await page.waitForFunction((s) => document.querySelector('#waiting-line span')?.textContent === s, waitingFor(3, '민지, 서연, 지수'));
     assert.deepEqual((await getView(base, appt.id)).expected, ['민지', '서연', '지수'], 'saved once each');
+    await line.scrollIntoViewIfNeeded();
     await screenshot(page, `waiting-390-${lang}`, { fullPage: false });
     // Asked only on the organiser's tap.
     const ask = line.locator('button.notify');
@@ -53,6 +54,7 @@ for (const lang of ['ko', 'en']) {
     await page.waitForFunction(() => window.shown.length === 1);
     const [shown] = await page.evaluate(() => window.shown);
     assert.equal(shown.title, lang === 'ko' ? '모두 답했어요' : 'Everyone has answered');
+    await page.evaluate(() => scrollTo(0, 0));
     await screenshot(page, `waiting-done-390-${lang}`, { fullPage: false });
     assertOwnOrigin(base, ctx);
     assertQuiet(ctx);
