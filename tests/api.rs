@@ -22,6 +22,7 @@ mod live_socket;
 mod names;
 mod operations;
 mod organiser;
+mod organiser_tools;
 mod persistence;
 mod schedule;
 mod service;

@@ -85,7 +85,7 @@ fn grids_on_dst_days_skip_missing_and_keep_repeated_wall_times_once() {
     let best = view(&server, &id)["best"].clone();
     assert_eq!(
         best,
-        json!([{"start": 3, "end": 5, "available": [sam.pid], "if_needed": []}])
+        json!([{"start": 3, "end": 5, "available": [sam.pid], "if_needed": [], "missing": []}])
     );
     patch_appointment(
         &server,

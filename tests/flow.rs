@@ -300,7 +300,8 @@ fn updates_apply_in_order_and_the_view_counts_and_ranks_everyones_times() {
         json!({"available": [1, 2, 2, 2, 3, 3, 3, 2, 2, 0, 1, 1],
                "if_needed": [0, 1, 1, 0, 0, 0, 0, 1, 1, 1, 0, 2]})
     );
-    let win = |s: usize, e: usize, av: &[&str], ifn: &[&str]| json!({"start": s, "end": e, "available": av, "if_needed": ifn});
+    // Each window seats all three: no one is missing.
+    let win = |s: usize, e: usize, av: &[&str], ifn: &[&str]| json!({"start": s, "end": e, "available": av, "if_needed": ifn, "missing": []});
     let mut abc = [a, b, c];
     abc.sort();
     fn sorted<'a>(ids: &[&'a str]) -> Vec<&'a str> {

@@ -45,7 +45,11 @@ fn weekday_appointments_order_slots_by_weekday_and_repeat_weekly() {
     let mut both = [ann.pid.as_str(), ben.pid.as_str()];
     both.sort();
     let a = [ann.pid.as_str()];
-    let win = |s: usize, e: usize, av: &[&str]| json!({"start": s, "end": e, "available": av, "if_needed": []});
+    // Whoever is not available in a window cannot come at any of its slots.
+    let win = |s: usize, e: usize, av: &[&str]| {
+        let missing: Vec<&str> = both.iter().filter(|p| !av.contains(p)).copied().collect();
+        json!({"start": s, "end": e, "available": av, "if_needed": [], "missing": missing})
+    };
     assert_eq!(
         normalise_best(&view(&server, &id)["best"]),
         json!([

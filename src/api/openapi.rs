@@ -15,9 +15,10 @@ use crate::domain::requests::{
     ChangeRequest, EditRequest, FinalRange, JoinRequest, NewAppointment, ScheduleFields,
     UpdateRequest,
 };
-use crate::domain::results::{Counts, Window};
+use crate::domain::results::Counts;
 use crate::domain::view::{
-    Created, ErrorBody, ErrorDetail, Health, Joined, ParticipantView, SlotView, Updated, View,
+    BestFiltered, BestWindow, Created, ErrorBody, ErrorDetail, Health, Joined, ParticipantView,
+    SlotView, Updated, View, Who,
 };
 use crate::domain::Level;
 use crate::index::Stats;
@@ -48,7 +49,8 @@ paint their availability, everyone sees the best times. Every error under /api/ 
     components(schemas(
         ErrorCode, ErrorBody, ErrorDetail, NewAppointment, ScheduleFields, JoinRequest,
         EditRequest, FinalRange, UpdateRequest, ChangeRequest, Level, View, SlotView,
-        ParticipantView, Counts, Window, Created, Joined, Updated, Health, Stats
+        ParticipantView, Counts, BestWindow, Who, BestFiltered, Created, Joined, Updated,
+        Health, Stats
     )),
     modifiers(&BearerAuth)
 )]
@@ -110,9 +112,13 @@ fn exclusive_days(json: &mut serde_json::Value) {
 )]
 fn create() {}
 
-/// The appointment view.
+/// The appointment view. When the appointment is `private`, a reader
+/// without the admin token gets `counts`, `best` with numbers for names,
+/// `waiting` as a number and, with a participant's token, that one
+/// participant only; the `ETag` then names who reads.
 #[utoipa::path(
     get, path = "/api/appointments/{id}",
+    security((), ("bearer" = [])),
     params(
         ("id" = String, Path, pattern = r"^[A-Za-z0-9_-]{1,32}$"),
         ("min_slots" = Option<i64>, Query, minimum = 1,
@@ -155,7 +161,9 @@ fn view_head() {}
 /// between dates and weekdays starts everyone empty. The final time stays
 /// where the new grid has exactly its time (renumbered), else it is
 /// cleared; a `final` sent with the change names slots of the new grid.
-/// One change, one version step.
+/// One change, one version step. The organiser's tools (`expected`,
+/// `deadline`, `required`, `min_people`, `private`) may be sent alone or
+/// with anything else; the edit is checked whole and stored whole.
 #[utoipa::path(
     patch, path = "/api/appointments/{id}", request_body = EditRequest,
     params(("id" = String, Path, pattern = r"^[A-Za-z0-9_-]{1,32}$")),
@@ -199,7 +207,9 @@ fn delete_appointment() {}
         (status = 401, description = "Wrong or missing password", body = ErrorBody),
         (status = 404, description = "No such appointment", body = ErrorBody),
         (status = 405, description = "Method not allowed", body = ErrorBody),
-        (status = 409, description = "Appointment full", body = ErrorBody),
+        (status = 409, description = "`appointment_full`, `appointment_closed`, or \
+            `deadline_passed` (the organiser's deadline has passed: no new names; signing \
+            back in still works)", body = ErrorBody),
         (status = 413, description = "Body over 64 KiB", body = ErrorBody),
         (status = 415, description = "Body not JSON", body = ErrorBody),
         (status = 429, description = "Too many wrong passwords", body = ErrorBody,
@@ -243,7 +253,8 @@ fn leave() {}
         (status = 404, description = "No such appointment or participant", body = ErrorBody),
         (status = 405, description = "Method not allowed", body = ErrorBody),
         (status = 409, description = "`schedule_changed`: the update's `layout` is not the \
-            grid's any more (the organiser changed the times); nothing changed", body = ErrorBody),
+            grid's any more (the organiser changed the times), or `deadline_passed`: the \
+            organiser's deadline has passed; nothing changed", body = ErrorBody),
         (status = 413, description = "Body over 64 KiB", body = ErrorBody),
         (status = 415, description = "Body not JSON", body = ErrorBody),
     )
@@ -279,9 +290,11 @@ fn calendar() {}
 /// the appointment's zone, `2026-12-01 09:00` or `mon 09:00`), a column per
 /// participant (`available`, `if_needed` or empty), then the counts of
 /// each. UTF-8 with a byte-order mark, CRLF line ends, RFC 4180 quoting; a
-/// name a spreadsheet would run as a formula starts with `'`.
+/// name a spreadsheet would run as a formula starts with `'`. A private
+/// appointment's file is the organiser's alone (admin token).
 #[utoipa::path(
     get, path = "/api/appointments/{id}/availability.csv",
+    security((), ("bearer" = [])),
     params(
         ("id" = String, Path, pattern = r"^[A-Za-z0-9_-]{1,32}$"),
         ("If-None-Match" = Option<String>, Header),
@@ -290,6 +303,10 @@ fn calendar() {}
         (status = 200, description = "CSV file", content_type = "text/csv", body = String,
          headers(("ETag" = String), ("Content-Disposition" = String))),
         (status = 304, description = "Not modified", headers(("ETag" = String))),
+        (status = 401, description = "The appointment is private and no valid token was sent",
+         body = ErrorBody),
+        (status = 403, description = "`private_appointment`: the appointment is private and \
+            the token is not the organiser's", body = ErrorBody),
         (status = 404, description = "No such appointment", body = ErrorBody),
         (status = 405, description = "Method not allowed", body = ErrorBody),
     )
@@ -311,13 +328,20 @@ fn availability_csv() {}
 /// jitter from about 1 s to 30 s, honour `Retry-After`, keep at most one
 /// update in flight and send nothing while offline.
 /// A participant may send `{"type":"auth","token":t}` (answered
-/// `{"type":"auth","participant":pid}`), then
+/// `{"type":"auth","participant":pid}`; the organiser sends the admin
+/// token and is answered `{"type":"auth","participant":null,"admin":true}`),
+/// then
 /// `{"type":"update","seq":k,"changes":[…],"layout":l?}` (the body of the HTTP update),
 /// answered `{"type":"ack","seq":k,"version":n,"participant":{…}}` or
 /// `{"type":"error","seq":k,"error":{"code","message"}}` with the HTTP
 /// API's code. `"ping"` gets `"pong"` (from the runtime, without waking
 /// the appointment). A frame over 64 KiB, or more than
-/// 120 frames in 10 s, closes the socket with 1008.
+/// 120 frames in 10 s, closes the socket with 1008. When the appointment
+/// is `private`, a push to a socket that is not the organiser's carries
+/// no participant but the socket's own (after `auth`), no one's id in
+/// `removed` but its own, and `best` with numbers for names. When the
+/// organiser's deadline passes, every socket gets `{"type":"view"}` with a
+/// new version.
 #[utoipa::path(
     get, path = "/api/appointments/{id}/live",
     params(("id" = String, Path, pattern = r"^[A-Za-z0-9_-]{1,32}$")),

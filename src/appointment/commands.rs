@@ -51,6 +51,8 @@ impl Appointment {
             expires_at: self.expires_at(&schedule, now),
             unflushed_updates: 0,
             pushed_version: 1,
+            tools: Default::default(),
+            deadline_told: false,
         };
         store::insert_appointment(&sql, &row)?;
         *self.live.borrow_mut() = super::live::Live::caught_up(row.version);
@@ -80,6 +82,10 @@ impl Appointment {
         min_slots: usize,
     ) -> ApiResult<View> {
         let layout = self.layout(row)?;
+        let name_keys = match row.tools.expected.is_empty() {
+            true => Default::default(),
+            false => store::name_keys(&self.state.storage().sql())?,
+        };
         Ok(View::new(&ViewParts {
             id: &row.id,
             title: &row.title,
@@ -91,6 +97,9 @@ impl Appointment {
             version: row.version,
             expires_at: to_datetime(row.expires_at),
             min_slots,
+            tools: &row.tools,
+            name_keys: &name_keys,
+            now: crate::clock::now_ms(),
         }))
     }
 
@@ -115,6 +124,7 @@ impl Appointment {
         )
     }
 
+    #[allow(clippy::too_many_arguments)]
     pub(super) async fn view(
         &self,
         row: &AppointmentRow,
@@ -122,9 +132,15 @@ impl Appointment {
         if_none_match: Option<&str>,
         head: bool,
         gzip: bool,
+        token: Option<&str>,
     ) -> ApiResult<Response> {
         let min_slots = requests::min_slots(min_slots)?;
-        let etag = view::etag(&row.id, row.version, min_slots);
+        // Who reads matters only when the answers are private.
+        let caller = match row.tools.private {
+            true => self.caller(row, token)?,
+            false => Caller::Anonymous,
+        };
+        let etag = view::etag_for(&row.id, row.version, min_slots, row.tools.private, &caller);
         let headers = Headers::new();
         headers.set("etag", &etag)?;
         headers.set("cache-control", "no-cache")?;
@@ -135,7 +151,7 @@ impl Appointment {
         headers.set("content-type", "application/json; charset=utf-8")?;
         // HEAD builds the view too (once per version, kept for the GET
         // that follows), so that its headers are exactly GET's.
-        let cached = self.cached_view(row, min_slots, etag)?;
+        let cached = self.cached_view(row, min_slots, etag, &caller)?;
         let gzipped = gzip && cached.json.len() >= GZIP_MIN_BYTES;
         if gzipped {
             headers.set("content-encoding", "gzip")?;
@@ -176,13 +192,14 @@ impl Appointment {
         row: &AppointmentRow,
         min_slots: usize,
         etag: String,
+        caller: &Caller,
     ) -> ApiResult<Rc<CachedView>> {
         if let Some(cached) = self.last_view.borrow().as_ref() {
             if cached.etag == etag {
                 return Ok(cached.clone());
             }
         }
-        let view = self.full_view(row, min_slots)?;
+        let view = self.full_view(row, min_slots)?.seen_by(caller);
         let json = serde_json::to_vec(&view).map_err(internal)?;
         let cached = Rc::new(CachedView::new(etag, json));
         *self.last_view.borrow_mut() = Some(cached.clone());
@@ -213,6 +230,7 @@ impl Appointment {
             .as_deref()
             .map(Password::parse)
             .transpose()?;
+        row.tools.check_open(now)?;
         admit_participant(store::participant_count(&sql)?, row.closed)?;
         // A flood from one address stops here; a rejected join used none.
         let joins = self.join_window();
@@ -331,6 +349,7 @@ impl Appointment {
             return Err(DomainError::ScheduleChanged.into());
         }
         let update = Update::new(request, layout.grid.len())?;
+        row.tools.check_open(now)?;
         let mut availability = Availability::from_bytes(&current.availability, layout.grid.len());
         let changed = availability.apply(&update);
         let participant = ParticipantView::new(
@@ -441,8 +460,14 @@ impl Appointment {
             final_range: row.final_range,
             closed: row.closed,
             schedule: layout.schedule.clone(),
+            tools: row.tools.clone(),
         };
-        let Edit { after, regrid } = request.apply(&current, &layout.grid, to_datetime(now))?;
+        let people = match request.required {
+            Some(_) => store::participant_ids(&self.state.storage().sql())?,
+            None => Vec::new(),
+        };
+        let Edit { after, regrid } =
+            request.apply(&current, &layout.grid, to_datetime(now), &people)?;
         let mut row = row.clone();
         if after != current {
             let expires_at = self.expires_at(&after.schedule, now);
@@ -457,11 +482,13 @@ impl Appointment {
             }
             (row.title, row.final_range, row.closed, row.schedule) =
                 (after.title, after.final_range, after.closed, schedule);
+            row.deadline_told = after.tools.deadline_passed(now);
+            row.tools = after.tools;
             row.changed_at = now;
             row.expires_at = expires_at;
             // Told before the next await, so pushes go out in version order.
             self.announce(row.version, Change::View);
-            if let Err(e) = self.alarm_by(expires_at).await {
+            if let Err(e) = self.alarm_by(row.next_alarm()).await {
                 // The edit stands; the next alarm or the cron sweep catches up.
                 worker::console_error!(
                     "request {request_id}: edit of {}: setting the alarm failed: {e}",
@@ -506,6 +533,8 @@ impl Appointment {
                 after.closed,
                 &schedule,
             )?;
+            // A deadline already passed is told by this edit's own push.
+            store::set_tools(&sql, &after.tools, after.tools.deadline_passed(now))?;
             Ok::<_, ApiError>(version)
         })
     }

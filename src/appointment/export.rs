@@ -17,7 +17,7 @@ use worker::{EncodeBody, Headers, Response};
 
 use super::store::{self, AppointmentRow};
 use super::Appointment;
-use crate::domain::{view, Availability};
+use crate::domain::{authorize, view, Action, Availability};
 use crate::error::{ApiError, ApiResult};
 use crate::render::{self, csv::AvailabilityCsv};
 
@@ -34,7 +34,12 @@ impl Appointment {
         row: &AppointmentRow,
         if_none_match: Option<&str>,
         head: bool,
+        token: Option<&str>,
     ) -> ApiResult<Response> {
+        // Everyone's names and answers: the organiser's alone when private.
+        if row.tools.private {
+            authorize(&self.caller(row, token)?, Action::ReadPrivate)?;
+        }
         let etag = view::csv_etag(&row.id, row.version);
         let headers = Headers::new();
         headers.set("etag", &etag)?;

@@ -2,7 +2,8 @@
 //! (written in the background after a change of its people or settings,
 //! by the alarm at most once a minute for availability updates, and by
 //! the alarm again whenever a write failed: no request waits on D1), the
-//! alarm that deletes it when it expires, and the deletion itself.
+//! alarm that deletes it when it expires, the same alarm telling the live
+//! sockets when the organiser's deadline passes, and the deletion itself.
 
 use wasm_bindgen::JsCast;
 use worker::worker_sys::DurableObjectState;
@@ -13,8 +14,20 @@ use crate::domain::live::LiveMessage;
 use crate::error::{ApiError, ApiResult};
 use crate::protocol::ExpireOutcome;
 
-use super::store;
-use super::Appointment;
+use super::store::{self, AppointmentRow, Step};
+use super::{tx, Appointment};
+use crate::domain::live::Change;
+
+impl AppointmentRow {
+    /// When the alarm must come next at the latest: at expiry, or at the
+    /// deadline when the sockets have yet to hear it pass.
+    pub(super) fn next_alarm(&self) -> i64 {
+        match self.tools.deadline {
+            Some(d) if !self.deadline_told => self.expires_at.min(d),
+            _ => self.expires_at,
+        }
+    }
+}
 
 impl Appointment {
     /// Deletes everything this object holds, and its index entry.
@@ -107,7 +120,8 @@ impl Appointment {
         Ok(())
     }
 
-    /// The alarm: write the index entry, then sleep until the appointment
+    /// The alarm: tell the sockets when the deadline has passed, write the
+    /// index entry, then sleep until the deadline or the appointment
     /// expires — and delete it when it has.
     pub(super) async fn on_alarm(&self) -> ApiResult<()> {
         self.index_write_scheduled.set(false);
@@ -125,14 +139,38 @@ impl Appointment {
             }
             return Ok(());
         }
-        // A failed write comes back soon; else the next alarm is expiry.
+        let row = self.tell_deadline(row, now)?;
+        // A failed write comes back soon; else the next alarm is the
+        // deadline or expiry.
         let next = if self.index_write(now).await {
-            row.expires_at
+            row.next_alarm()
         } else {
-            row.expires_at.min(self.index_retry_at(now))
+            row.next_alarm().min(self.index_retry_at(now))
         };
         self.state.storage().set_alarm(to_datetime(next)).await?;
         Ok(())
+    }
+
+    /// Once the deadline has passed, one version step tells every open
+    /// socket to fetch the view (which then says so); the appointment as
+    /// it is after.
+    fn tell_deadline(&self, mut row: AppointmentRow, now: i64) -> ApiResult<AppointmentRow> {
+        if row.deadline_told || !row.tools.deadline_passed(now) {
+            return Ok(row);
+        }
+        self.wake_live(&row);
+        let sql = self.state.storage().sql();
+        let expires_at = row.expires_at;
+        let version = tx::transaction(&self.state.storage(), move || {
+            let version = store::bump_version(&sql, now, expires_at, Step::View)?.version;
+            store::mark_deadline_told(&sql)?;
+            Ok::<_, ApiError>(version)
+        })?;
+        // Told before the next await, so pushes go out in version order.
+        self.announce(version, Change::View);
+        row.version = version;
+        row.deadline_told = true;
+        Ok(row)
     }
 
     /// The write that brings the index entry up to date, counting the

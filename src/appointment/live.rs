@@ -30,9 +30,9 @@ use crate::domain::live::{
     read_frame, Change, Due, Frame, FrameCounter, LiveMessage, Pacer, Pending, MAX_FRAME_BYTES,
     POLICY_CLOSE,
 };
-use crate::domain::results::{best, counts, Counts, Window};
-use crate::domain::view::Updated;
-use crate::domain::{Availability, DomainError};
+use crate::domain::results::{best_for, counts, Counts, Window};
+use crate::domain::view::{BestWindow, Updated};
+use crate::domain::{Availability, Caller, DomainError};
 use crate::error::{ApiError, ApiResult};
 use crate::secrets;
 
@@ -81,6 +81,10 @@ struct Attachment {
     id: String,
     token_hash: Option<Vec<u8>>,
     participant: Option<String>,
+    /// Whether the socket sent the admin token: it hears everything of a
+    /// private appointment.
+    #[serde(default)]
+    admin: bool,
     /// Set on the frame that broke a limit: frames still in flight when
     /// the close went out are refused unread, so every change applied
     /// from this socket was acknowledged on it.
@@ -154,18 +158,22 @@ fn push(state: &State, live: &RefCell<Live>) {
         return;
     }
     let mut all_best = None;
+    // Unknown (storage failed) counts as private: nothing leaks.
+    let mut private = true;
     if let (LiveMessage::Update { counts, best, .. }, Some(layout)) = (&mut message, layout) {
         match group_results(state, &layout) {
-            Ok((c, b)) => {
+            Ok((c, b, p)) => {
                 *counts = Some(c);
-                *best = (previous_best.as_ref() != Some(&b)).then(|| b.clone());
+                *best = (previous_best.as_ref() != Some(&b)).then(|| shown(&b));
                 all_best = Some(b);
+                private = p;
             }
             // Without them clients fetch the view: slower, still right.
             Err(e) => worker::console_error!("live push: reading the group failed: {e}"),
         }
     }
     live.borrow_mut().last_best = all_best.clone();
+    let all_best = all_best.as_deref().map(shown);
     let version = match &message {
         LiveMessage::Update { version, .. } | LiveMessage::View { version } => *version,
         _ => return,
@@ -178,17 +186,57 @@ fn push(state: &State, live: &RefCell<Live>) {
                 best.clone_from(&all_best);
             }
         }
-        if let Ok(text) = serde_json::to_string(&message) {
-            send_text(&group, &text);
+        if !private || !matches!(message, LiveMessage::Update { .. }) {
+            if let Ok(text) = serde_json::to_string(&message) {
+                send_text(&group, &text);
+            }
+            continue;
+        }
+        for (reader, sockets) in by_reader(group) {
+            if let Ok(text) = serde_json::to_string(&message.seen_by(true, &reader)) {
+                send_text(&sockets, &text);
+            }
         }
     }
 }
 
-/// The group's counts and best windows (default minimum length), by the
-/// same code as the view's.
-fn group_results(state: &State, layout: &Layout) -> ApiResult<(Counts, Vec<Window>)> {
+/// Best windows as a push carries them.
+fn shown(windows: &[Window]) -> Vec<BestWindow> {
+    windows.iter().map(BestWindow::from).collect()
+}
+
+/// Sockets grouped by who they proved to be: the organiser, a
+/// participant, or no one.
+fn by_reader(sockets: Vec<WebSocket>) -> Vec<(Caller, Vec<WebSocket>)> {
+    let mut groups: Vec<(Caller, Vec<WebSocket>)> = Vec::new();
+    for ws in sockets {
+        let attachment = ws.deserialize_attachment::<Attachment>().ok().flatten();
+        let reader = match attachment {
+            Some(a) if a.admin => Caller::Admin,
+            Some(Attachment {
+                participant: Some(p),
+                ..
+            }) => Caller::Participant(p),
+            _ => Caller::Anonymous,
+        };
+        match groups.iter_mut().find(|(r, _)| *r == reader) {
+            Some((_, group)) => group.push(ws),
+            None => groups.push((reader, vec![ws])),
+        }
+    }
+    groups
+}
+
+/// The group's counts and best windows (default minimum length, the
+/// organiser's needs), by the same code as the view's, and whether the
+/// appointment is private.
+fn group_results(state: &State, layout: &Layout) -> ApiResult<(Counts, Vec<Window>, bool)> {
     let len = layout.grid.len();
-    let rows = store::participants(&state.storage().sql())?;
+    let sql = state.storage().sql();
+    let tools = store::load_appointment(&sql)?
+        .map(|row| row.tools)
+        .ok_or_else(|| ApiError::Internal("the appointment row is missing".into()))?;
+    let rows = store::participants(&sql)?;
     let levels: Vec<Availability> = rows
         .iter()
         .map(|p| Availability::from_bytes(&p.availability, len))
@@ -199,7 +247,8 @@ fn group_results(state: &State, layout: &Layout) -> ApiResult<(Counts, Vec<Windo
         .map(|p| p.id.as_str())
         .zip(levels.iter())
         .collect();
-    Ok((counts(&all, len), best(&layout.grid, &named, 0)))
+    let best = best_for(&layout.grid, &named, 0, tools.needs()).windows;
+    Ok((counts(&all, len), best, tools.private))
 }
 
 /// The sockets a push of `version` goes to, grouped by the `since` they
@@ -375,11 +424,17 @@ impl Appointment {
                 error: (&bad.error).into(),
             },
             Ok(Frame::Auth { token }) => match self.authenticate(&token).await {
-                Ok(participant) => {
+                Ok(caller) => {
                     attachment.token_hash = Some(secrets::token_hash(&token));
-                    attachment.participant = Some(participant.clone());
+                    let admin = caller == Caller::Admin;
+                    let participant = match caller {
+                        Caller::Participant(p) => Some(p),
+                        _ => None,
+                    };
+                    attachment.participant.clone_from(&participant);
+                    attachment.admin = admin;
                     match ws.serialize_attachment(&attachment) {
-                        Ok(()) => LiveMessage::Auth { participant },
+                        Ok(()) => LiveMessage::Auth { participant, admin },
                         Err(e) => self.socket_error(None, &ApiError::from(e)),
                     }
                 }
@@ -410,11 +465,13 @@ impl Appointment {
         }
     }
 
-    /// The participant a token belongs to.
-    async fn authenticate(&self, token: &str) -> ApiResult<String> {
-        self.load(crate::clock::now_ms()).await?;
-        store::token_owner(&self.state.storage().sql(), &secrets::token_hash(token))?
-            .ok_or_else(|| DomainError::Unauthorized.into())
+    /// Whom a token belongs to: a participant, or the organiser.
+    async fn authenticate(&self, token: &str) -> ApiResult<Caller> {
+        let row = self.load(crate::clock::now_ms()).await?;
+        match self.caller(&row, Some(token))? {
+            Caller::Anonymous => Err(DomainError::Unauthorized.into()),
+            caller => Ok(caller),
+        }
     }
 
     /// An update sent over a socket: exactly the HTTP update.

@@ -168,6 +168,7 @@ impl Appointment {
                     if_none_match.as_deref(),
                     *head,
                     *gzip,
+                    call.token.as_deref(),
                 )
                 .await
             }
@@ -192,7 +193,7 @@ impl Appointment {
             Command::Export {
                 if_none_match,
                 head,
-            } => self.export(&row, if_none_match.as_deref(), *head),
+            } => self.export(&row, if_none_match.as_deref(), *head, call.token.as_deref()),
         }
     }
 

@@ -1,6 +1,8 @@
 //! The appointment object's SQLite schema and the only SQL it speaks.
 //!
-//! `meta` (one row: the appointment itself and its version),
+//! `meta` (one row: the appointment itself, its version and the
+//! organiser's tools: `expected` and `required` as JSON arrays,
+//! `deadline` in ms and `deadline_told`, whether the sockets heard it pass),
 //! `participants` (one row each, availability packed in a BLOB, so an update
 //! of any size rewrites one row, with the canonical key of the name
 //! indexed), `tokens` (hashes of issued tokens), and the windows of the
@@ -16,6 +18,7 @@ use std::fmt;
 use serde::Deserialize;
 use worker::{SqlCursor, SqlStorage, SqlStorageValue as V};
 
+use crate::domain::Tools;
 use crate::error::ApiError;
 
 /// A storage failure: always our fault, never the client's. Its detail is
@@ -60,7 +63,13 @@ CREATE TABLE IF NOT EXISTS meta (
   unflushed_updates INTEGER NOT NULL DEFAULT 0,
   closed INTEGER NOT NULL DEFAULT 0,
   pushed_version INTEGER NOT NULL DEFAULT 0,
-  view_version INTEGER NOT NULL DEFAULT 0
+  view_version INTEGER NOT NULL DEFAULT 0,
+  expected TEXT NOT NULL DEFAULT '[]',
+  deadline INTEGER,
+  deadline_told INTEGER NOT NULL DEFAULT 0,
+  required TEXT NOT NULL DEFAULT '[]',
+  min_people INTEGER,
+  private INTEGER NOT NULL DEFAULT 0
 );
 CREATE TABLE IF NOT EXISTS participants (
   id TEXT PRIMARY KEY,
@@ -114,6 +123,10 @@ pub struct AppointmentRow {
     pub unflushed_updates: i64,
     /// The version the live sockets were last told of.
     pub pushed_version: i64,
+    /// The organiser's tools.
+    pub tools: Tools,
+    /// Whether the sockets were told that the deadline passed.
+    pub deadline_told: bool,
 }
 
 /// A participant's row.
@@ -139,6 +152,13 @@ pub fn create_schema(sql: &SqlStorage) -> StoreResult<Vec<(String, String)>> {
     add_column(sql, "meta", "closed", "INTEGER NOT NULL DEFAULT 0")?;
     add_column(sql, "meta", "pushed_version", "INTEGER NOT NULL DEFAULT 0")?;
     add_column(sql, "meta", "view_version", "INTEGER NOT NULL DEFAULT 0")?;
+    // The organiser's tools; an appointment from before has none set.
+    add_column(sql, "meta", "expected", "TEXT NOT NULL DEFAULT '[]'")?;
+    add_column(sql, "meta", "deadline", "INTEGER")?;
+    add_column(sql, "meta", "deadline_told", "INTEGER NOT NULL DEFAULT 0")?;
+    add_column(sql, "meta", "required", "TEXT NOT NULL DEFAULT '[]'")?;
+    add_column(sql, "meta", "min_people", "INTEGER")?;
+    add_column(sql, "meta", "private", "INTEGER NOT NULL DEFAULT 0")?;
     add_column(
         sql,
         "participants",
@@ -294,7 +314,8 @@ pub fn load_appointment(sql: &SqlStorage) -> StoreResult<Option<AppointmentRow>>
     let cursor = sql.exec(
         "SELECT id, title, schedule, admin_hash, version, final_start, final_end,
                 created_at, changed_at, expires_at, unflushed_updates, closed,
-                pushed_version
+                pushed_version, expected, deadline, deadline_told, required,
+                min_people, private
          FROM meta WHERE one = 1",
         None,
     )?;
@@ -318,7 +339,72 @@ pub fn load_appointment(sql: &SqlStorage) -> StoreResult<Option<AppointmentRow>>
         unflushed_updates: int(&r[10])?,
         closed: int(&r[11])? != 0,
         pushed_version: int(&r[12])?,
+        tools: Tools {
+            expected: list(&r[13])?,
+            deadline: opt_int(&r[14])?,
+            required: list(&r[16])?,
+            min_people: opt_int(&r[17])?.map(|n| n.clamp(0, u32::MAX as i64) as u32),
+            private: int(&r[18])? != 0,
+        },
+        deadline_told: int(&r[15])? != 0,
     }))
+}
+
+/// A JSON array of strings stored as text.
+fn list(v: &V) -> StoreResult<Vec<String>> {
+    serde_json::from_str(&text(v)?).map_err(|e| StoreError(format!("stored list: {e}")))
+}
+
+/// Sets the organiser's tools; `deadline_told` says whether the sockets
+/// already heard that this deadline passed. The caller bumps the version.
+pub fn set_tools(sql: &SqlStorage, tools: &Tools, deadline_told: bool) -> StoreResult<()> {
+    let json = |l: &[String]| serde_json::to_string(l).unwrap_or_else(|_| "[]".into());
+    sql.exec(
+        "UPDATE meta SET expected = ?, deadline = ?, deadline_told = ?, required = ?,
+                         min_people = ?, private = ?
+         WHERE one = 1",
+        vec![
+            json(&tools.expected).into(),
+            tools.deadline.map_or(V::Null, V::Integer),
+            i64::from(deadline_told).into(),
+            json(&tools.required).into(),
+            tools
+                .min_people
+                .map_or(V::Null, |n| V::Integer(i64::from(n))),
+            i64::from(tools.private).into(),
+        ],
+    )?;
+    Ok(())
+}
+
+/// Notes that the sockets heard the deadline pass.
+pub fn mark_deadline_told(sql: &SqlStorage) -> StoreResult<()> {
+    sql.exec("UPDATE meta SET deadline_told = 1 WHERE one = 1", None)?;
+    Ok(())
+}
+
+/// The canonical keys of every participant's name.
+pub fn name_keys(sql: &SqlStorage) -> StoreResult<std::collections::HashSet<String>> {
+    #[derive(Deserialize)]
+    struct Key {
+        name_key: String,
+    }
+    let keys: Vec<Key> = sql
+        .exec("SELECT name_key FROM participants", None)?
+        .to_array()?;
+    Ok(keys.into_iter().map(|k| k.name_key).collect())
+}
+
+/// Every participant's id.
+pub fn participant_ids(sql: &SqlStorage) -> StoreResult<Vec<String>> {
+    #[derive(Deserialize)]
+    struct Id {
+        id: String,
+    }
+    let ids: Vec<Id> = sql
+        .exec("SELECT id FROM participants ORDER BY rowid", None)?
+        .to_array()?;
+    Ok(ids.into_iter().map(|i| i.id).collect())
 }
 
 /// Writes the appointment's row (on creation).

@@ -32,6 +32,9 @@ pub enum Action<'a> {
         /// Who is removed.
         participant: &'a str,
     },
+    /// Read everyone's names and answers of a private appointment (the
+    /// availability file).
+    ReadPrivate,
 }
 
 /// Whether `caller` may take `action`: `Unauthorized` (401) without a
@@ -41,6 +44,7 @@ pub enum Action<'a> {
 pub fn authorize(caller: &Caller, action: Action<'_>) -> Result<(), DomainError> {
     match (caller, action) {
         (Caller::Anonymous, _) => Err(DomainError::Unauthorized),
+        (Caller::Participant(_), Action::ReadPrivate) => Err(DomainError::PrivateAppointment),
         (Caller::Admin, Action::Paint { .. }) => Err(DomainError::Forbidden),
         (Caller::Admin, _) => Ok(()),
         (
@@ -107,5 +111,18 @@ mod tests {
         assert_eq!(authorize(&Caller::Admin, Action::DeleteAppointment), Ok(()));
         assert_eq!(authorize(&Caller::Admin, REMOVE_P1), Ok(()));
         assert_eq!(authorize(&Caller::Admin, P1), Err(DomainError::Forbidden));
+    }
+
+    #[test]
+    fn only_the_organiser_reads_everyone_in_a_private_appointment() {
+        assert_eq!(authorize(&Caller::Admin, Action::ReadPrivate), Ok(()));
+        assert_eq!(
+            authorize(&me(), Action::ReadPrivate),
+            Err(DomainError::PrivateAppointment)
+        );
+        assert_eq!(
+            authorize(&Caller::Anonymous, Action::ReadPrivate),
+            Err(DomainError::Unauthorized)
+        );
     }
 }

@@ -7,16 +7,17 @@ use chrono::{DateTime, Utc};
 
 use super::remap::{self, Remap};
 use super::requests::{empty_grid_error, EditRequest, FinalRange, ScheduleFields};
-use super::{DomainError, FinalTime, Grid, Schedule, Title};
+use super::{DomainError, FinalTime, Grid, Schedule, Title, Tools};
 
-/// What an edit can change: the title, final time, closed flag and
-/// schedule, as they are before or after it.
+/// What an edit can change: the title, final time, closed flag,
+/// schedule and the organiser's tools, as they are before or after it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Edited {
     pub title: String,
     pub final_range: Option<(usize, usize)>,
     pub closed: bool,
     pub schedule: Schedule,
+    pub tools: Tools,
 }
 
 /// An accepted edit: the appointment after it, and, when the schedule
@@ -52,25 +53,30 @@ impl EditRequest {
     /// refused; one that changes nothing is not. A new schedule is checked
     /// like a new appointment's; a final time sent with it names slots of
     /// the new grid, and one not sent is kept where the new grid has its
-    /// time exactly, else cleared.
+    /// time exactly, else cleared. `required` may name only the ids of
+    /// `participants`.
     pub fn apply(
         &self,
         current: &Edited,
         grid: &Grid,
         now: DateTime<Utc>,
+        participants: &[String],
     ) -> Result<Edit, DomainError> {
         let fields = self.schedule();
         if self.title.is_none()
             && self.final_range.is_none()
             && self.closed.is_none()
             && fields == ScheduleFields::default()
+            && !self.names_tools()
         {
             return Err(DomainError::InvalidBody(
-                "nothing to change: send title, final, closed, or a schedule field \
-                 (dates or weekdays, start, end, slot_minutes, timezone)"
+                "nothing to change: send title, final, closed, a schedule field \
+                 (dates or weekdays, start, end, slot_minutes, timezone), or one of \
+                 expected, deadline, required, min_people, private"
                     .into(),
             ));
         }
+        let tools = self.tools(&current.tools, participants)?;
         let title = match &self.title {
             Some(Some(t)) => Title::parse(t)?.as_str().to_string(),
             _ => current.title.clone(),
@@ -112,6 +118,7 @@ impl EditRequest {
                 final_range,
                 closed,
                 schedule,
+                tools,
             },
             regrid,
         })
@@ -143,6 +150,7 @@ mod tests {
             final_range: Some((4, 6)),
             closed: false,
             schedule,
+            tools: Tools::default(),
         };
         (edited, grid)
     }
@@ -150,7 +158,7 @@ mod tests {
     fn apply(body: Value) -> Result<Edit, DomainError> {
         let (current, grid) = current();
         let request: EditRequest = decode(body.to_string().as_bytes())?;
-        request.apply(&current, &grid, now())
+        request.apply(&current, &grid, now(), &[])
     }
 
     fn code(body: Value) -> String {
@@ -219,7 +227,7 @@ mod tests {
         let grid = Grid::new(&current.schedule);
         let edit = |body: Value| {
             let request: EditRequest = decode(body.to_string().as_bytes()).unwrap();
-            request.apply(&current, &grid, now())
+            request.apply(&current, &grid, now(), &[])
         };
         assert!(edit(json!({"end": "13:00"})).is_ok());
         assert!(edit(json!({"dates": ["2026-11-01", "2026-11-26"]})).is_ok());

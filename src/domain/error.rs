@@ -38,6 +38,14 @@ pub enum ErrorCode {
     InvalidUpdate,
     /// 400: the final time is malformed, out of range or spans two days.
     InvalidFinal,
+    /// 400: `expected` is not a list of at most 200 valid names.
+    InvalidExpected,
+    /// 400: `deadline` is not an RFC 3339 instant (or `null`).
+    InvalidDeadline,
+    /// 400: `required` is not a list of ids of this appointment's participants.
+    InvalidRequired,
+    /// 400: `min_people` is not a positive whole number (or `null`).
+    InvalidMinPeople,
     /// 401: no token, or a token nobody was given.
     Unauthorized,
     /// 401: the name is protected and no password was sent.
@@ -46,6 +54,8 @@ pub enum ErrorCode {
     WrongPassword,
     /// 403: a valid token, but of someone else.
     Forbidden,
+    /// 403: the appointment is private and only its organiser may read this.
+    PrivateAppointment,
     /// 404: no such appointment, participant or path.
     NotFound,
     /// 405: the path exists, but not with this method.
@@ -64,6 +74,9 @@ pub enum ErrorCode {
     /// 409: the update names a `layout` that is no longer the grid's: the
     /// organiser changed the times since it was painted.
     ScheduleChanged,
+    /// 409: the organiser's deadline has passed: no new names and no
+    /// changes of availability until they move or clear it.
+    DeadlinePassed,
     /// 413: the body is larger than 64 KiB.
     PayloadTooLarge,
     /// 415: a request with a body did not say it is JSON.
@@ -83,13 +96,14 @@ impl ErrorCode {
         match self {
             InvalidJson | InvalidQuery | InvalidBody | InvalidTitle | InvalidTimezone
             | InvalidDates | InvalidWeekdays | InvalidTimeWindow | InvalidSlotMinutes
-            | InvalidName | InvalidPassword | InvalidUpdate | InvalidFinal => 400,
+            | InvalidName | InvalidPassword | InvalidUpdate | InvalidFinal | InvalidExpected
+            | InvalidDeadline | InvalidRequired | InvalidMinPeople => 400,
             Unauthorized | PasswordRequired | WrongPassword => 401,
-            Forbidden => 403,
+            Forbidden | PrivateAppointment => 403,
             NotFound => 404,
             MethodNotAllowed => 405,
             AppointmentFull | AppointmentClosed | NameTaken | IdTaken | NotFinalised
-            | ScheduleChanged => 409,
+            | ScheduleChanged | DeadlinePassed => 409,
             PayloadTooLarge => 413,
             UnsupportedMediaType => 415,
             UpgradeRequired => 426,
@@ -115,10 +129,15 @@ impl ErrorCode {
             InvalidPassword => "invalid_password",
             InvalidUpdate => "invalid_update",
             InvalidFinal => "invalid_final",
+            InvalidExpected => "invalid_expected",
+            InvalidDeadline => "invalid_deadline",
+            InvalidRequired => "invalid_required",
+            InvalidMinPeople => "invalid_min_people",
             Unauthorized => "unauthorized",
             PasswordRequired => "password_required",
             WrongPassword => "wrong_password",
             Forbidden => "forbidden",
+            PrivateAppointment => "private_appointment",
             NotFound => "not_found",
             MethodNotAllowed => "method_not_allowed",
             AppointmentFull => "appointment_full",
@@ -127,6 +146,7 @@ impl ErrorCode {
             IdTaken => "id_taken",
             NotFinalised => "not_finalised",
             ScheduleChanged => "schedule_changed",
+            DeadlinePassed => "deadline_passed",
             PayloadTooLarge => "payload_too_large",
             UnsupportedMediaType => "unsupported_media_type",
             UpgradeRequired => "upgrade_required",
@@ -199,6 +219,18 @@ pub enum DomainError {
     /// The final time is malformed, out of range or spans two days.
     #[error("{0}")]
     InvalidFinal(String),
+    /// `expected` is not a list of at most 200 valid names.
+    #[error("{0}")]
+    InvalidExpected(String),
+    /// `deadline` is not an RFC 3339 instant.
+    #[error("{0}")]
+    InvalidDeadline(String),
+    /// `required` names someone who is not a participant, or is malformed.
+    #[error("{0}")]
+    InvalidRequired(String),
+    /// `min_people` is not a positive whole number.
+    #[error("{0}")]
+    InvalidMinPeople(String),
     /// No token, or one nobody was given.
     #[error("send a valid token as 'Authorization: Bearer <token>'")]
     Unauthorized,
@@ -211,6 +243,9 @@ pub enum DomainError {
     /// A valid token of someone else.
     #[error("this token belongs to someone else")]
     Forbidden,
+    /// Only the organiser may read this of a private appointment.
+    #[error("this appointment is private: only its organiser may read everyone's answers")]
+    PrivateAppointment,
     /// The appointment is at its participant cap.
     #[error("this appointment has the most participants it can take ({0})")]
     AppointmentFull(usize),
@@ -226,6 +261,9 @@ pub enum DomainError {
     /// The update was painted on a grid the organiser has since changed.
     #[error("the organiser changed the times since this was painted; nothing was saved: load the appointment again and paint on the new times")]
     ScheduleChanged,
+    /// The organiser's deadline has passed.
+    #[error("the organiser's deadline for answers has passed; nothing was saved (those who joined can still sign in and look)")]
+    DeadlinePassed,
     /// A limit is reached; try again after this many seconds.
     #[error("too many attempts; try again in {retry_after} seconds")]
     TooManyAttempts {
@@ -251,15 +289,21 @@ impl DomainError {
             DomainError::InvalidPassword(_) => ErrorCode::InvalidPassword,
             DomainError::InvalidUpdate(_) => ErrorCode::InvalidUpdate,
             DomainError::InvalidFinal(_) => ErrorCode::InvalidFinal,
+            DomainError::InvalidExpected(_) => ErrorCode::InvalidExpected,
+            DomainError::InvalidDeadline(_) => ErrorCode::InvalidDeadline,
+            DomainError::InvalidRequired(_) => ErrorCode::InvalidRequired,
+            DomainError::InvalidMinPeople(_) => ErrorCode::InvalidMinPeople,
             DomainError::Unauthorized => ErrorCode::Unauthorized,
             DomainError::PasswordRequired => ErrorCode::PasswordRequired,
             DomainError::WrongPassword => ErrorCode::WrongPassword,
             DomainError::Forbidden => ErrorCode::Forbidden,
+            DomainError::PrivateAppointment => ErrorCode::PrivateAppointment,
             DomainError::AppointmentFull(_) => ErrorCode::AppointmentFull,
             DomainError::NameTaken => ErrorCode::NameTaken,
             DomainError::AppointmentClosed => ErrorCode::AppointmentClosed,
             DomainError::NotFinalised => ErrorCode::NotFinalised,
             DomainError::ScheduleChanged => ErrorCode::ScheduleChanged,
+            DomainError::DeadlinePassed => ErrorCode::DeadlinePassed,
             DomainError::TooManyAttempts { .. } => ErrorCode::TooManyAttempts,
         }
     }
@@ -278,6 +322,10 @@ impl DomainError {
             DomainError::InvalidPassword(_) => Some("password"),
             DomainError::InvalidUpdate(_) => Some("changes"),
             DomainError::InvalidFinal(_) => Some("final"),
+            DomainError::InvalidExpected(_) => Some("expected"),
+            DomainError::InvalidDeadline(_) => Some("deadline"),
+            DomainError::InvalidRequired(_) => Some("required"),
+            DomainError::InvalidMinPeople(_) => Some("min_people"),
             DomainError::WrongPassword | DomainError::PasswordRequired => Some("password"),
             _ => None,
         }

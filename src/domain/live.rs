@@ -7,9 +7,9 @@
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::results::{Counts, Window};
-use super::view::{ErrorDetail, ParticipantView};
-use super::DomainError;
+use super::results::Counts;
+use super::view::{sees_everyone, BestWindow, ErrorDetail, ParticipantView};
+use super::{Caller, DomainError};
 
 /// The shortest time between two pushes to the same sockets.
 pub const PUSH_INTERVAL_MS: f64 = 50.0;
@@ -167,14 +167,20 @@ pub enum LiveMessage {
         #[serde(skip_serializing_if = "Option::is_none")]
         counts: Option<Counts>,
         #[serde(skip_serializing_if = "Option::is_none")]
-        best: Option<Vec<Window>>,
+        best: Option<Vec<BestWindow>>,
     },
     /// Something other than availability changed: fetch the view.
     View { version: i64 },
     /// The appointment is gone.
     Deleted,
-    /// The socket now paints for this participant.
-    Auth { participant: String },
+    /// The socket now paints for this participant, or (sent the admin
+    /// token) belongs to the organiser: `participant` is then `null` and
+    /// `admin` is `true`, and pushes carry everything.
+    Auth {
+        participant: Option<String>,
+        #[serde(skip_serializing_if = "std::ops::Not::not")]
+        admin: bool,
+    },
     /// An update sent over the socket was applied (or changed nothing).
     Ack {
         #[serde(skip_serializing_if = "Option::is_none")]
@@ -188,6 +194,50 @@ pub enum LiveMessage {
         seq: Option<Value>,
         error: ErrorDetail,
     },
+}
+
+impl LiveMessage {
+    /// The message as the socket of `caller` may hear it: everything,
+    /// unless the appointment is private and the socket is not the
+    /// organiser's; then a push carries no one's object, id or names but
+    /// the socket's own participant's, and best windows as numbers.
+    pub fn seen_by(&self, private: bool, caller: &Caller) -> LiveMessage {
+        if sees_everyone(private, caller) {
+            return self.clone();
+        }
+        let me = match caller {
+            Caller::Participant(id) => Some(id.as_str()),
+            _ => None,
+        };
+        match self {
+            LiveMessage::Update {
+                since,
+                version,
+                participants,
+                removed,
+                counts,
+                best,
+            } => LiveMessage::Update {
+                since: *since,
+                version: *version,
+                participants: participants
+                    .iter()
+                    .filter(|p| Some(p.id.as_str()) == me)
+                    .cloned()
+                    .collect(),
+                removed: removed
+                    .iter()
+                    .filter(|id| Some(id.as_str()) == me)
+                    .cloned()
+                    .collect(),
+                counts: counts.clone(),
+                best: best
+                    .as_ref()
+                    .map(|b| b.iter().map(BestWindow::counted).collect()),
+            },
+            other => other.clone(),
+        }
+    }
 }
 
 /// A change, as the live sockets hear of it.

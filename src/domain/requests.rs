@@ -157,6 +157,35 @@ pub struct EditRequest {
     /// A new slot size: 10, 15, 30 or 60 minutes.
     #[serde(default)]
     pub slot_minutes: Option<u32>,
+    /// Up to 200 names the organiser expects (each a valid participant
+    /// name; names with the same canonical key count once); `null` or
+    /// `[]` clears the list. The view's `waiting` lists those no
+    /// participant's name matches.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<Vec<String>>, max_items = 200)]
+    pub expected: Option<Option<Vec<String>>>,
+    /// An RFC 3339 instant after which new names and availability
+    /// updates are refused (`409 deadline_passed`), or `null` to clear it.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>, example = "2026-12-01T09:00:00+09:00")]
+    pub deadline: Option<Option<String>>,
+    /// Ids of participants who must come: `best` keeps only windows where
+    /// each of them is available or available if need be. `null` or `[]`
+    /// clears it.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<Vec<String>>, max_items = 1000)]
+    pub required: Option<Option<Vec<String>>>,
+    /// `best` keeps only windows at least this many can come to
+    /// (available plus if needed); `null` clears it.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<i64>, minimum = 1, maximum = 1000)]
+    pub min_people: Option<Option<i64>>,
+    /// `true` hides everyone's names and answers from all but the
+    /// organiser (others see counts, and their own participant); `false`
+    /// shows them again.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<bool>)]
+    pub private: Option<Option<bool>>,
 }
 
 /// Tells a field sent as `null` (`Some(None)`) from one not sent (`None`).
@@ -321,6 +350,10 @@ fn field_error(path: &str, detail: &str) -> DomainError {
         "password" => DomainError::InvalidPassword(message),
         "changes" => DomainError::InvalidUpdate(message),
         "final" => DomainError::InvalidFinal(message),
+        "expected" => DomainError::InvalidExpected(message),
+        "deadline" => DomainError::InvalidDeadline(message),
+        "required" => DomainError::InvalidRequired(message),
+        "min_people" => DomainError::InvalidMinPeople(message),
         _ => DomainError::InvalidBody(message),
     }
 }

@@ -9,6 +9,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::availability::Availability;
+
 use super::grid::Grid;
 
 /// How many best windows the view shows.
@@ -72,6 +73,46 @@ pub struct Window {
     pub available: Vec<String>,
     /// Ids of the participants available if need be on every slot.
     pub if_needed: Vec<String>,
+    /// Ids of the participants who can come at no slot of the window,
+    /// when there are at most [`MAX_MISSING`] of them (else left out).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub missing: Option<Vec<String>>,
+}
+
+/// The most participants a window names as `missing`.
+pub const MAX_MISSING: usize = 3;
+
+/// What the organiser asks of a best window: that every one of
+/// `required` (participant ids; ids of no participant are ignored) can
+/// come, available or if need be, and that at least `min_people` can.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Needs<'a> {
+    pub required: &'a [String],
+    pub min_people: usize,
+}
+
+impl Needs<'_> {
+    /// Whether these needs keep every window.
+    pub fn is_none(&self) -> bool {
+        self.required.is_empty() && self.min_people <= 1
+    }
+}
+
+/// The best windows, and why there are none when the organiser's needs
+/// removed every one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Best {
+    pub windows: Vec<Window>,
+    pub filtered: Option<Filtered>,
+}
+
+/// Why the organiser's needs left no best window: who of the required
+/// can come at no time at all, and the most people who can come at one
+/// time (so a page can say "at most 3 can come at once").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Filtered {
+    pub unreachable: Vec<String>,
+    pub most_people: u32,
 }
 
 /// Participants per slot as rows of bits, `words` u64s per slot.
@@ -107,10 +148,25 @@ struct Candidate {
 /// everyone can come, some only if need be, ranks above a longer stretch
 /// where fewer can. Ids are listed in the order of `participants`.
 pub fn best(grid: &Grid, participants: &[(&str, &Availability)], min_slots: usize) -> Vec<Window> {
+    best_for(grid, participants, min_slots, Needs::default()).windows
+}
+
+/// The best windows as [`best`] finds them, keeping only those that meet
+/// `needs` (before the cut to [`MAX_BEST`]); when that removes every
+/// window there was, why.
+pub fn best_for(
+    grid: &Grid,
+    participants: &[(&str, &Availability)],
+    min_slots: usize,
+    needs: Needs<'_>,
+) -> Best {
     let len = grid.len();
     let words = participants.len().div_ceil(64);
     if len == 0 || words == 0 {
-        return Vec::new();
+        return Best {
+            windows: Vec::new(),
+            filtered: None,
+        };
     }
     let mut available = Bitsets {
         words,
@@ -152,6 +208,33 @@ pub fn best(grid: &Grid, participants: &[(&str, &Availability)], min_slots: usiz
         }
         i = j;
     }
+    // The required, as a row of bits; ids of no participant drop out.
+    let mut must = vec![0u64; words];
+    for (p, (id, _)) in participants.iter().enumerate() {
+        if needs.required.iter().any(|r| r == id) {
+            must[p / 64] |= 1 << (p % 64);
+        }
+    }
+    let most_people = candidates
+        .iter()
+        .map(|c| c.available + c.if_needed)
+        .max()
+        .unwrap_or(0);
+    let had_some = !candidates.is_empty();
+    candidates.retain(|c| {
+        let (yes, maybe) = (available.row(c.start), if_needed.row(c.start));
+        let all_there = (0..words).all(|w| must[w] & !(yes[w] | maybe[w]) == 0);
+        all_there && (c.available + c.if_needed) as usize >= needs.min_people
+    });
+    let filtered = (had_some && candidates.is_empty() && !needs.is_none()).then(|| Filtered {
+        unreachable: participants
+            .iter()
+            .enumerate()
+            .filter(|(p, (_, a))| must[p / 64] & (1 << (p % 64)) != 0 && a.answered() == 0)
+            .map(|(_, (id, _))| (*id).to_owned())
+            .collect(),
+        most_people,
+    });
     candidates.sort_unstable_by_key(|c| {
         (
             Reverse(c.available + c.if_needed),
@@ -170,15 +253,27 @@ pub fn best(grid: &Grid, participants: &[(&str, &Availability)], min_slots: usiz
             .map(|(_, (id, _))| (*id).to_owned())
             .collect()
     };
-    candidates
+    let windows = candidates
         .into_iter()
-        .map(|c| Window {
-            start: c.start,
-            end: c.end,
-            available: ids(available.row(c.start)),
-            if_needed: ids(if_needed.row(c.start)),
+        .map(|c| {
+            let (yes, maybe) = (available.row(c.start), if_needed.row(c.start));
+            // Levels are the same on every slot of a window: whoever is in
+            // neither set can come at none of them.
+            let absent = participants.len() - (c.available + c.if_needed) as usize;
+            let missing = (absent <= MAX_MISSING).then(|| {
+                let away: Vec<u64> = (0..words).map(|w| !(yes[w] | maybe[w])).collect();
+                ids(&away)
+            });
+            Window {
+                start: c.start,
+                end: c.end,
+                available: ids(yes),
+                if_needed: ids(maybe),
+                missing,
+            }
         })
-        .collect()
+        .collect();
+    Best { windows, filtered }
 }
 
 #[cfg(test)]

@@ -11,9 +11,12 @@ use utoipa::ToSchema;
 
 use super::grid::Slot;
 use super::requests::{FinalRange, ScheduleFields};
-use super::results::{best, counts, Counts, Window};
+use std::collections::HashSet;
+
+use super::results::{best_for, counts, Counts, Filtered, Window};
+use super::tools::Tools;
 use super::wire;
-use super::{Availability, DomainError, ErrorCode, Grid, Schedule};
+use super::{Availability, Caller, DomainError, ErrorCode, Grid, Schedule};
 
 /// One participant as every reader sees them: never a hash or a token.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
@@ -90,8 +93,13 @@ pub struct View {
     /// Everyone who joined, in the order they joined.
     pub participants: Vec<ParticipantView>,
     pub counts: Counts,
-    /// Up to 5 best windows.
-    pub best: Vec<Window>,
+    /// Up to 5 best windows (only those that meet `required` and
+    /// `min_people`).
+    pub best: Vec<BestWindow>,
+    /// Set when `required` or `min_people` removed every window there
+    /// was: why, so a page can say so.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub best_filtered: Option<BestFiltered>,
     /// The final time, if the organiser has fixed one.
     #[serde(rename = "final")]
     pub final_range: Option<FinalRange>,
@@ -105,6 +113,121 @@ pub struct View {
     pub version: i64,
     /// RFC 3339 UTC instant after which the appointment is deleted.
     pub expires_at: String,
+    /// The names the organiser expects; left out when none are set (and,
+    /// when the appointment is private, for all but the organiser).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expected: Option<Vec<String>>,
+    /// The expected names no participant's name matches (by canonical
+    /// key), or, when the appointment is private and the reader is not
+    /// its organiser, how many they are; left out when no names are
+    /// expected.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub waiting: Option<Who>,
+    /// RFC 3339 UTC instant after which new names and availability
+    /// updates are refused (`409 deadline_passed`), or `null`.
+    pub deadline: Option<String>,
+    /// Whether `deadline` has passed.
+    pub deadline_passed: bool,
+    /// Ids of the participants who must come; left out when the
+    /// appointment is private and the reader is not its organiser.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub required: Option<Vec<String>>,
+    /// The fewest people (available plus if needed) a best window needs,
+    /// or `null`.
+    pub min_people: Option<u32>,
+    /// Whether only the organiser sees names and answers: others get
+    /// counts, best windows as numbers and their own participant only.
+    pub private: bool,
+}
+
+/// Participant ids, or how many there are when the reader may not see
+/// them (a private appointment).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(untagged)]
+pub enum Who {
+    /// Ids (or, for `waiting`, names).
+    Ids(Vec<String>),
+    /// How many.
+    Count(usize),
+}
+
+impl Who {
+    /// The same, as a number.
+    fn counted(&self) -> Who {
+        match self {
+            Who::Ids(ids) => Who::Count(ids.len()),
+            count => count.clone(),
+        }
+    }
+}
+
+/// One of the best times, as the API shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct BestWindow {
+    /// First slot index.
+    pub start: usize,
+    /// One past the last slot index.
+    pub end: usize,
+    /// Ids of the participants available on every slot (their number
+    /// in a private appointment, for all but the organiser).
+    pub available: Who,
+    /// Ids of the participants available if need be on every slot (their
+    /// number in a private appointment, for all but the organiser).
+    pub if_needed: Who,
+    /// Ids of the participants who can come at no slot of the window,
+    /// when there are at most 3; left out otherwise, and in a private
+    /// appointment for all but the organiser.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub missing: Option<Vec<String>>,
+}
+
+impl From<&Window> for BestWindow {
+    fn from(w: &Window) -> Self {
+        BestWindow {
+            start: w.start,
+            end: w.end,
+            available: Who::Ids(w.available.clone()),
+            if_needed: Who::Ids(w.if_needed.clone()),
+            missing: w.missing.clone(),
+        }
+    }
+}
+
+impl BestWindow {
+    /// The window without names.
+    pub fn counted(&self) -> BestWindow {
+        BestWindow {
+            start: self.start,
+            end: self.end,
+            available: self.available.counted(),
+            if_needed: self.if_needed.counted(),
+            missing: None,
+        }
+    }
+}
+
+/// Why `best` is empty though people answered: the required participants
+/// who can come at no time (their number, in a private appointment, for
+/// all but the organiser), and the most people who can come at one time.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct BestFiltered {
+    pub unreachable: Who,
+    pub most_people: u32,
+}
+
+impl From<Filtered> for BestFiltered {
+    fn from(f: Filtered) -> Self {
+        BestFiltered {
+            unreachable: Who::Ids(f.unreachable),
+            most_people: f.most_people,
+        }
+    }
+}
+
+/// Whether `caller` sees everyone's names and answers in an appointment
+/// that is `private` or not.
+pub fn sees_everyone(private: bool, caller: &Caller) -> bool {
+    !private || *caller == Caller::Admin
 }
 
 /// What a view is made of, as the appointment object reads it.
@@ -121,6 +244,12 @@ pub struct ViewParts<'a> {
     pub expires_at: DateTime<Utc>,
     /// Best windows shorter than this are left out (0 keeps all).
     pub min_slots: usize,
+    pub tools: &'a Tools,
+    /// The canonical keys of the participants' names (needed only when
+    /// names are expected).
+    pub name_keys: &'a HashSet<String>,
+    /// Milliseconds since the Unix epoch.
+    pub now: i64,
 }
 
 impl View {
@@ -133,6 +262,9 @@ impl View {
             .iter()
             .map(|(p, a)| (p.id.as_str(), a))
             .collect();
+        let tools = parts.tools;
+        let best = best_for(parts.grid, &named, parts.min_slots, tools.needs());
+        let people: Vec<&str> = named.iter().map(|(id, _)| *id).collect();
         View {
             id: parts.id.to_string(),
             title: parts.title.to_string(),
@@ -140,7 +272,8 @@ impl View {
             slots: parts.grid.slots().map(SlotView::from).collect(),
             participants: parts.participants.iter().map(|(p, _)| p.clone()).collect(),
             counts: counts(&levels, len),
-            best: best(parts.grid, &named, parts.min_slots),
+            best: best.windows.iter().map(BestWindow::from).collect(),
+            best_filtered: best.filtered.map(BestFiltered::from),
             final_range: parts.final_range.map(|(start, end)| FinalRange {
                 start: start as u64,
                 end: end as u64,
@@ -149,7 +282,47 @@ impl View {
             layout: layout(parts.schedule),
             version: parts.version,
             expires_at: rfc3339(parts.expires_at),
+            expected: (!tools.expected.is_empty()).then(|| tools.expected.clone()),
+            waiting: (!tools.expected.is_empty()).then(|| Who::Ids(tools.waiting(parts.name_keys))),
+            deadline: tools
+                .deadline
+                .and_then(DateTime::from_timestamp_millis)
+                .map(rfc3339),
+            deadline_passed: tools.deadline_passed(parts.now),
+            // Removed participants drop out.
+            required: Some(
+                tools
+                    .required
+                    .iter()
+                    .filter(|r| people.contains(&r.as_str()))
+                    .cloned()
+                    .collect(),
+            ),
+            min_people: tools.min_people,
+            private: tools.private,
         }
+    }
+
+    /// The view as `caller` may see it: everything, unless the
+    /// appointment is private and the caller is not its organiser; then
+    /// no one's names, ids or levels but the caller's own participant.
+    pub fn seen_by(mut self, caller: &Caller) -> View {
+        if sees_everyone(self.private, caller) {
+            return self;
+        }
+        let me = match caller {
+            Caller::Participant(id) => Some(id.as_str()),
+            _ => None,
+        };
+        self.participants.retain(|p| Some(p.id.as_str()) == me);
+        self.best = self.best.iter().map(BestWindow::counted).collect();
+        if let Some(f) = &mut self.best_filtered {
+            f.unreachable = f.unreachable.counted();
+        }
+        self.expected = None;
+        self.waiting = self.waiting.as_ref().map(Who::counted);
+        self.required = None;
+        self
     }
 }
 
@@ -229,6 +402,24 @@ pub fn layout(schedule: &Schedule) -> String {
 /// The view's entity tag: weak, changing with the version and the query.
 pub fn etag(id: &str, version: i64, min_slots: usize) -> String {
     format!("W/\"{id}-{version}-{min_slots}\"")
+}
+
+/// The view's entity tag for `caller`: as [`etag`], and, in a private
+/// appointment, naming who reads it (each sees another view).
+pub fn etag_for(
+    id: &str,
+    version: i64,
+    min_slots: usize,
+    private: bool,
+    caller: &Caller,
+) -> String {
+    let reader = match (private, caller) {
+        (false, _) => return etag(id, version, min_slots),
+        (true, Caller::Admin) => "o".to_string(),
+        (true, Caller::Participant(p)) => format!("p{p}"),
+        (true, Caller::Anonymous) => "a".to_string(),
+    };
+    format!("W/\"{id}-{version}-{min_slots}-{reader}\"")
 }
 
 /// The availability file's entity tag: weak, changing with the version.

@@ -278,8 +278,8 @@ pub fn participant<'v>(view: &'v Value, pid: &str) -> &'v Value {
 pub fn normalise_best(best: &Value) -> Value {
     let mut best = best.clone();
     for window in best.as_array_mut().expect("best is an array") {
-        for key in ["available", "if_needed"] {
-            if let Some(ids) = window[key].as_array_mut() {
+        for key in ["available", "if_needed", "missing"] {
+            if let Some(ids) = window.get_mut(key).and_then(Value::as_array_mut) {
                 ids.sort_by(|a, b| a.as_str().cmp(&b.as_str()));
             }
         }

@@ -119,7 +119,20 @@ pub fn best(day_of: &[usize], participants: &[(String, Vec<Level>)], min_slots: 
         windows
             .into_iter()
             .take(5)
-            .map(|(s, e, a, n)| json!({"start": s, "end": e, "available": a, "if_needed": n}))
+            .map(|(s, e, a, n)| {
+                let mut window = json!({"start": s, "end": e, "available": a, "if_needed": n});
+                // Who can come at none of its slots, named when at most 3.
+                let mut missing: Vec<&String> = participants
+                    .iter()
+                    .map(|(id, _)| id)
+                    .filter(|id| !a.contains(id) && !n.contains(id))
+                    .collect();
+                missing.sort();
+                if missing.len() <= 3 {
+                    window["missing"] = json!(missing);
+                }
+                window
+            })
             .collect(),
     )
 }

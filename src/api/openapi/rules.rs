@@ -90,17 +90,32 @@ pub(super) fn tighten(doc: &mut Value) {
         );
         set(doc, &title, "minLength", json!(1));
     }
+    let name_pattern = clean_text(
+        &format!("{CONTROL}{BIDI}"),
+        &format!("{INNER_CONTROL}{BIDI}"),
+    );
     let name = "/components/schemas/JoinRequest/properties/name";
+    set(doc, name, "pattern", json!(name_pattern));
+    set(doc, name, "minLength", json!(1));
+    let tools = |field: &str| format!("/components/schemas/EditRequest/properties/{field}");
     set(
         doc,
-        name,
-        "pattern",
-        json!(clean_text(
-            &format!("{CONTROL}{BIDI}"),
-            &format!("{INNER_CONTROL}{BIDI}")
-        )),
+        &tools("expected"),
+        "items",
+        json!({"type": "string", "minLength": 1, "pattern": name_pattern}),
     );
-    set(doc, name, "minLength", json!(1));
+    set(
+        doc,
+        &tools("deadline"),
+        "pattern",
+        json!(crate::domain::tools::DEADLINE_PATTERN),
+    );
+    set(
+        doc,
+        &tools("required"),
+        "items",
+        json!({"type": "string", "pattern": "^[A-Za-z0-9_-]{1,32}$"}),
+    );
     set(
         doc,
         "/components/schemas/ChangeRequest/properties/slots",

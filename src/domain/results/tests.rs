@@ -102,7 +102,7 @@ fn windows_split_where_the_if_needed_set_changes() {
     assert_eq!(best[0].if_needed, ["y", "z"]);
     assert_eq!(
         serde_json::to_value(&best[1]).unwrap(),
-        json!({"start": 3, "end": 6, "available": ["x"], "if_needed": ["y"]})
+        json!({"start": 3, "end": 6, "available": ["x"], "if_needed": ["y"], "missing": ["z"]})
     );
 }
 
