@@ -81,7 +81,7 @@ export class OrganiserTools {
     this.clear.hidden = !v.deadline;
     if (!this.dirty.has('min')) this.min.value = v.min_people ?? '';
     if (!this.switching) this.private.checked = !!v.private;
-    const required = new Set(v.required ?? []);
+    const required = this.want ?? new Set(v.required ?? []);
     // The toggle that had the focus keeps it in the new list.
     const focused = this.people.contains(document.activeElement) ? document.activeElement.dataset.id : null;
     this.people.replaceChildren(...(v.participants.length ? v.participants.map((p) => h('li', {},
@@ -131,11 +131,16 @@ export class OrganiserTools {
     if (await this.patch({ min_people: n }, t('tools.minSaved'))) this.dirty.delete('min');
   }
 
+  /** Quick taps add up: each sends the whole set as the page shows it, not as the last view had it. */
   async toggleRequired(p) {
-    const now = new Set(this.v.required ?? []);
-    const on = !now.has(p.id);
-    if (on) now.add(p.id); else now.delete(p.id);
-    await this.patch({ required: [...now] }, t(on ? 'tools.requiredOn' : 'tools.requiredOff', { name: p.name }));
+    const want = (this.want ??= new Set(this.v.required ?? []));
+    const on = !want.has(p.id);
+    if (on) want.add(p.id); else want.delete(p.id);
+    this.pending = (this.pending ?? 0) + 1;
+    this.render(this.v);
+    await this.patch({ required: [...want] }, t(on ? 'tools.requiredOn' : 'tools.requiredOff', { name: p.name }));
+    if (!--this.pending) this.want = null;
+    this.render(this.v);
   }
 
   async setPrivate(on) {
