@@ -79,7 +79,7 @@ function missingLine(b, names, L) {
   if (!who.length || who.length !== b.missing.length) return null;
   const list = who.join(', ');
   const when = `${L.cols[L.colOf[b.start]].short} ${hhmm(L.wall[b.start].min)}`;
-  return h('span', { class: 'missing-line', text: `${t('best.missing', { names: list })} · ${t('best.ask', { names: list, when })}` });
+  return h('span', { class: 'missing-line', text: t('best.missing', { names: list, when }) });
 }
 
 function whoLine(b, names) {

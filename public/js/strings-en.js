@@ -305,6 +305,5 @@ export default {
   expiry: 'This appointment and all answers are deleted on {date}.',
   'week.apply': 'Fill in my usual week',
   'week.save': 'Save as my usual week',
-  'best.missing': 'All but {names}',
-  'best.ask': 'ask {names} about {when}',
+  'best.missing': 'All but {names}: ask {names} about {when}',
 };

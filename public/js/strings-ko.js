@@ -296,6 +296,5 @@ export default {
   expiry: '{date}에 이 약속과 모든 답이 삭제돼요.',
   'week.apply': '평소 일주일로 채우기',
   'week.save': '평소 일주일로 저장',
-  'best.missing': '{names} 빼고 모두 가능',
-  'best.ask': '{names} 님께 {when} 물어보기',
+  'best.missing': '{names} 빼고 모두 가능 · {names} 님께 {when} 물어보기',
 };

@@ -82,7 +82,7 @@ for (const lang of ['ko', 'en']) {
     const day = new Intl.DateTimeFormat(lang, { weekday: 'short', timeZone: 'Asia/Seoul' }).format(Date.parse(view.slots[first.start].start));
     assert.equal(await line.textContent(), lang === 'ko'
       ? `민지 빼고 모두 가능 · 민지 님께 ${day} 15:00 물어보기`
-      : `All but 민지 · ask 민지 about ${day} 15:00`);
+      : `All but 민지: ask 민지 about ${day} 15:00`);
     await screenshot(page, `missing-390-${lang}`, { fullPage: false });
     assertQuiet(ctx);
     await ctx.close();
