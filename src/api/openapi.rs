@@ -115,10 +115,10 @@ fn create() {}
 /// The appointment view. When the appointment is `private`, a reader
 /// without the admin token gets `counts`, `best` with numbers for names,
 /// `waiting` as a number and, with a participant's token, that one
-/// participant only; the `ETag` then names who reads.
+/// participant only; the `ETag` then names who reads. (The token, a
+/// participant's or the admin's, is optional: `Authorization: Bearer`.)
 #[utoipa::path(
     get, path = "/api/appointments/{id}",
-    security((), ("bearer" = [])),
     params(
         ("id" = String, Path, pattern = r"^[A-Za-z0-9_-]{1,32}$"),
         ("min_slots" = Option<i64>, Query, minimum = 1,
@@ -291,10 +291,10 @@ fn calendar() {}
 /// participant (`available`, `if_needed` or empty), then the counts of
 /// each. UTF-8 with a byte-order mark, CRLF line ends, RFC 4180 quoting; a
 /// name a spreadsheet would run as a formula starts with `'`. A private
-/// appointment's file is the organiser's alone (admin token).
+/// appointment's file is the organiser's alone (`Authorization: Bearer`
+/// with the admin token); any other appointment's needs no token.
 #[utoipa::path(
     get, path = "/api/appointments/{id}/availability.csv",
-    security((), ("bearer" = [])),
     params(
         ("id" = String, Path, pattern = r"^[A-Za-z0-9_-]{1,32}$"),
         ("If-None-Match" = Option<String>, Header),

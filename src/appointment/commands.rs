@@ -104,7 +104,7 @@ impl Appointment {
     }
 
     /// The view of `row` with everyone who joined.
-    fn full_view(&self, row: &AppointmentRow, min_slots: usize) -> ApiResult<View> {
+    pub(super) fn full_view(&self, row: &AppointmentRow, min_slots: usize) -> ApiResult<View> {
         let layout = self.layout(row)?;
         let participants: Vec<_> = store::participants(&self.state.storage().sql())?
             .iter()
@@ -199,7 +199,13 @@ impl Appointment {
                 return Ok(cached.clone());
             }
         }
-        let view = self.full_view(row, min_slots)?.seen_by(caller);
+        if !row.tools.private {
+            *self.last_private.borrow_mut() = None;
+        }
+        let view = match view::sees_everyone(row.tools.private, caller) {
+            true => self.full_view(row, min_slots)?,
+            false => self.private_view(row, min_slots)?.1.redacted(caller),
+        };
         let json = serde_json::to_vec(&view).map_err(internal)?;
         let cached = Rc::new(CachedView::new(etag, json));
         *self.last_view.borrow_mut() = Some(cached.clone());
@@ -479,6 +485,7 @@ impl Appointment {
                 let schedule = after.schedule.clone();
                 *self.layout.borrow_mut() = Some(Rc::new(Layout { schedule, grid }));
                 *self.last_view.borrow_mut() = None;
+                *self.last_private.borrow_mut() = None;
             }
             (row.title, row.final_range, row.closed, row.schedule) =
                 (after.title, after.final_range, after.closed, schedule);

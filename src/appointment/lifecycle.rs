@@ -22,10 +22,7 @@ impl AppointmentRow {
     /// When the alarm must come next at the latest: at expiry, or at the
     /// deadline when the sockets have yet to hear it pass.
     pub(super) fn next_alarm(&self) -> i64 {
-        match self.tools.deadline {
-            Some(d) if !self.deadline_told => self.expires_at.min(d),
-            _ => self.expires_at,
-        }
+        self.tools.alarm_due(self.expires_at, self.deadline_told)
     }
 }
 
@@ -36,6 +33,7 @@ impl Appointment {
         self.schema_ready.set(false);
         *self.layout.borrow_mut() = None;
         *self.last_view.borrow_mut() = None;
+        *self.last_private.borrow_mut() = None;
         *self.live.borrow_mut() = super::live::Live::default();
         super::live::send_all(&self.state, &LiveMessage::Deleted);
         for ws in self.state.get_websockets() {

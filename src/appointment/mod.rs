@@ -51,6 +51,10 @@ pub struct Appointment {
     last_view: RefCell<Option<Rc<view_cache::CachedView>>>,
     /// The last availability file, gzipped, by its entity tag.
     last_csv: RefCell<Option<Rc<export::CachedCsv>>>,
+    /// The last whole view of a private appointment, by the entity tag
+    /// everyone's view would have, so each reader's own view of that
+    /// version is cut from it instead of being built again.
+    last_private: RefCell<Option<Rc<(String, crate::domain::view::View)>>>,
     schema_ready: Cell<bool>,
     /// Whether an alarm is due soon to write the update count to the
     /// index. Lost on eviction, which only costs one extra alarm check.
@@ -67,6 +71,7 @@ impl DurableObject for Appointment {
             layout: RefCell::new(None),
             last_view: RefCell::new(None),
             last_csv: RefCell::new(None),
+            last_private: RefCell::new(None),
             schema_ready: Cell::new(false),
             index_write_scheduled: Cell::new(false),
             live: Rc::default(),

@@ -1,13 +1,19 @@
 //! The last view served, kept in the object's memory per version and
 //! query, with its gzipped form made once, on the first read that takes
 //! gzip. A repeated read of an unchanged appointment then builds nothing
-//! and compresses nothing: it copies bytes that are ready.
+//! and compresses nothing: it copies bytes that are ready. A private
+//! appointment also keeps its whole view per version, from which each
+//! reader's own is cut.
 
 use std::cell::RefCell;
 use std::rc::Rc;
 
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
+
+use super::store::AppointmentRow;
+use crate::domain::view::{self, View};
+use crate::error::ApiResult;
 
 /// Views smaller than this go out as they are; the platform compresses
 /// them on the way if it likes.
@@ -64,4 +70,24 @@ async fn gzip(bytes: &[u8]) -> Result<Vec<u8>, JsValue> {
     let sink = web_sys::Response::new_with_opt_readable_stream(Some(&compressed))?;
     let buffer = JsFuture::from(sink.array_buffer()?).await?;
     Ok(js_sys::Uint8Array::new(&buffer).to_vec())
+}
+
+impl super::Appointment {
+    /// The whole view of a private appointment, built once per version
+    /// and query for all its readers.
+    pub(super) fn private_view(
+        &self,
+        row: &AppointmentRow,
+        min_slots: usize,
+    ) -> ApiResult<Rc<(String, View)>> {
+        let key = view::etag(&row.id, row.version, min_slots);
+        if let Some(kept) = self.last_private.borrow().as_ref() {
+            if kept.0 == key {
+                return Ok(kept.clone());
+            }
+        }
+        let kept = Rc::new((key, self.full_view(row, min_slots)?));
+        *self.last_private.borrow_mut() = Some(kept.clone());
+        Ok(kept)
+    }
 }

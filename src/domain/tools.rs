@@ -55,6 +55,16 @@ impl Tools {
             .collect()
     }
 
+    /// When the appointment's alarm must come next at the latest: at
+    /// `expires_at`, or at the deadline when the live sockets have yet to
+    /// hear it pass (`deadline_told`).
+    pub fn alarm_due(&self, expires_at: i64, deadline_told: bool) -> i64 {
+        match self.deadline {
+            Some(d) if !deadline_told => expires_at.min(d),
+            _ => expires_at,
+        }
+    }
+
     /// What the best windows must meet.
     pub fn needs(&self) -> Needs<'_> {
         Needs {

@@ -306,23 +306,50 @@ impl View {
     /// The view as `caller` may see it: everything, unless the
     /// appointment is private and the caller is not its organiser; then
     /// no one's names, ids or levels but the caller's own participant.
-    pub fn seen_by(mut self, caller: &Caller) -> View {
-        if sees_everyone(self.private, caller) {
-            return self;
+    pub fn seen_by(self, caller: &Caller) -> View {
+        match sees_everyone(self.private, caller) {
+            true => self,
+            false => self.redacted(caller),
         }
+    }
+
+    /// [`Self::seen_by`] for a reader who may not see everyone, built
+    /// from a view kept for everyone (without copying its participants).
+    pub fn redacted(&self, caller: &Caller) -> View {
         let me = match caller {
             Caller::Participant(id) => Some(id.as_str()),
             _ => None,
         };
-        self.participants.retain(|p| Some(p.id.as_str()) == me);
-        self.best = self.best.iter().map(BestWindow::counted).collect();
-        if let Some(f) = &mut self.best_filtered {
-            f.unreachable = f.unreachable.counted();
+        View {
+            id: self.id.clone(),
+            title: self.title.clone(),
+            schedule: self.schedule.clone(),
+            slots: self.slots.clone(),
+            participants: self
+                .participants
+                .iter()
+                .filter(|p| Some(p.id.as_str()) == me)
+                .cloned()
+                .collect(),
+            counts: self.counts.clone(),
+            best: self.best.iter().map(BestWindow::counted).collect(),
+            best_filtered: self.best_filtered.as_ref().map(|f| BestFiltered {
+                unreachable: f.unreachable.counted(),
+                most_people: f.most_people,
+            }),
+            final_range: self.final_range,
+            closed: self.closed,
+            layout: self.layout.clone(),
+            version: self.version,
+            expires_at: self.expires_at.clone(),
+            expected: None,
+            waiting: self.waiting.as_ref().map(Who::counted),
+            deadline: self.deadline.clone(),
+            deadline_passed: self.deadline_passed,
+            required: None,
+            min_people: self.min_people,
+            private: self.private,
         }
-        self.expected = None;
-        self.waiting = self.waiting.as_ref().map(Who::counted);
-        self.required = None;
-        self
     }
 }
 

@@ -188,3 +188,45 @@ mod tests {
             .any(|p| p["name"] == "Upgrade" && p["in"] == "header"));
     }
 }
+
+#[cfg(test)]
+mod tools_tests {
+    use serde_json::{json, Value};
+
+    #[test]
+    fn the_document_says_what_the_organisers_tools_take_and_the_view_shows() {
+        let doc: Value = serde_json::from_str(&super::super::document()).unwrap();
+        let edit = &doc["components"]["schemas"]["EditRequest"]["properties"];
+        assert_eq!(edit["expected"]["maxItems"], 200);
+        assert_eq!(edit["expected"]["items"]["minLength"], 1);
+        assert!(edit["deadline"]["pattern"]
+            .as_str()
+            .unwrap()
+            .contains("[Tt]"));
+        assert_eq!(
+            (
+                &edit["min_people"]["minimum"],
+                &edit["min_people"]["maximum"]
+            ),
+            (&json!(1), &json!(1000))
+        );
+        assert_eq!(edit["private"]["type"], json!(["boolean", "null"]));
+        assert!(edit["required"]["items"]["pattern"].is_string());
+        let view = doc["components"]["schemas"]["View"].to_string();
+        for field in [
+            "expected",
+            "waiting",
+            "deadline_passed",
+            "min_people",
+            "private",
+            "best_filtered",
+        ] {
+            assert!(view.contains(&format!("\"{field}\"")), "{field}");
+        }
+        let who = &doc["components"]["schemas"]["Who"]["oneOf"];
+        assert_eq!(
+            (&who[0]["type"], &who[1]["type"]),
+            (&json!("array"), &json!("integer"))
+        );
+    }
+}

@@ -110,6 +110,22 @@ fn the_deadline_is_an_rfc_3339_instant_and_closes_at_its_moment() {
 }
 
 #[test]
+fn the_alarm_comes_at_the_deadline_until_the_sockets_heard_it_pass() {
+    let t = Tools {
+        deadline: Some(500),
+        ..Tools::default()
+    };
+    assert_eq!(t.alarm_due(1_000, false), 500);
+    assert_eq!(t.alarm_due(1_000, true), 1_000);
+    assert_eq!(
+        t.alarm_due(400, false),
+        400,
+        "expiry first: nothing is left to tell"
+    );
+    assert_eq!(Tools::default().alarm_due(1_000, false), 1_000);
+}
+
+#[test]
 fn required_names_participants_and_min_people_is_positive() {
     let t = edit(
         json!({"required": ["p2", "p2", "p1"]}),
