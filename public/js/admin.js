@@ -1,7 +1,9 @@
 // The organiser's tools (with the admin token from the #admin= link): fix
 // or clear the final time, rename, close to new people, edit the dates and
 // times (the create page's form, loaded when opened), remove one or several
-// participants, delete the appointment.
+// participants, delete the appointment. The tools for who answers
+// (expected names, deadline, who must come, quorum, private answers) load
+// with the card (organiser.js).
 import { t, errorText } from './i18n.js';
 import { api } from './api.js';
 import { store } from './store.js';
@@ -24,6 +26,26 @@ export class Admin {
     this.editForm = $('#schedule-edit', section);
     this.editBtn.addEventListener('click', () => (this.editForm.hidden ? this.openSchedule() : this.closeSchedule()));
     this.editForm.addEventListener('submit', (e) => { e.preventDefault(); this.saveSchedule(); });
+    $('#csv').addEventListener('click', (e) => this.privateCsv(e));
+  }
+
+  /** A private appointment's file of answers is the organiser's: asked for with the token, then saved. */
+  async privateCsv(e) {
+    if (!this.view?.private || !this.token) return;
+    e.preventDefault();
+    const name = e.currentTarget.download;
+    try {
+      const res = await fetch(api.csvUrl(this.id), { headers: { Authorization: `Bearer ${this.token}` }, cache: 'no-store' });
+      if (!res.ok) throw new Error(String(res.status));
+      const url = URL.createObjectURL(await res.blob());
+      const a = h('a', { href: url, download: name });
+      document.body.append(a);
+      a.click();
+      a.remove();
+      setTimeout(() => URL.revokeObjectURL(url), 10000);
+    } catch {
+      this.hooks.toast(t('err.network'));
+    }
   }
 
   get active() {
@@ -43,12 +65,25 @@ export class Admin {
       if (this.lang !== lang) this.form.render();
       this.renderNote();
     }
+    this.renderTools(view, lang);
     if (this.lang !== lang) {
       this.lang = lang;
       $('#admin-link-slot', this.el).replaceChildren(adminBlock({
         id: this.id, adminUrl: `${location.origin}/a/${encodeURIComponent(this.id)}#admin=${encodeURIComponent(this.token)}`,
       }));
     }
+  }
+
+  /** The tools for who answers (built again in a new language). */
+  async renderTools(view, lang) {
+    this.toolsMod ??= import('./organiser.js');
+    const m = await this.toolsMod.catch(() => { this.toolsMod = null; });
+    if (!m || this.view !== view) return;
+    if (this.toolsLang !== lang) {
+      this.toolsLang = lang;
+      this.tools = new m.OrganiserTools($('#organiser-tools', this.el), this);
+    }
+    this.tools.render(view);
   }
 
   /** Runs a change; `onBadInput(err)` may take a 400 itself (return true). */

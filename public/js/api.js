@@ -101,8 +101,9 @@ const base = (id) => `/api/appointments/${encodeURIComponent(id)}`;
 
 export const api = {
   create: (body) => call('POST', '/api/appointments', { body }),
-  view: (id, { etag, minSlots } = {}) =>
-    call('GET', base(id) + (minSlots > 1 ? `?min_slots=${minSlots}` : ''), { etag }),
+  /** `token`: the organiser's, or the participant's own (a private appointment shows them their answers). */
+  view: (id, { etag, minSlots, token } = {}) =>
+    call('GET', base(id) + (minSlots > 1 ? `?min_slots=${minSlots}` : ''), { etag, token }),
   join: (id, name, password) =>
     call('POST', `${base(id)}/participants`, { body: password ? { name, password } : { name } }),
   /** `layout`: the view's grid the changes were painted on (409 schedule_changed when it is no longer). */

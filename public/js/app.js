@@ -14,9 +14,8 @@ import { renderBest, lengthChoices, duration } from './best.js';
 import { connectLive } from './live.js';
 import { applyPush, withParticipant } from './push.js';
 import { setupJoin } from './join.js';
-import { Admin } from './admin.js';
 import { shareBlock, fileName } from './share.js';
-import { h, icon, $, $$, confirmDialog } from './ui.js';
+import { h, icon, $, $$, confirmDialog, headcount } from './ui.js';
 import { setupAnswerTools } from './answer-tools.js';
 
 initI18n();
@@ -58,12 +57,30 @@ const heat = new Heatmap($('#heat-grid'), {
   onRemove: (p) => admin.remove(p),
   onRemoveMany: async (ps) => { if (await admin.removeMany(ps)) { heat.picked.clear(); heat.renderPeople(); } },
 });
-const admin = new Admin($('#admin'), id, {
-  onView: (v) => { state.etag = null; apply(v); refresh(); },
-  onGone: (deleted) => gone(deleted),
-  toast,
-  refresh: () => { render(); refresh(); },
-});
+// The organiser's tools (admin.js) load only on a page with the organiser's token.
+const admin = {
+  tools: null,
+  get token() { return store.admin(id); },
+  get active() { return this.tools ? this.tools.active : !!this.token; },
+  load() {
+    this.loading ??= import('./admin.js').then((m) => {
+      this.tools = new m.Admin($('#admin'), id, {
+        onView: (v) => { state.etag = null; apply(v); refresh(); },
+        onGone: (deleted) => gone(deleted),
+        toast,
+        refresh: () => { render(); refresh(); },
+      });
+      render();
+      return this.tools;
+    });
+    return this.loading;
+  },
+  render(v, lang) { if (this.tools) this.tools.render(v, lang); else if (this.token) this.load().catch(() => { this.loading = null; }); },
+  fix: (range) => admin.load().then((a) => a.fix(range)),
+  unfix: () => admin.load().then((a) => a.unfix()),
+  remove: (p) => admin.load().then((a) => a.remove(p)),
+  removeMany: (ps) => admin.load().then((a) => a.removeMany(ps)),
+};
 setupJoin($('#join'), {
   id, view: () => state.view,
   onJoined: (me, isNew) => {
@@ -93,7 +110,10 @@ async function refresh() {
   if (state.view && offline()) return; // the 'online' event fetches
   state.loading = true;
   try {
-    const r = await api.view(id, { etag: state.etag, minSlots: state.minSlots });
+    // Sent with a token: a private appointment shows the organiser
+    // everything, and a participant their own answers.
+    const token = store.admin(id) ?? state.me?.token;
+    const r = await api.view(id, { etag: state.etag, minSlots: state.minSlots, token });
     fetching.attempt = 0;
     if (r.status === 200) { apply(r.data); state.etag = r.etag; }
   } catch (err) {
@@ -118,6 +138,10 @@ function onUpdate(push) {
   const next = applyPush(state.view, push, { keepBest: state.minSlots > 1 });
   if (!next) { refresh(); return; }
   if (state.minSlots > 1) bestLater();
+  // Who is awaited, and why no best time is left, come with the view only.
+  const v = state.view;
+  if ((v.waiting != null && (push.removed?.length || push.participants?.some((p) => !v.participants.some((q) => q.id === p.id))))
+    || (!next.best.length && (v.required?.length || v.min_people))) bestLater(0);
   apply(next);
   // What applying a push costs on this device: a user timing (only the
   // latest is kept; a PerformanceObserver sees each).
@@ -129,8 +153,8 @@ function onUpdate(push) {
  *  BEST_MS while pushes come in. */
 const BEST_MS = 5000;
 let bestTimer = null;
-function bestLater() {
-  bestTimer ??= setTimeout(() => { bestTimer = null; refresh(); }, BEST_MS);
+function bestLater(ms = BEST_MS) {
+  bestTimer ??= setTimeout(() => { bestTimer = null; refresh(); }, ms);
 }
 
 /** The painter's own participant as the server saved it (an `ack` or the
@@ -231,6 +255,7 @@ function startLive() {
     onPoll: () => refresh(),
     onStatus: (s) => { state.socket = s; renderLive(); },
     onAlive: () => reached(true),
+    adminToken: () => store.admin(id),
   });
 }
 
@@ -269,6 +294,7 @@ function render() {
   $('#admin-badge').hidden = !admin.active;
   renderZone();
   renderFinal();
+  renderNotes(v, lang);
 
   const me = state.me;
   $('#join').hidden = !!me;
@@ -280,12 +306,13 @@ function render() {
   painter.setView(v);
   if (state.importer?.open) state.importer.update();
   heat.setView(v, admin.active);
-  $('#people-title').textContent = t('people.title', { n: v.participants.length });
+  $('#people-title').textContent = t('people.title', { n: headcount(v) });
   renderMinSlots();
   const zoneNote = $('#best-zone');
   zoneNote.hidden = !otherZone();
   zoneNote.textContent = t('best.zone', { zone: L.zone });
   renderBest($('#best-list'), v, L, {
+    why: state.notes?.whyEmpty(v),
     chosen: state.chosen,
     expanded: state.bestOpen,
     onExpand: (open) => { state.bestOpen = open; render(); },
@@ -293,6 +320,8 @@ function render() {
     onFix: admin.active ? (b) => admin.fix({ start: b.start, end: b.end }) : null,
   });
   admin.render(v, lang);
+  // A private appointment's file of everyone's answers is the organiser's.
+  $('#csv').hidden = !!v.private && !admin.active;
   $('#csv').href = api.csvUrl(id);
   $('#csv').download = fileName(v.title, 'csv');
   if (state.shareLang !== lang) {
@@ -301,6 +330,21 @@ function render() {
     $('#share').replaceChildren(block);
     if ($('#share-box').open) block.loadQr();
   }
+}
+
+/** The organiser's settings on the page (notes.js: loaded when used, or
+ *  for the organiser), and the day the appointment is deleted. */
+function renderNotes(v, lang) {
+  if (!state.notes && (v.deadline || v.private || v.waiting != null || v.best_filtered || admin.active)) {
+    state.notesLoading ??= import('./notes.js').then((m) => {
+      state.notes = new m.Notes($('#notes'), { painter, toast, onDeadline: () => { render(); refresh(); } });
+      render();
+    }).catch(() => { state.notesLoading = null; });
+  }
+  state.notes?.render(v, { admin: admin.active, lang, me: !!state.me });
+  const exp = $('#expiry-line');
+  exp.hidden = false;
+  exp.textContent = t('expiry', { date: new Intl.DateTimeFormat(lang, { dateStyle: 'long' }).format(Date.parse(v.expires_at)) });
 }
 
 /** Whether someone could read a time in the wrong zone: the viewer's zone is
@@ -491,7 +535,7 @@ addEventListener('beforeprint', () => { $('#share-box').open = true; $('#share .
 
 addEventListener('hashchange', () => {
   if (!takeAdminToken()) return;
-  admin.token = store.admin(id);
+  if (admin.tools) admin.tools.token = store.admin(id);
   render();
 });
 

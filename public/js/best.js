@@ -1,8 +1,8 @@
 // The ranked best times from the API (`best`), with the minimum-length
 // filter (`?min_slots=n`) and, for the organiser, "fix this time".
 import { t } from './i18n.js';
-import { rangeText, rangeParts } from './time.js';
-import { h } from './ui.js';
+import { rangeText, rangeParts, hhmm } from './time.js';
+import { h, headcount } from './ui.js';
 
 /** Minimum lengths offered (minutes), as multiples of the slot size. */
 export function lengthChoices(step) {
@@ -22,11 +22,12 @@ export function duration(min) {
  */
 const SHOWN = 3; // entries shown before "show more", so the grid stays in reach on a phone
 
-export function renderBest(ol, view, L, { onPick, onFix, chosen, expanded, onExpand }) {
+export function renderBest(ol, view, L, { onPick, onFix, chosen, expanded, onExpand, why }) {
   const names = new Map(view.participants.map((p) => [p.id, p.name]));
-  const total = view.participants.length;
+  const total = headcount(view);
   if (!view.best.length) {
-    ol.replaceChildren(h('li', { class: 'muted empty', text: t(total ? 'best.none' : 'best.nobody') }));
+    // `why`: the organiser's filter (who must come, how many) that left nothing.
+    ol.replaceChildren(h('li', { class: 'muted empty', text: why || t(total ? 'best.none' : 'best.nobody') }));
     return;
   }
   const open = expanded || view.best.length <= SHOWN + 1 || (chosen ?? 0) >= SHOWN;
@@ -44,10 +45,12 @@ export function renderBest(ol, view, L, { onPick, onFix, chosen, expanded, onExp
         h('span', { class: 'dur', text: duration((b.end - b.start) * view.slot_minutes) })),
       h('span', { class: 'score' },
         // How many can come (available or if needed), and how many of them only if needed.
-        h('span', { class: 'pill ok', text: t('best.available', { c: b.available.length + b.if_needed.length }) }),
-        b.if_needed.length ? h('span', { class: 'pill maybe', text: t('best.ifn', { m: b.if_needed.length }) }) : null),
-      // Everyone counted is named, those who come only if needed marked so.
-      h('span', { class: 'who-line', text: whoLine(b, names) })));
+        h('span', { class: 'pill ok', text: t('best.available', { c: count(b.available) + count(b.if_needed) }) }),
+        count(b.if_needed) ? h('span', { class: 'pill maybe', text: t('best.ifn', { m: count(b.if_needed) }) }) : null),
+      // Everyone counted is named, those who come only if needed marked so
+      // (a private appointment's best times carry numbers only).
+      Array.isArray(b.available) ? h('span', { class: 'who-line', text: whoLine(b, names) }) : null,
+      missingLine(b, names, L)));
     const li = h('li', { class: isFinal ? 'best final-pick' : 'best' }, pick);
     if (onFix && !isFinal) {
       li.append(h('button', {
@@ -66,6 +69,17 @@ export function renderBest(ol, view, L, { onPick, onFix, chosen, expanded, onExp
     }, open ? t('best.less') : t('best.more', { n: view.best.length - SHOWN }))));
   }
   ol.replaceChildren(...items);
+}
+
+const count = (x) => (Array.isArray(x) ? x.length : Number(x) || 0);
+
+/** "All but 민지: ask 민지 about Tue 15:00", for the few who cannot come (when they can be named). */
+function missingLine(b, names, L) {
+  const who = (b.missing ?? []).map((id) => names.get(id)).filter(Boolean);
+  if (!who.length || who.length !== b.missing.length) return null;
+  const list = who.join(', ');
+  const when = `${L.cols[L.colOf[b.start]].short} ${hhmm(L.wall[b.start].min)}`;
+  return h('span', { class: 'missing-line', text: t('best.missing', { names: list, when }) });
 }
 
 function whoLine(b, names) {

@@ -8,7 +8,7 @@
 import { t } from './i18n.js';
 import { Grid } from './grid.js';
 import { cellName, hhmm, levelsOf } from './time.js';
-import { h, icon } from './ui.js';
+import { h, icon, headcount } from './ui.js';
 
 export class Heatmap {
   constructor(root, { detail, legend, people, peopleActions, note, onFix, onRemove, onRemoveMany }) {
@@ -77,7 +77,7 @@ export class Heatmap {
     }
     const a = v.counts.available[s];
     const f = v.counts.if_needed[s];
-    const total = v.participants.length;
+    const total = headcount(v);
     const step = shade(a, total);
     let cls = `h${step}`;
     if (f) cls += ' ifn';
@@ -143,6 +143,21 @@ export class Heatmap {
     const first = slots[0];
     const last = slots[slots.length - 1];
     const title = `${L.cols[L.colOf[first]].medium} ${hhmm(L.wall[first].min)}–${hhmm(L.wall[last].min + L.step)}`;
+    const head = h('div', { class: 'detail-head' }, h('h3', { text: title }));
+    if (!preview) {
+      head.append(h('button', {
+        type: 'button', class: 'btn small ghost close', 'aria-label': t('detail.close'),
+        onclick: () => { this.select([]); if (this.grid.focus) this.grid.focusAt(this.grid.focus); },
+      }, '✕'));
+    }
+    const v = this.view;
+    if (headcount(v) !== v.participants.length) {
+      // Private answers: numbers only (all of the range: the fewest).
+      const a = Math.min(...slots.map((s) => v.counts.available[s]));
+      const f = Math.min(...slots.map((s) => v.counts.available[s] + v.counts.if_needed[s])) - a;
+      el.replaceChildren(head, h('p', { class: 'who', text: t('heat.cell', { a, f, n: headcount(v) }) }));
+      return;
+    }
     const groups = { available: [], if_needed: [], none: [] };
     for (const p of this.view.participants) {
       const lv = this.levels.get(p.id);
@@ -157,13 +172,6 @@ export class Heatmap {
     const list = (key) => h('div', { class: `who who-${key}` },
       h('h4', { text: t(`detail.${key}`, { n: groups[key].length }) }),
       groups[key].length ? h('ul', { class: 'names' }, groups[key].map((n) => h('li', { text: n }))) : null);
-    const head = h('div', { class: 'detail-head' }, h('h3', { text: title }));
-    if (!preview) {
-      head.append(h('button', {
-        type: 'button', class: 'btn small ghost close', 'aria-label': t('detail.close'),
-        onclick: () => { this.select([]); if (this.grid.focus) this.grid.focusAt(this.grid.focus); },
-      }, '✕'));
-    }
     const parts = [head, list('available'), list('if_needed'), list('none')];
     if (this.admin && !preview) {
       const ok = last - first + 1 === slots.length && slots.every((s) => L.appDay[s] === L.appDay[first]);
@@ -175,7 +183,7 @@ export class Heatmap {
   }
 
   renderLegend() {
-    const total = this.view.participants.length;
+    const total = headcount(this.view);
     if (this.filter) {
       this.legendEl.replaceChildren(
         h('span', { class: 'key' }, h('i', { class: 'sw lv1' }), t('lv.available')),

@@ -22,8 +22,9 @@ const ACK_MS = 10000;
  *  push; onView() when the view must be fetched (a `view` or `deleted`
  *  message) and onPoll() when it may have changed while no socket is open;
  *  onStatus(state) with 'connecting' | 'live' | 'polling'; onAlive()
- *  whenever the server answered over the socket. Returns {stop, paint}. */
-export function connectLive(id, { onHello, onUpdate, onView, onPoll, onStatus, onAlive }) {
+ *  whenever the server answered over the socket; adminToken() the
+ *  organiser's token, if this page has it. Returns {stop, paint}. */
+export function connectLive(id, { onHello, onUpdate, onView, onPoll, onStatus, onAlive, adminToken }) {
   let ws = null;
   let live = false; // ws is open
   let authed = null; // the token this socket paints with
@@ -101,6 +102,12 @@ export function connectLive(id, { onHello, onUpdate, onView, onPoll, onStatus, o
       stopPolling();
       onStatus('live');
       onAlive?.();
+      // The organiser's socket says so: in a private appointment only
+      // theirs hears names.
+      const admin = adminToken?.();
+      if (admin) {
+        try { socket.send(JSON.stringify({ type: 'auth', token: admin })); authed = admin; } catch { /* closing */ }
+      }
       beat = setInterval(() => {
         if (document.hidden || silence) return;
         try { socket.send('ping'); } catch { /* closing: onclose follows */ }

@@ -111,8 +111,16 @@ export class Painter {
     this.brush = level;
   }
 
+  /** Closes (or reopens) painting: the deadline has passed. */
+  setLocked(on) {
+    if (this.locked === on) return;
+    this.locked = on;
+    this.root.classList.toggle('is-locked', on);
+    this.root.dispatchEvent(new Event('undoable'));
+  }
+
   paint(slots, anchor) {
-    if (!this.me || !slots.length || this.preview) return;
+    if (!this.me || !slots.length || this.preview || this.locked) return;
     const level = this.levels[anchor] === this.brush ? 0 : this.brush;
     if (slots.every((s) => this.levels[s] === level)) return;
     this.enqueue([{ level: LEVELS[level], slots: toRanges(slots) }]);
@@ -124,6 +132,7 @@ export class Painter {
    * takes back.
    */
   enqueue(changes, { undo = false } = {}) {
+    if (this.locked) return;
     const before = this.levels.slice();
     this.queue.push({ changes, grid: this.gridId, layout: this.layout });
     store.setQueue(this.id, this.me.pid, this.queue);
@@ -136,7 +145,7 @@ export class Painter {
 
   /** Whether there is a last change to take back (on the grid still shown). */
   canUndo() {
-    return !!(this.me && this.last?.changes.length && this.last.grid === this.gridId && !this.preview);
+    return !!(this.me && this.last?.changes.length && this.last.grid === this.gridId && !this.preview && !this.locked);
   }
 
   /** Takes the last change back, as one update of its own. */
@@ -213,6 +222,15 @@ export class Painter {
         this.failing = false;
         store.setQueue(id, me.pid, null);
         this.onLost?.(err);
+      } else if (err.code === 'deadline_passed') {
+        // Answers are closed: nothing waiting will pass until the organiser
+        // moves the deadline, so none is retried; the page fetches the view.
+        this.queue = [];
+        this.failing = false;
+        store.setQueue(id, me.pid, this.queue);
+        this.recompute();
+        this.setState('rejected', errorText(err));
+        this.onRegrid?.();
       } else if (err.code === 'schedule_changed') {
         // Painted on times the organiser has since changed: every waiting
         // change names the old grid, so none is sent; the page fetches

@@ -8,7 +8,7 @@ import { buildLayout, scheduleText, rangeParts, zoneLabel, hhmm } from './time.j
 import { duration } from './best.js';
 import { shade } from './heatmap.js';
 import { fileName } from './share.js';
-import { h } from './ui.js';
+import { h, headcount } from './ui.js';
 
 addStrings({ ko: { 'picture.more': '외 {n}명' }, en: { 'picture.more': '+{n} more' } });
 
@@ -73,11 +73,14 @@ export function draw(view, url) {
   const names = new Map(view.participants.map((p) => [p.id, p.name]));
   const best = view.best.slice(0, 3).map((b, i) => {
     const { day, time: span } = rangeParts(L, b.start, b.end);
-    const c = b.available.length + b.if_needed.length;
-    const score = t('best.available', { c }) + (b.if_needed.length ? ` (${t('best.ifn', { m: b.if_needed.length })})` : '');
+    // A private appointment's best times are numbers, and name no one.
+    const ids = (x) => (Array.isArray(x) ? x : []);
+    const n = (x) => (Array.isArray(x) ? x.length : Number(x) || 0);
+    const c = n(b.available) + n(b.if_needed);
+    const score = t('best.available', { c }) + (n(b.if_needed) ? ` (${t('best.ifn', { m: n(b.if_needed) })})` : '');
     g.font = font(26);
-    const people = [...b.available.map((id) => names.get(id) ?? '?'),
-      ...b.if_needed.map((id) => t('best.ifnName', { name: names.get(id) ?? '?' }))];
+    const people = [...ids(b.available).map((id) => names.get(id) ?? '?'),
+      ...ids(b.if_needed).map((id) => t('best.ifnName', { name: names.get(id) ?? '?' }))];
     return { rank: i + 1, head: `${day} ${span} · ${duration((b.end - b.start) * view.slot_minutes)}`, score, who: fitNames(g, people, inner - 56) };
   });
   const colW = Math.floor((inner - LABEL_W) / L.nc);
@@ -130,7 +133,7 @@ export function draw(view, url) {
     }
   }
   y += headH;
-  const total = view.participants.length;
+  const total = headcount(view);
   for (let s = 0; s < L.n; s++) {
     const x = x0 + L.colOf[s] * colW;
     const yy = y + L.rowOf[s] * rowH;

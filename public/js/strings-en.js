@@ -302,4 +302,10 @@ export default {
   'me.removedClosed': 'It is closed to new people, so you cannot join again.',
   'gone.byOrganiser': 'The organiser deleted this appointment',
   'best.ifnName': '{name} (if needed)',
+  // --- the organiser's tools as everyone sees them, the usual week, expiry ---
+  'privacy.link': 'Privacy and how long data is kept',
+  expiry: 'This appointment and all answers are deleted on {date}.',
+  'week.apply': 'Fill in my usual week',
+  'week.save': 'Save as my usual week',
+  'best.missing': 'All but {names}: ask {names} about {when}',
 };

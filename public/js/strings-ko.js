@@ -293,4 +293,10 @@ export default {
   'me.removedClosed': '새 참여가 닫혀 있어서 다시 들어올 수 없어요.',
   'gone.byOrganiser': '주최자가 이 약속을 지웠어요',
   'best.ifnName': '{name}(필요하면)',
+  // --- the organiser's tools as everyone sees them, the usual week, expiry ---
+  'privacy.link': '개인정보와 보관 기간',
+  expiry: '{date}에 이 약속과 모든 답이 삭제돼요.',
+  'week.apply': '평소 일주일로 채우기',
+  'week.save': '평소 일주일로 저장',
+  'best.missing': '{names} 빼고 모두 가능 · {names} 님께 {when} 물어보기',
 };

@@ -44,6 +44,15 @@ export function icon(name) {
 export const HOLD_MS = 480;
 export const SLOP = 10;
 
+const most = new WeakMap();
+/** How many answered. A private view lists only its reader: then at least the most at one time. */
+export function headcount(v) {
+  if (!v.private) return v.participants.length;
+  const { available: a, if_needed: f } = v.counts;
+  if (!most.has(a)) most.set(a, Math.max(0, ...a.map((x, i) => x + f[i])));
+  return Math.max(v.participants.length, most.get(a));
+}
+
 export const $ = (sel, root = document) => root.querySelector(sel);
 export const $$ = (sel, root = document) => [...root.querySelectorAll(sel)];
 

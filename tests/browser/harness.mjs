@@ -307,6 +307,14 @@ export async function openPainter(browser, base, name, { device, lang, appointme
   return { appt, me, ctx, page, patches };
 }
 
+/** The organiser's PATCH of an appointment (`appt` as createAppointment answers); resolves the view. */
+export async function organise(base, appt, patch) {
+  return json(await fetch(`${base}/api/appointments/${appt.id}`, {
+    method: 'PATCH', headers: { 'Content-Type': 'application/json', 'CF-Connecting-IP': CLIENT, Authorization: `Bearer ${appt.admin_token}` },
+    body: JSON.stringify(patch),
+  }));
+}
+
 export async function getView(base, id) {
   return json(await fetch(`${base}/api/appointments/${id}`));
 }

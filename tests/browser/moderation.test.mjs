@@ -27,8 +27,9 @@ test('the organiser closes to new people, reopens, and removes two people at onc
   await op.waitForSelector('#admin:not([hidden])');
   assert.equal(await op.isChecked('#closed'), false);
   assert.equal(await op.getAttribute('#closed', 'role'), 'switch');
-  await op.locator('label.switch').scrollIntoViewIfNeeded();
-  await op.tap('label.switch');
+  const closeSwitch = op.locator('label.switch', { has: op.locator('#closed') });
+  await closeSwitch.scrollIntoViewIfNeeded();
+  await closeSwitch.tap();
   await eventually(async () => (await getView(base, appt.id)).closed === true, 5000, 'closed');
   assert.match(await op.textContent('#toast'), /새 참여자를 받지 않아요/);
   assert.equal(await op.isChecked('#closed'), true);
@@ -61,7 +62,7 @@ test('the organiser closes to new people, reopens, and removes two people at onc
   assert.match(pills, /1 if needed/);
 
   // The organiser reopens it; the notice goes for a newcomer.
-  await op.tap('label.switch');
+  await closeSwitch.tap();
   await eventually(async () => (await getView(base, appt.id)).closed === false, 5000, 'reopened');
   assert.match(await op.textContent('#toast'), /다시 새 참여자를 받아요/);
   const late = await newContext(env.browser, { device: PHONE, lang: 'ko' });
