@@ -447,3 +447,48 @@ fn a_private_appointment_shows_no_one_else_to_a_participant_or_a_stranger_anywhe
     assert!(r.body.contains("Bravo-Hidden"));
     assert!(r.json["best"][0]["available"].is_array());
 }
+
+#[test]
+fn in_a_private_appointment_a_name_without_a_password_is_not_a_key_to_its_answers() {
+    let server = Server::shared();
+    let (c, _) = create_two_days(&server);
+    let open = join(&server, &c.id, "Minji", None);
+    let locked = join(&server, &c.id, "Seoyeon", Some("seoyeon-pw"));
+    update(
+        &server,
+        &c.id,
+        &open.pid,
+        Some(&open.token),
+        json!([{"level": "available", "slots": [[0, 4]]}]),
+    )
+    .expect(200);
+    // Before the appointment is private, a name is how people sign back in.
+    assert_eq!(join(&server, &c.id, "minji", None).status, 200);
+    let v = organise(&server, &c, json!({"private": true}));
+    let version = v["version"].clone();
+
+    // Now typing someone's name (in any spelling) opens nothing of theirs.
+    for name in ["Minji", "MINJI", "Мinji"] {
+        let r = join_raw(&server, &c.id, name, None);
+        r.expect_error(409, "name_private");
+        no_one_else(
+            &r.body,
+            std::slice::from_ref(&open.pid),
+            "a stranger",
+            "the refused sign-in",
+        );
+    }
+    assert_eq!(view(&server, &c.id)["version"], version, "nothing changed");
+    // Her own device still holds her token; a password still opens its name.
+    let mine = server
+        .req("GET", &format!("/api/appointments/{}", c.id))
+        .token(Some(&open.token))
+        .send();
+    mine.expect(200);
+    only_me(&mine.json, Some(&open.pid), "her own view");
+    let back = join(&server, &c.id, "seoyeon", Some("seoyeon-pw"));
+    assert_eq!((back.status, back.pid.as_str()), (200, locked.pid.as_str()));
+    join_raw(&server, &c.id, "Seoyeon", None).expect_error(401, "password_required");
+    // A new name still joins, with or without a password.
+    assert_eq!(join(&server, &c.id, "Jisu", None).status, 201);
+}

@@ -32,6 +32,8 @@ export function setupJoin(form, { id, view, onJoined }) {
     const needed = !!p?.protected;
     $('#password-label', form).textContent = t(needed ? 'join.passwordNeeded' : 'join.password');
     pw.required = needed;
+    // In a private appointment a name without a password opens on this device only.
+    $('#pw-hint', form).textContent = t(view()?.private ? 'join.pwHintPrivate' : 'join.pwHint');
   };
   name.addEventListener('input', () => { set('name', null); note(); });
   pw.addEventListener('input', () => set('password', null));
@@ -57,7 +59,7 @@ export function setupJoin(form, { id, view, onJoined }) {
     } catch (err) {
       if (err.status === 401) fail('password', t(p ? 'join.wrongPassword' : 'join.needPassword'));
       else if (err.status === 429 && p) fail('password', errorText(err));
-      else if (err.field === 'name') fail('name', errorText(err, { field: 'name' }));
+      else if (err.field === 'name' || err.code === 'name_private') fail('name', errorText(err, { field: 'name' }));
       else if (err.field === 'password') fail('password', errorText(err, { field: 'password' }));
       else fail('join', errorText(err));
     } finally {

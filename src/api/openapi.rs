@@ -229,9 +229,10 @@ fn delete_appointment() {}
         (status = 401, description = "Wrong or missing password", body = ErrorBody),
         (status = 404, description = "No such appointment", body = ErrorBody),
         (status = 405, description = "Method not allowed", body = ErrorBody),
-        (status = 409, description = "`appointment_full`, `appointment_closed`, or \
+        (status = 409, description = "`appointment_full`, `appointment_closed`, \
             `deadline_passed` (the organiser's deadline has passed: no new names; signing \
-            back in still works)", body = ErrorBody),
+            back in still works), or `name_private` (a private appointment's name without a \
+            password opens only on the device that joined with it)", body = ErrorBody),
         (status = 413, description = "Body over 64 KiB", body = ErrorBody),
         (status = 415, description = "Body not JSON", body = ErrorBody),
         (status = 429, description = "Too many wrong passwords", body = ErrorBody,

@@ -210,6 +210,11 @@ impl Appointment {
         let layout = self.layout(row)?;
 
         if let Some(existing) = store::participant_by_name(&sql, &key, name.as_str())? {
+            // A private appointment's answers are read with a token; a name
+            // anyone can type must not be one.
+            if row.tools.private && existing.password_hash.is_none() {
+                return Err(DomainError::NamePrivate.into());
+            }
             return self
                 .sign_in(row, existing, request.password.as_deref(), client, now)
                 .await;

@@ -77,6 +77,10 @@ pub enum ErrorCode {
     /// 409: the organiser's deadline has passed: no new names and no
     /// changes of availability until they move or clear it.
     DeadlinePassed,
+    /// 409: in a private appointment, a name without a password opens only
+    /// on the device that joined with it (its token), so no one reads
+    /// another's answers by typing their name.
+    NamePrivate,
     /// 413: the body is larger than 64 KiB.
     PayloadTooLarge,
     /// 415: a request with a body did not say it is JSON.
@@ -103,7 +107,7 @@ impl ErrorCode {
             NotFound => 404,
             MethodNotAllowed => 405,
             AppointmentFull | AppointmentClosed | NameTaken | IdTaken | NotFinalised
-            | ScheduleChanged | DeadlinePassed => 409,
+            | ScheduleChanged | DeadlinePassed | NamePrivate => 409,
             PayloadTooLarge => 413,
             UnsupportedMediaType => 415,
             UpgradeRequired => 426,
@@ -147,6 +151,7 @@ impl ErrorCode {
             NotFinalised => "not_finalised",
             ScheduleChanged => "schedule_changed",
             DeadlinePassed => "deadline_passed",
+            NamePrivate => "name_private",
             PayloadTooLarge => "payload_too_large",
             UnsupportedMediaType => "unsupported_media_type",
             UpgradeRequired => "upgrade_required",
@@ -264,6 +269,9 @@ pub enum DomainError {
     /// The organiser's deadline has passed.
     #[error("the organiser's deadline for answers has passed; nothing was saved (those who joined can still sign in and look)")]
     DeadlinePassed,
+    /// A private appointment's name without a password, from another device.
+    #[error("this name is taken, and in a private appointment a name without a password opens only on the device that joined with it: choose another name")]
+    NamePrivate,
     /// A limit is reached; try again after this many seconds.
     #[error("too many attempts; try again in {retry_after} seconds")]
     TooManyAttempts {
@@ -304,6 +312,7 @@ impl DomainError {
             DomainError::NotFinalised => ErrorCode::NotFinalised,
             DomainError::ScheduleChanged => ErrorCode::ScheduleChanged,
             DomainError::DeadlinePassed => ErrorCode::DeadlinePassed,
+            DomainError::NamePrivate => ErrorCode::NamePrivate,
             DomainError::TooManyAttempts { .. } => ErrorCode::TooManyAttempts,
         }
     }
