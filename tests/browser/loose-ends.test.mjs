@@ -127,3 +127,25 @@ test('opening the page reads the view once, for a visitor, a participant and the
     assert.deepEqual(statuses, [200], `${who}: one read of the view, not ${statuses.join(', ')}`);
   }
 });
+
+test('on a phone the tab not shown takes no room: no empty card between the tabs and the one shown', async () => {
+  const { base } = env.server;
+  const appt = await createAppointment(base);
+  const me = await join(base, appt.id, '빈칸');
+  const ctx = await newContext(env.browser, { device: PHONE, lang: 'ko' });
+  await signIn(ctx, base, appt.id, me);
+  const page = await ctx.newPage();
+  await page.goto(`${base}/a/${appt.id}`);
+  await page.waitForSelector('#paint-grid .cell[data-s]');
+  for (const [tab, shown, other] of [['#tab-group', '#panel-group', '#panel-me'], ['#tab-me', '#panel-me', '#panel-group']]) {
+    await page.tap(tab);
+    const box = await page.evaluate(([s, o]) => {
+      const tabs = document.querySelector('.tabs').getBoundingClientRect();
+      return { other: document.querySelector(o).getBoundingClientRect().height,
+        gap: document.querySelector(s).getBoundingClientRect().top - tabs.bottom };
+    }, [shown, other]);
+    assert.equal(box.other, 0, `${other} takes no room while ${tab} is chosen`);
+    assert.ok(box.gap < 24, `${shown} starts right under the tabs (${box.gap} px)`);
+  }
+  await ctx.close();
+});
