@@ -108,7 +108,7 @@ test('opening the page reads the view once, for a visitor, a participant and the
   const me = await join(base, appt.id, '한번');
   const path = `/api/appointments/${appt.id}`;
   const reads = {};
-  for (const who of ['visitor', 'participant', 'organiser']) {
+  await Promise.all(['visitor', 'participant', 'organiser'].map(async (who) => {
     const ctx = await newContext(env.browser, { device: PHONE, lang: 'ko' });
     if (who === 'participant') await signIn(ctx, base, appt.id, me);
     const page = await ctx.newPage();
@@ -121,7 +121,7 @@ test('opening the page reads the view once, for a visitor, a participant and the
     // Long enough for a second read on the socket's hello, had there been one.
     await page.waitForTimeout(1500);
     await ctx.close();
-  }
+  }));
   t.diagnostic(`view reads on opening: ${JSON.stringify(reads)}`);
   for (const [who, statuses] of Object.entries(reads)) {
     assert.deepEqual(statuses, [200], `${who}: one read of the view, not ${statuses.join(', ')}`);
