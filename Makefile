@@ -33,9 +33,10 @@ unit:
 api: build
 	cargo test --workspace --test api -- --test-threads 4
 
+# BROWSER_QUEUE=dir: runners of the same dir share the files (run.mjs).
 browser: build
 	sh scripts/setup.sh --browser
-	node tests/browser/run.mjs
+	node tests/browser/run.mjs $(if $(BROWSER_QUEUE),--queue $(BROWSER_QUEUE))
 
 # The production bundle and configuration are valid and within the size
 # limit, checked offline.

@@ -4,7 +4,10 @@
 #
 #   setup (tools, npm packages, Chromium)
 #   ‖1  build (wasm release, assets) ──────────────→ browser
-#   ‖2  check → compile → unit ─(build)─→ api → deploy-check → conformance
+#   ‖2  check → compile → unit ─(build)─→ api → deploy-check → conformance → browser-2
+#
+# The two browser runners share one queue of test files: the second takes
+# what the first has not reached when track two's own work is done.
 #
 # Track one is mostly one core: LTO and wasm-opt, then one Chromium whose
 # tests wait on the page as much as they compute. Track two fills the other
@@ -22,8 +25,10 @@ LOGS=target/test-logs
 mkdir -p "$LOGS"
 TABLE="$LOGS/phases.txt"
 BUILT="$LOGS/built"
+# The browser test files, shared by a runner on each track (run.mjs --queue).
+QUEUE="$LOGS/browser-queue"
 : >"$TABLE"
-rm -f "$BUILT"
+rm -rf "$BUILT" "$QUEUE"
 START=$(date +%s)
 # Later phases use the build made once here, not their own.
 MAKE="make --no-print-directory -o setup -o build"
@@ -59,7 +64,7 @@ phase setup sh scripts/setup.sh --browser
   TRACK='‖1 '
   phase build make --no-print-directory -o setup build || exit 1
   : >"$BUILT"
-  phase browser $MAKE browser
+  phase browser $MAKE browser BROWSER_QUEUE="$QUEUE"
 ) &
 ONE=$!
 
@@ -80,7 +85,9 @@ two() {
   done
   phase api $MAKE api || return 1
   phase deploy-check $MAKE deploy-check || return 1
-  phase conformance $MAKE conformance
+  phase conformance $MAKE conformance || return 1
+  # What the browser runner of track one has not taken yet.
+  phase browser-2 $MAKE browser BROWSER_QUEUE="$QUEUE"
 }
 rc=0
 two || rc=1
