@@ -10,7 +10,7 @@ use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, TimeZone, Utc, 
 use qrcode::render::svg;
 use qrcode::{EcLevel, QrCode};
 
-use crate::domain::{FinalWhen, Observance, Zone};
+use crate::domain::{file_stem, FinalWhen, Observance, Zone};
 
 /// How far ahead a weekly event's time-zone description lists the zone's
 /// clock changes; later occurrences keep the last observance listed.
@@ -29,18 +29,12 @@ pub fn qr_svg(url: &str) -> Result<String, qrcode::types::QrError> {
         .build())
 }
 
-/// A `Content-Disposition` that saves a download as `{title}.{extension}`
-/// (RFC 6266: an ASCII `filename` for old clients, the title itself as
-/// UTF-8 in `filename*`), so a Korean title names the file.
+/// A `Content-Disposition` that saves a download as `{stem}.{extension}`,
+/// the stem by [`file_stem`], the page's rule for its pictures too (RFC
+/// 6266: an ASCII `filename` for old clients, the stem itself as UTF-8 in
+/// `filename*`), so a Korean title names the file.
 pub fn attachment(title: &str, extension: &str) -> String {
-    let safe: String = title
-        .chars()
-        .map(|c| match c {
-            '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|' => '_',
-            c if c.is_control() => '_',
-            c => c,
-        })
-        .collect();
+    let safe = file_stem(title);
     let ascii: String = safe
         .chars()
         .map(|c| {
@@ -256,11 +250,11 @@ mod tests {
         );
         let d = attachment("Club \"night\" 1/2", "ics");
         assert!(
-            d.starts_with("attachment; filename=\"Club _night_ 1_2.ics\"; "),
+            d.starts_with("attachment; filename=\"Club night 1 2.ics\"; "),
             "{d}"
         );
         assert!(
-            d.ends_with("filename*=UTF-8''Club%20_night_%201_2.ics"),
+            d.ends_with("filename*=UTF-8''Club%20night%201%202.ics"),
             "{d}"
         );
     }

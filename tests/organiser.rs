@@ -59,7 +59,7 @@ fn only_the_admin_fixes_the_final_time_and_the_calendar_file_follows_it() {
     let saved_as = cal.header("content-disposition").unwrap_or_default();
     assert!(
         saved_as.contains(
-            "filename*=UTF-8''Plan%2C%20eat%3B%20repeat%20_%20_i_%EB%AA%A8%EC%9E%84__i_.ics"
+            "filename*=UTF-8''Plan%2C%20eat%3B%20repeat%20i%20%EB%AA%A8%EC%9E%84%20i.ics"
         ),
         "the file is named after the title: {saved_as}"
     );

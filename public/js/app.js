@@ -14,7 +14,7 @@ import { renderBest, lengthChoices, duration } from './best.js';
 import { connectLive } from './live.js';
 import { applyPush, withParticipant } from './push.js';
 import { setupJoin } from './join.js';
-import { shareBlock, fileName } from './share.js';
+import { shareBlock } from './share.js';
 import { h, icon, $, $$, confirmDialog, headcount } from './ui.js';
 import { setupAnswerTools } from './answer-tools.js';
 
@@ -323,10 +323,10 @@ function render() {
   // A private appointment's file of everyone's answers is the organiser's.
   $('#csv').hidden = !!v.private && !admin.active;
   $('#csv').href = api.csvUrl(id);
-  $('#csv').download = fileName(v.title, 'csv');
+  $('#csv').download = `${v.file_name}.csv`;
   if (state.shareLang !== lang) {
     state.shareLang = lang;
-    const block = shareBlock({ id, url: `${location.origin}/a/${encodeURIComponent(id)}`, title: v.title, qr: false });
+    const block = shareBlock({ id, url: `${location.origin}/a/${encodeURIComponent(id)}`, title: v.title, fileName: v.file_name, qr: false });
     $('#share').replaceChildren(block);
     if ($('#share-box').open) block.loadQr();
   }
@@ -387,7 +387,7 @@ function renderFinal() {
   $('#final-when').textContent = rangeText(state.L, v.final.start, v.final.end);
   $('#final-zone').textContent = state.L.weekly ? t('final.weekly') : t('final.zone', { zone: state.L.zone });
   $('#ics').href = api.icsUrl(id);
-  $('#ics').download = fileName(v.title, 'ics');
+  $('#ics').download = `${v.file_name}.ics`;
   $('#unfix').hidden = !admin.active;
 }
 

@@ -63,7 +63,7 @@ form.addEventListener('submit', async (e) => {
       final: false,
     });
     const link = new URL(url || `/a/${id}`, location.origin).href;
-    created = { id, title: r.data.appointment?.title ?? body.title, url: link, adminUrl: `${link}#admin=${encodeURIComponent(admin)}` };
+    created = { id, title: r.data.appointment?.title ?? body.title, fileName: r.data.appointment?.file_name, url: link, adminUrl: `${link}#admin=${encodeURIComponent(admin)}` };
     renderDone();
     $('#done-title').focus();
     scrollTo(0, 0);
@@ -86,7 +86,7 @@ function renderDone() {
   $('#done').hidden = false;
   document.title = `${created.title} · ${t('brand')}`;
   $('#done-title').textContent = created.title;
-  $('#share-slot').replaceChildren(shareBlock({ id: created.id, url: created.url, title: created.title }));
+  $('#share-slot').replaceChildren(shareBlock({ id: created.id, url: created.url, title: created.title, fileName: created.fileName }));
   $('#admin-slot').replaceChildren(adminBlock({ id: created.id, adminUrl: created.adminUrl, level: 2 }));
   $('#open').href = `/a/${encodeURIComponent(created.id)}#admin=${encodeURIComponent(store.admin(created.id) ?? '')}`;
 }

@@ -7,7 +7,6 @@ import { t, getLang, addStrings } from './i18n.js';
 import { buildLayout, scheduleText, rangeParts, zoneLabel, hhmm } from './time.js';
 import { duration } from './best.js';
 import { shade } from './heatmap.js';
-import { fileName } from './share.js';
 import { h, headcount } from './ui.js';
 
 addStrings({ ko: { 'picture.more': '외 {n}명' }, en: { 'picture.more': '+{n} more' } });
@@ -237,7 +236,7 @@ export async function shareImage(view, url) {
   await document.fonts?.ready;
   const canvas = draw(view, url);
   const blob = await new Promise((resolve) => canvas.toBlob(resolve, 'image/png'));
-  const name = fileName(view.title, 'png');
+  const name = `${view.file_name}.png`;
   const info = { width: canvas.width, height: canvas.height, bytes: blob.size };
   const file = new File([blob], name, { type: 'image/png' });
   if (navigator.canShare?.({ files: [file] })) {

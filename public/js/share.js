@@ -6,16 +6,6 @@ import { t } from './i18n.js';
 import { api } from './api.js';
 import { h, icon, copyText } from './ui.js';
 
-/** A file name made from a title: "동아리 회의.png". */
-export function fileName(title, ext) {
-  const base = String(title ?? '')
-    .replace(/[\p{Cc}\p{Cf}\\/:*?"<>|]+/gu, ' ')
-    .replace(/\s+/g, ' ')
-    .replace(/^[\s.]+|[\s.]+$/g, '');
-  const cut = [...base].slice(0, 80).join('').trim();
-  return `${cut || t('brand').replace(/\?/g, '') || 'eonjebolkka'}.${ext}`;
-}
-
 function copyRow(id, label, value, { copyLabel, cls = '' } = {}) {
   const input = h('input', { id, type: 'text', readonly: true, value, class: `mono ${cls}`.trim(), spellcheck: 'false' });
   input.addEventListener('focus', () => input.select());
@@ -34,7 +24,8 @@ function copyRow(id, label, value, { copyLabel, cls = '' } = {}) {
 }
 
 /** The public link, share sheet and QR code. qr: load the image now. */
-export function shareBlock({ id, url, title, qr = true }) {
+/** `fileName`: the name the appointment's files are saved under (the view's `file_name`). */
+export function shareBlock({ id, url, title, fileName, qr = true }) {
   const img = h('img', {
     class: 'qr-img', width: 264, height: 264, alt: t('qr.alt', { title }),
     src: qr ? api.qrUrl(id) : null,
@@ -50,15 +41,15 @@ export function shareBlock({ id, url, title, qr = true }) {
     native ? h('div', { class: 'row' }, native) : null,
     h('figure', { class: 'qr' }, img, h('figcaption', { text: t('qr.caption') })),
     h('div', { class: 'row' },
-      h('button', { type: 'button', class: 'btn', onclick: () => downloadPng(id, title) }, t('qr.png')),
-      h('a', { class: 'btn', href: api.qrUrl(id), download: fileName(title, 'svg') }, t('qr.svg')),
+      h('button', { type: 'button', class: 'btn', onclick: () => downloadPng(id, fileName) }, t('qr.png')),
+      h('a', { class: 'btn', href: api.qrUrl(id), download: `${fileName}.svg` }, t('qr.svg')),
       h('button', { type: 'button', class: 'btn', onclick: () => printQr({ id, url, title }) }, t('qr.print'))));
   el.loadQr = () => { if (!img.getAttribute('src')) img.src = api.qrUrl(id); };
   return el;
 }
 
 /** Draws the QR code on a white canvas and saves it as a PNG. */
-async function downloadPng(id, title) {
+async function downloadPng(id, fileName) {
   const img = new Image();
   img.src = api.qrUrl(id);
   await img.decode();
@@ -74,7 +65,7 @@ async function downloadPng(id, title) {
   g.drawImage(img, pad, pad, size - 2 * pad, size - 2 * pad);
   const blob = await new Promise((resolve) => canvas.toBlob(resolve, 'image/png'));
   const href = URL.createObjectURL(blob);
-  const a = h('a', { href, download: fileName(title, 'png'), hidden: true });
+  const a = h('a', { href, download: `${fileName}.png`, hidden: true });
   document.body.append(a);
   a.click();
   a.remove();

@@ -41,6 +41,6 @@ pub use grid::{Grid, Slot};
 pub use remap::Remap;
 pub use results::{best, best_for, counts, Counts, Needs, Window};
 pub use schedule::{Days, Schedule, SlotMinutes, Zone};
-pub use text::{name_key, ParticipantName, Password, Title};
+pub use text::{file_stem, name_key, ParticipantName, Password, Title};
 pub use tools::Tools;
 pub use zone::{Observance, Transition};

@@ -7,7 +7,7 @@ use std::fmt;
 use caseless::default_case_fold_str;
 use serde::Serialize;
 use unicode_normalization::UnicodeNormalization;
-use unicode_properties::{GeneralCategoryGroup, UnicodeGeneralCategory};
+use unicode_properties::{GeneralCategory, GeneralCategoryGroup, UnicodeGeneralCategory};
 use unicode_security::skeleton;
 
 use super::DomainError;
@@ -202,6 +202,43 @@ fn prototypes(name: &str) -> String {
         key.push_str(if shaped.is_ascii() { &shaped } else { &folded });
     }
     key.nfd().collect()
+}
+
+/// The name every file of an appointment is saved under, before its
+/// extension (`동아리 회의.csv`, `.ics`, `.png`, `.svg`): the title with
+/// each run of characters a file name cannot hold (controls, format
+/// characters, `\ / : * ? " < > |`) and of white space made one space,
+/// no spaces or dots at either end, at most 80 code points; `언제볼까` when
+/// nothing is left. One rule for the server's downloads and the page's.
+pub fn file_stem(title: &str) -> String {
+    let unfit = |c: char| {
+        c.is_whitespace()
+            || matches!(
+                c.general_category(),
+                GeneralCategory::Control | GeneralCategory::Format
+            )
+            || r#"\/:*?"<>|"#.contains(c)
+    };
+    let mut stem = String::new();
+    for c in title.chars() {
+        if !unfit(c) {
+            stem.push(c);
+        } else if !stem.ends_with(' ') {
+            stem.push(' ');
+        }
+    }
+    let stem: String = stem
+        .trim_matches([' ', '.'])
+        .chars()
+        .take(80)
+        .collect::<String>()
+        .trim_end_matches([' ', '.'])
+        .to_string();
+    if stem.is_empty() {
+        "언제볼까".to_string()
+    } else {
+        stem
+    }
 }
 
 /// A participant's password, 4–128 code points counted after trimming.
@@ -662,5 +699,15 @@ mod tests {
             }
             let _ = Password::parse(&raw);
         }
+    }
+
+    #[test]
+    fn a_title_names_its_files_with_one_rule() {
+        assert_eq!(file_stem("동아리 회의"), "동아리 회의");
+        assert_eq!(file_stem("*발표* & *최종*"), "발표 & 최종");
+        assert_eq!(file_stem("a/b\\c:d"), "a b c d");
+        assert_eq!(file_stem("  ..hidden.. \u{200B}x  "), "hidden.. x");
+        assert_eq!(file_stem("\u{7}?*"), "언제볼까");
+        assert_eq!(file_stem(&"가".repeat(100)).chars().count(), 80);
     }
 }

@@ -15,7 +15,7 @@ use super::results::{best_for, counts, Counts, Filtered, Window};
 use super::schedule::ScheduleFields;
 use super::tools::Tools;
 use super::wire;
-use super::{Availability, Caller, DomainError, ErrorCode, Grid, Schedule};
+use super::{file_stem, Availability, Caller, DomainError, ErrorCode, Grid, Schedule};
 use std::collections::HashSet;
 
 /// One participant as every reader sees them: never a hash or a token.
@@ -86,6 +86,11 @@ impl From<&Slot> for SlotView {
 pub struct View {
     pub id: String,
     pub title: String,
+    /// The name its files are saved under, before the extension
+    /// (`{file_name}.csv`, `.ics`, and the page's `.png` and `.svg`): the
+    /// title made fit for a file name, by one rule.
+    #[schema(example = "동아리 회의")]
+    pub file_name: String,
     #[serde(flatten)]
     pub schedule: ScheduleFields,
     /// Every slot, in index order.
@@ -268,6 +273,7 @@ impl View {
         View {
             id: parts.id.to_string(),
             title: parts.title.to_string(),
+            file_name: file_stem(parts.title),
             schedule: parts.schedule.fields(),
             slots: parts.grid.slots().map(SlotView::from).collect(),
             participants: parts.participants.iter().map(|(p, _)| p.clone()).collect(),
@@ -323,6 +329,7 @@ impl View {
         View {
             id: self.id.clone(),
             title: self.title.clone(),
+            file_name: self.file_name.clone(),
             schedule: self.schedule.clone(),
             slots: self.slots.clone(),
             participants: self

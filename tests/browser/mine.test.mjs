@@ -106,7 +106,7 @@ test('"my appointments" on the home page lists what this browser made or joined,
   await ctx.close();
 });
 
-test('the QR code saves as a PNG and an SVG, and the calendar file, named after the title', async () => {
+test('the QR code saves as a PNG and an SVG, and the calendar and availability files, all named after the title by one rule', async () => {
   const { base } = env.server;
   const appt = await createAppointment(base, { title: '동아리 회의: 12/7?' });
   await join(base, appt.id, 'Ana');
@@ -130,6 +130,13 @@ test('the QR code saves as a PNG and an SVG, and the calendar file, named after 
   const [svg] = await Promise.all([page.waitForEvent('download'), page.click('#share a:has-text("SVG")')]);
   assert.equal(svg.suggestedFilename(), '동아리 회의 12 7.svg');
   assert.match((await downloaded(svg)).toString('utf8'), /<svg/);
+  // The service's own files are saved under the same name: their
+  // Content-Disposition, which wins over the link's, follows the one rule.
+  const [ics] = await Promise.all([page.waitForEvent('download'), page.click('#ics')]);
+  assert.equal(ics.suggestedFilename(), '동아리 회의 12 7.ics');
+  await page.tap('#tab-group');
+  const [csv] = await Promise.all([page.waitForEvent('download'), page.click('#csv')]);
+  assert.equal(csv.suggestedFilename(), '동아리 회의 12 7.csv');
   assertOwnOrigin(base, ctx);
   assertQuiet(ctx);
   await ctx.close();
