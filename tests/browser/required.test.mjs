@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  useServerAndBrowser, newContext, PHONE, createAppointment, join, paint, getView, seoulDate, screenshot, assertQuiet,
+  useServerAndBrowser, newContext, PHONE, createAppointment, join, paint, getView, seoulDate, screenshot, assertQuiet, eventually,
 } from './harness.mjs';
 
 const env = useServerAndBrowser();
@@ -37,7 +37,9 @@ for (const lang of ['ko', 'en']) {
     assert.ok(box.height >= 44 && box.width >= 44, 'a 44 px target');
     await toggle.tap();
     await page.waitForSelector('.required-toggle[aria-pressed="true"]');
-    assert.deepEqual((await getView(base, appt.id)).required, [people['지수'].participant.id]);
+    // The star turns at the tap; the service has it once the change is saved.
+    const wanted = JSON.stringify([people['지수'].participant.id]);
+    await eventually(async () => JSON.stringify((await getView(base, appt.id)).required) === wanted, 5000, 'required saved');
     await page.waitForFunction(() => document.querySelectorAll('#best-list .best').length === 1);
     await screenshot(page, `required-390-${lang}`, { fullPage: false });
     // 하윤 too, who marked nothing: no window, and the card says who.
@@ -53,7 +55,7 @@ for (const lang of ['ko', 'en']) {
     await min.press('Enter');
     await page.waitForFunction(() => document.querySelector('#best-list .empty'));
     assert.equal(await page.textContent('#best-list .empty'), lang === 'ko' ? '최소 3명이 모일 수 있는 시간이 없어요.' : 'There is no time at least 3 people can make.');
-    assert.equal((await getView(base, appt.id)).min_people, 3);
+    await eventually(async () => (await getView(base, appt.id)).min_people === 3, 5000, 'min_people saved');
     await page.locator('#best-list').scrollIntoViewIfNeeded();
     await screenshot(page, `required-none-390-${lang}`, { fullPage: false });
     // Cleared: every window is back.
