@@ -12,6 +12,8 @@ use std::rc::Rc;
 use lol_html::html_content::{ContentType, Element};
 use lol_html::{element, HtmlRewriter, Settings};
 
+use crate::domain::schedule::ScheduleView;
+
 /// The product's name, after the appointment's title in `<title>`.
 pub const SITE_NAME: &str = "언제볼까?";
 
@@ -28,7 +30,7 @@ pub struct Preview<'a> {
 /// The preview's description of an appointment's schedule, in Korean (the
 /// service's default language): its dates or weekdays, its daily window
 /// and its zone, e.g. `2026-12-01 ~ 2026-12-07 (7일) · 09:00–18:00 (Asia/Seoul)`.
-pub fn describe(schedule: &crate::domain::requests::ScheduleFields) -> String {
+pub fn describe(schedule: &ScheduleView) -> String {
     let days = match (&schedule.dates, &schedule.weekdays) {
         (Some(dates), _) => match dates.as_slice() {
             [] => String::new(),
@@ -55,9 +57,7 @@ pub fn describe(schedule: &crate::domain::requests::ScheduleFields) -> String {
     };
     format!(
         "{days} · {}–{} ({}) · 언제 볼지 가능한 시간을 칠해 주세요",
-        schedule.start.as_deref().unwrap_or(""),
-        schedule.end.as_deref().unwrap_or(""),
-        schedule.timezone.as_deref().unwrap_or(""),
+        schedule.start, schedule.end, schedule.timezone,
     )
 }
 
@@ -188,22 +188,21 @@ mod tests {
 
     #[test]
     fn a_description_names_the_days_the_window_and_the_zone() {
-        use crate::domain::requests::ScheduleFields;
-        let dated = ScheduleFields {
-            timezone: Some("Asia/Seoul".into()),
+        let dated = ScheduleView {
+            timezone: "Asia/Seoul".into(),
             dates: Some(vec![
                 "2026-12-01".into(),
                 "2026-12-02".into(),
                 "2026-12-07".into(),
             ]),
             weekdays: None,
-            start: Some("09:00".into()),
-            end: Some("18:00".into()),
-            slot_minutes: Some(30),
+            start: "09:00".into(),
+            end: "18:00".into(),
+            slot_minutes: 30,
         };
         assert!(describe(&dated)
             .starts_with("2026-12-01 ~ 2026-12-07 (3일) · 09:00–18:00 (Asia/Seoul)"));
-        let weekly = ScheduleFields {
+        let weekly = ScheduleView {
             dates: None,
             weekdays: Some(vec!["mon".into(), "wed".into()]),
             ..dated

@@ -225,7 +225,8 @@ impl Answer {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Summary {
     pub title: String,
-    pub schedule: crate::domain::requests::ScheduleFields,
+    /// The schedule as the view shows it.
+    pub schedule: crate::domain::schedule::ScheduleView,
     /// The view's entity tag without a query.
     pub etag: String,
 }

@@ -26,6 +26,7 @@ use crate::index::Stats;
 /// The document as served at `/api/openapi.json`.
 pub fn document() -> String {
     let mut doc = serde_json::to_value(ApiDoc::openapi()).unwrap_or_default();
+    schedule_fields_inline(&mut doc);
     exclusive_days(&mut doc);
     edit_or_dry_run(&mut doc);
     rules::tighten(&mut doc);
@@ -82,6 +83,44 @@ fn edit_or_dry_run(json: &mut serde_json::Value) {
             {"$ref": "#/components/schemas/View"},
             {"$ref": "#/components/schemas/DryRun"}
         ]});
+    }
+}
+
+/// The create and edit requests flatten the schedule's fields in
+/// (`ScheduleFields`): the document lists them among each request's own
+/// properties, as a client sends them, and in an edit each may also be
+/// `null` (it keeps its value).
+fn schedule_fields_inline(json: &mut serde_json::Value) {
+    use serde_json::Value;
+    let fields = json
+        .pointer("/components/schemas/ScheduleFields/properties")
+        .cloned()
+        .unwrap_or_default();
+    for (name, nullable) in [("NewAppointment", false), ("EditRequest", true)] {
+        let Some(Value::Object(schema)) = json.pointer_mut(&format!("/components/schemas/{name}"))
+        else {
+            continue;
+        };
+        let Some(Value::Array(parts)) = schema.remove("allOf") else {
+            continue;
+        };
+        let mut properties = fields.clone();
+        for part in parts {
+            if let (Value::Object(all), Some(Value::Object(own))) =
+                (&mut properties, part.get("properties"))
+            {
+                all.extend(own.clone());
+            }
+        }
+        if let (true, Value::Object(all)) = (nullable, &mut properties) {
+            for field in all.values_mut() {
+                if let Some(Value::String(kind)) = field.get("type").cloned() {
+                    field["type"] = serde_json::json!([kind, "null"]);
+                }
+            }
+        }
+        schema.insert("type".into(), "object".into());
+        schema.insert("properties".into(), properties);
     }
 }
 
@@ -495,6 +534,39 @@ mod tests {
         for field in ["kept", "cleared", "final_kept", "slots"] {
             assert!(dry[field].is_object(), "{field}");
         }
+    }
+
+    #[test]
+    fn the_requests_list_the_schedule_fields_as_their_own_and_an_edit_may_send_null() {
+        let d = doc();
+        let create = &d["components"]["schemas"]["NewAppointment"];
+        let edit = &d["components"]["schemas"]["EditRequest"];
+        for schema in [create, edit] {
+            assert!(schema.get("allOf").is_none());
+            assert_eq!(schema["type"], "object");
+        }
+        for field in ["timezone", "start", "end"] {
+            assert_eq!(create["properties"][field]["type"], "string", "{field}");
+            assert_eq!(
+                edit["properties"][field]["type"],
+                serde_json::json!(["string", "null"]),
+                "{field}"
+            );
+        }
+        for field in ["dates", "weekdays"] {
+            for schema in [create, edit] {
+                assert_eq!(
+                    schema["properties"][field]["type"],
+                    serde_json::json!(["array", "null"])
+                );
+            }
+        }
+        assert_eq!(create["properties"]["dates"]["maxItems"], 31);
+        assert_eq!(edit["properties"]["weekdays"]["maxItems"], 7);
+        assert!(create["properties"]["title"].is_object());
+        assert!(edit["properties"]["min_people"].is_object());
+        let view = &d["components"]["schemas"]["View"]["allOf"][0]["$ref"];
+        assert_eq!(view, "#/components/schemas/ScheduleView");
     }
 
     #[test]

@@ -129,10 +129,7 @@ mod tests {
         let edit = apply(json!({"slot_minutes": 30})).unwrap();
         let fields = edit.after.schedule.fields();
         assert_eq!(fields.dates, current().0.schedule.fields().dates);
-        assert_eq!(
-            (fields.start.as_deref(), fields.end.as_deref()),
-            (Some("09:00"), Some("12:00"))
-        );
+        assert_eq!((&*fields.start, &*fields.end), ("09:00", "12:00"));
         let regrid = edit.regrid.unwrap();
         assert_eq!(regrid.grid.len(), 12);
         // The final hour 10:00–12:00 of the second day, in half hours.

@@ -3,9 +3,31 @@
 //! the error of the field at fault, naming its path. Request bodies and
 //! stored values are both read through here.
 
-use serde::de::DeserializeOwned;
+use serde::de::{DeserializeOwned, Error as _};
+use serde::Deserializer;
 
 use super::DomainError;
+
+/// Stands before and after the path a flattened struct's error names (see
+/// [`flattened`]).
+const NESTED: char = '\u{0}';
+
+/// Reads a struct that requests flatten into theirs (`#[serde(flatten)]`)
+/// with `read`, its derived reader, so that its errors still name the
+/// field at fault: serde reads a flattened struct from values it has
+/// buffered, out of reach of the path [`decode`] tracks, so the struct
+/// tracks its own and puts it in its error, where [`decode`] finds it.
+pub fn flattened<'de, D, T>(
+    d: D,
+    read: impl FnOnce(serde_path_to_error::Deserializer<'_, '_, D>) -> Result<T, D::Error>,
+) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+{
+    let mut track = serde_path_to_error::Track::new();
+    let value = read(serde_path_to_error::Deserializer::new(d, &mut track));
+    value.map_err(|e| D::Error::custom(format!("{NESTED}{}{NESTED}{e}", track.path())))
+}
 
 /// Decodes a request body: `InvalidJson` when it is not JSON at all,
 /// `InvalidBody` when it is not an object, else the error of the field at
@@ -63,6 +85,11 @@ fn not_an_object() -> DomainError {
 fn field_error(path: &str, detail: &str) -> DomainError {
     // serde names a missing field in the message, at the parent's path.
     let detail = detail.split(" at line ").next().unwrap_or(detail);
+    // A flattened struct's error names the path within it.
+    let (path, detail) = detail
+        .strip_prefix(NESTED)
+        .and_then(|nested| nested.split_once(NESTED))
+        .unwrap_or((path, detail));
     let top = path.split(['.', '[']).next().unwrap_or("");
     let (field, message) = match detail.strip_prefix("missing field `") {
         Some(rest) if top.is_empty() => {

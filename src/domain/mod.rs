@@ -5,7 +5,8 @@
 //!
 //! Requests come in as the typed bodies of [`requests`] and leave as
 //! newtypes that can only be built valid ("parse, don't validate"); the
-//! layers above never re-check them. Who may do what is [`access`], how
+//! layers above never re-check them. [`requests`] stands on the rest of
+//! the domain, and nothing in the domain uses it. Who may do what is [`access`], how
 //! much anyone may take is [`limits`], and what the API answers is
 //! [`view`]; what an organiser's edit does is [`edit`], and how answers
 //! move when the schedule changes is [`remap`].

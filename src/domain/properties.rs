@@ -120,7 +120,9 @@ proptest! {
         if let Ok(value) = serde_json::from_slice::<Value>(&bytes) {
             let _ = Update::parse(&value, len);
             let now = chrono::DateTime::from_timestamp(1_800_000_000, 0).unwrap();
-            let _ = Schedule::parse_new(&value, now);
+            if let Ok(fields) = super::requests::from_value::<super::requests::ScheduleFields>(&value) {
+                let _ = fields.parse(now);
+            }
             let _ = Schedule::parse_stored(&value);
         }
         let text = String::from_utf8_lossy(&bytes);
@@ -287,11 +289,11 @@ fn edited(old: Schedule) -> impl Strategy<Value = Schedule> {
                 }
             }
             if let Some(zone) = ZONES.get(zone) {
-                fields.timezone = Some(zone.to_string());
+                fields.timezone = zone.to_string();
             }
-            fields.start = Some(hhmm(start));
-            fields.end = Some(hhmm(end));
-            fields.slot_minutes = Some(slot);
+            fields.start = hhmm(start);
+            fields.end = hhmm(end);
+            fields.slot_minutes = slot;
             Schedule::parse_stored(&serde_json::to_value(fields).unwrap()).unwrap()
         },
     )

@@ -11,12 +11,111 @@ use chrono::{DateTime, Utc};
 use super::availability::{Change, Level, Update, MAX_CHANGES, MAX_RANGES};
 use super::edit::{Edit, Edited, Regrid};
 pub use super::final_time::FinalRange;
+use super::json::flattened;
 pub use super::json::{decode, from_value};
 use super::remap::{self, Remap};
-pub use super::schedule::ScheduleFields;
+use super::schedule::{both_kinds_error, DateRule, Days, SlotMinutes, Zone};
 use super::text::{NAME_MAX, TITLE_MAX};
+use super::tools::{self, Tools, MIN_PEOPLE_MAX};
 use super::FinalTime;
 use super::{DomainError, Grid, ParticipantName, Schedule, Title};
+
+/// The schedule fields of a create or an edit request (each request
+/// flattens them in). Each is optional here so that the domain can say
+/// which one is missing; in an edit, one left out (or sent as `null`)
+/// keeps its value.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, ToSchema)]
+// Read through `flattened` (below), which keeps the path of a bad field.
+#[serde(remote = "Self")]
+pub struct ScheduleFields {
+    /// An IANA time zone name, e.g. `Asia/Seoul`.
+    #[schema(nullable = false, example = "Asia/Seoul")]
+    #[serde(default)]
+    pub timezone: Option<String>,
+    /// 1–31 unique ISO dates (`YYYY-MM-DD`), none before yesterday or more
+    /// than a year ahead in the appointment's zone. Exactly one of `dates`
+    /// and `weekdays` is given.
+    #[schema(min_items = 1, max_items = 31, example = json!(["2026-12-01", "2026-12-02"]))]
+    #[serde(default)]
+    pub dates: Option<Vec<String>>,
+    /// 1–7 unique weekdays, `mon` … `sun`.
+    #[schema(min_items = 1, max_items = 7, example = json!(["mon", "wed"]))]
+    #[serde(default)]
+    pub weekdays: Option<Vec<String>>,
+    /// Start of each day's window, `HH:MM` on the slot grid.
+    #[schema(nullable = false, pattern = r"^\d\d:\d\d$", example = "09:00")]
+    #[serde(default)]
+    pub start: Option<String>,
+    /// End of each day's window, `HH:MM` (up to `24:00`) after `start`.
+    #[schema(nullable = false, pattern = r"^\d\d:\d\d$", example = "18:00")]
+    #[serde(default)]
+    pub end: Option<String>,
+    /// Minutes per slot: 10, 15, 30 (the default) or 60.
+    #[schema(example = 30)]
+    #[serde(default)]
+    pub slot_minutes: Option<u32>,
+}
+
+impl<'de> Deserialize<'de> for ScheduleFields {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        flattened(d, |d| ScheduleFields::deserialize(d))
+    }
+}
+
+impl ScheduleFields {
+    /// The schedule of a new appointment, checked against every rule as
+    /// of `now`.
+    pub fn parse(&self, now: DateTime<Utc>) -> Result<Schedule, DomainError> {
+        self.check(DateRule::Near { now, kept: &[] })
+    }
+
+    /// `current` with these fields put over it, as of `now`: an absent
+    /// field keeps its value, and `dates` or `weekdays` replaces whichever
+    /// of the two it had. The result is checked like a new schedule,
+    /// except that dates it already had may stay though they have passed.
+    pub fn over(&self, current: &Schedule, now: DateTime<Utc>) -> Result<Schedule, DomainError> {
+        if self.dates.is_some() && self.weekdays.is_some() {
+            return Err(both_kinds_error());
+        }
+        let was = current.fields();
+        let days_changed = self.dates.is_some() || self.weekdays.is_some();
+        let (dates, weekdays) = match days_changed {
+            true => (self.dates.clone(), self.weekdays.clone()),
+            false => (was.dates, was.weekdays),
+        };
+        let merged = ScheduleFields {
+            timezone: self.timezone.clone().or(Some(was.timezone)),
+            dates,
+            weekdays,
+            start: self.start.clone().or(Some(was.start)),
+            end: self.end.clone().or(Some(was.end)),
+            slot_minutes: self.slot_minutes.or(Some(was.slot_minutes)),
+        };
+        let kept = current.days().dates();
+        merged.check(DateRule::Near { now, kept })
+    }
+
+    /// Whether the request names no schedule field.
+    fn is_empty(&self) -> bool {
+        *self == ScheduleFields::default()
+    }
+
+    /// Checks the fields part by part, in the order their errors are
+    /// named: zone, days, slot size, window.
+    fn check(&self, rule: DateRule<'_>) -> Result<Schedule, DomainError> {
+        let zone = self.timezone.as_deref().ok_or_else(|| {
+            DomainError::InvalidTimezone(
+                "timezone is required: an IANA name such as Asia/Seoul".into(),
+            )
+        })?;
+        let zone = Zone::parse(zone)?;
+        let days = Days::parse(self.dates.as_deref(), self.weekdays.as_deref(), zone, rule)?;
+        let slot = self
+            .slot_minutes
+            .map_or(Ok(SlotMinutes::default()), SlotMinutes::new)?;
+        Schedule::from_parts(zone, days, self.start.as_deref(), self.end.as_deref(), slot)
+    }
+}
 
 /// `POST /api/appointments`: a title and a schedule. Unknown fields are
 /// ignored.
@@ -26,37 +125,8 @@ pub struct NewAppointment {
     #[schema(nullable = false, example = "동아리 회의")]
     #[serde(default)]
     pub title: Option<String>,
-    #[serde(default)]
-    #[schema(nullable = false)]
-    pub timezone: Option<String>,
-    #[serde(default)]
-    #[schema(min_items = 1, max_items = 31)]
-    pub dates: Option<Vec<String>>,
-    #[serde(default)]
-    #[schema(min_items = 1, max_items = 7)]
-    pub weekdays: Option<Vec<String>>,
-    #[serde(default)]
-    #[schema(nullable = false)]
-    pub start: Option<String>,
-    #[serde(default)]
-    #[schema(nullable = false)]
-    pub end: Option<String>,
-    #[serde(default)]
-    pub slot_minutes: Option<u32>,
-}
-
-impl NewAppointment {
-    /// The schedule part of the request.
-    pub fn schedule(&self) -> ScheduleFields {
-        ScheduleFields {
-            timezone: self.timezone.clone(),
-            dates: self.dates.clone(),
-            weekdays: self.weekdays.clone(),
-            start: self.start.clone(),
-            end: self.end.clone(),
-            slot_minutes: self.slot_minutes,
-        }
-    }
+    #[serde(flatten)]
+    pub schedule: ScheduleFields,
 }
 
 /// `POST /api/appointments/{id}/participants`: join, or sign back in.
@@ -77,7 +147,12 @@ pub struct JoinRequest {
 /// `title: null`, `closed: null` or a schedule field sent as `null` leave
 /// them. Schedule fields move everyone's answers onto the new grid by the
 /// time each slot covers; `final` in the same request names slots of the
-/// new grid.
+/// new grid. New dates need lie between yesterday and a year ahead only
+/// when the appointment does not have them already; `dates` replaces the
+/// weekdays of a weekdays appointment, and `weekdays` the dates of a dates
+/// appointment, whose answers then start empty. With a new `timezone`, the
+/// answers of a dates appointment stay with the instants they were given
+/// for.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, ToSchema)]
 pub struct EditRequest {
     /// A new title, 1–100 characters after trimming.
@@ -93,32 +168,8 @@ pub struct EditRequest {
     #[serde(default, deserialize_with = "present")]
     #[schema(value_type = Option<bool>)]
     pub closed: Option<Option<bool>>,
-    /// A new IANA time zone. For dates, answers stay with the instants
-    /// they were given for.
-    #[serde(default)]
-    pub timezone: Option<String>,
-    /// New dates (1–31, unique; those not already on the appointment
-    /// between yesterday and a year ahead). Replaces the weekdays of a
-    /// weekdays appointment, whose answers then start empty.
-    #[serde(default)]
-    #[schema(min_items = 1, max_items = 31)]
-    pub dates: Option<Vec<String>>,
-    /// New weekdays (1–7, unique). Replaces the dates of a dates
-    /// appointment, whose answers then start empty.
-    #[serde(default)]
-    #[schema(min_items = 1, max_items = 7)]
-    pub weekdays: Option<Vec<String>>,
-    /// A new start of each day's window, `HH:MM` on the slot grid.
-    #[serde(default)]
-    #[schema(pattern = r"^\d\d:\d\d$")]
-    pub start: Option<String>,
-    /// A new end of each day's window, `HH:MM` (up to `24:00`).
-    #[serde(default)]
-    #[schema(pattern = r"^\d\d:\d\d$")]
-    pub end: Option<String>,
-    /// A new slot size: 10, 15, 30 or 60 minutes.
-    #[serde(default)]
-    pub slot_minutes: Option<u32>,
+    #[serde(flatten)]
+    pub schedule: ScheduleFields,
     /// Up to 200 names the organiser expects (each a valid participant
     /// name; names with the same canonical key count once); `null` or
     /// `[]` clears the list. The view's `waiting` lists those no
@@ -195,7 +246,7 @@ impl NewAppointment {
             ))
         })?;
         let title = Title::parse(title)?;
-        let schedule = Schedule::new(&self.schedule(), now)?;
+        let schedule = self.schedule.parse(now)?;
         if Grid::new(&schedule).is_empty() {
             return Err(empty_grid_error());
         }
@@ -225,18 +276,6 @@ pub(super) fn empty_grid_error() -> DomainError {
 
 // What an edit request does to the appointment as it is.
 impl EditRequest {
-    /// The schedule fields the edit sends.
-    fn schedule(&self) -> ScheduleFields {
-        ScheduleFields {
-            timezone: self.timezone.clone(),
-            dates: self.dates.clone(),
-            weekdays: self.weekdays.clone(),
-            start: self.start.clone(),
-            end: self.end.clone(),
-            slot_minutes: self.slot_minutes,
-        }
-    }
-
     /// Applies the edit to the appointment as it is (`current`, laid out
     /// on `grid`) as of `now`. An edit that names nothing to change is
     /// refused; one that changes nothing is not. A new schedule is checked
@@ -251,11 +290,10 @@ impl EditRequest {
         now: DateTime<Utc>,
         participants: &[String],
     ) -> Result<Edit, DomainError> {
-        let fields = self.schedule();
         if self.title.is_none()
             && self.final_range.is_none()
             && self.closed.is_none()
-            && fields == ScheduleFields::default()
+            && self.schedule.is_empty()
             && !self.names_tools()
         {
             return Err(DomainError::InvalidBody(
@@ -270,10 +308,10 @@ impl EditRequest {
             Some(Some(t)) => Title::parse(t)?.as_str().to_string(),
             _ => current.title.clone(),
         };
-        let schedule = if fields == ScheduleFields::default() {
+        let schedule = if self.schedule.is_empty() {
             current.schedule.clone()
         } else {
-            current.schedule.edit(&fields, now)?
+            self.schedule.over(&current.schedule, now)?
         };
         let regrid = (schedule != current.schedule)
             .then(|| {
@@ -310,6 +348,56 @@ impl EditRequest {
                 tools,
             },
             regrid,
+        })
+    }
+}
+
+// What an edit request does to the organiser's tools: here, with the
+// request it reads, so that the tools know nothing of requests.
+impl EditRequest {
+    /// Whether the edit names any of the organiser's tools.
+    pub fn names_tools(&self) -> bool {
+        self.expected.is_some()
+            || self.deadline.is_some()
+            || self.required.is_some()
+            || self.min_people.is_some()
+            || self.private.is_some()
+    }
+
+    /// The tools after this edit: fields not sent keep their value, and
+    /// `required` may name only the ids of `participants`. Checked whole:
+    /// one bad value refuses the edit.
+    pub fn tools(&self, current: &Tools, participants: &[String]) -> Result<Tools, DomainError> {
+        let expected = match &self.expected {
+            None => current.expected.clone(),
+            Some(names) => tools::expected(names.as_deref().unwrap_or_default())?,
+        };
+        let deadline = match &self.deadline {
+            None => current.deadline,
+            Some(None) => None,
+            Some(Some(at)) => Some(tools::deadline(at)?),
+        };
+        let required = match &self.required {
+            None => current.required.clone(),
+            Some(ids) => tools::required(ids.as_deref().unwrap_or_default(), participants)?,
+        };
+        let min_people = match self.min_people {
+            None => current.min_people,
+            Some(None) => None,
+            Some(Some(n)) if (1..=MIN_PEOPLE_MAX).contains(&n) => Some(n as u32),
+            Some(Some(_)) => {
+                return Err(DomainError::InvalidMinPeople(format!(
+                    "min_people must be a whole number from 1 to {MIN_PEOPLE_MAX}, or null"
+                )))
+            }
+        };
+        let private = self.private.flatten().unwrap_or(current.private);
+        Ok(Tools {
+            expected,
+            deadline,
+            required,
+            min_people,
+            private,
         })
     }
 }
@@ -457,6 +545,84 @@ mod tests {
         assert_eq!(e.title, None);
         let e: EditRequest = decode(br#"{"title": null}"#).unwrap();
         assert_eq!(e.title, Some(None));
+    }
+
+    #[test]
+    fn a_bad_schedule_field_is_the_error_of_that_field_in_both_requests() {
+        let cases: [(&[u8], ErrorCode, &str); 4] = [
+            (
+                br#"{"title": "x", "timezone": 5}"#,
+                ErrorCode::InvalidTimezone,
+                "timezone: invalid type: integer `5`, expected a string",
+            ),
+            (
+                br#"{"dates": ["2026-12-01", 3]}"#,
+                ErrorCode::InvalidDates,
+                "dates[1]: invalid type: integer `3`, expected a string",
+            ),
+            (
+                br#"{"end": false, "title": "x"}"#,
+                ErrorCode::InvalidTimeWindow,
+                "end: invalid type: boolean `false`, expected a string",
+            ),
+            (
+                br#"{"slot_minutes": "30"}"#,
+                ErrorCode::InvalidSlotMinutes,
+                "slot_minutes must be one of 10, 15, 30, 60",
+            ),
+        ];
+        for (body, code, message) in cases {
+            for err in [
+                decode::<NewAppointment>(body).unwrap_err(),
+                decode::<EditRequest>(body).unwrap_err(),
+            ] {
+                assert_eq!((err.code(), err.to_string().as_str()), (code, message));
+            }
+        }
+        // A field named twice is refused, as any other field named twice.
+        let twice = br#"{"timezone": "Asia/Seoul", "timezone": "UTC"}"#;
+        let err = decode::<NewAppointment>(twice).unwrap_err();
+        assert_eq!(err.code(), ErrorCode::InvalidBody);
+    }
+
+    #[test]
+    fn a_create_request_reads_its_schedule_and_ignores_unknown_fields() {
+        let request: NewAppointment = decode(
+            r#"{"title": "회의", "timezone": "Asia/Seoul", "weekdays": ["wed", "mon"],
+                 "start": "09:00", "end": "10:00", "extra": {"slot_minutes": "x"}}"#
+                .as_bytes(),
+        )
+        .unwrap();
+        assert_eq!(request.schedule.timezone.as_deref(), Some("Asia/Seoul"));
+        assert_eq!(request.schedule.slot_minutes, None);
+        let now = DateTime::from_timestamp(1_790_000_000, 0).unwrap();
+        let (title, schedule) = request.parse(now).unwrap();
+        assert_eq!(title.as_str(), "회의");
+        assert_eq!(
+            schedule.fields().weekdays,
+            Some(vec!["mon".into(), "wed".into()])
+        );
+        assert_eq!(schedule.slot_minutes().get(), 30);
+        let err = decode::<NewAppointment>(br#"{"title": "x"}"#)
+            .unwrap()
+            .parse(now)
+            .unwrap_err();
+        assert_eq!(err.code(), ErrorCode::InvalidTimezone);
+    }
+
+    #[test]
+    fn a_schedule_field_sent_as_null_in_an_edit_keeps_its_value() {
+        let e: EditRequest =
+            decode(br#"{"start": null, "timezone": null, "slot_minutes": null}"#).unwrap();
+        assert!(e.schedule.is_empty());
+        let current = Schedule::parse_stored(&serde_json::json!({"timezone": "Asia/Seoul",
+            "weekdays": ["mon"], "start": "09:00", "end": "12:00", "slot_minutes": 30}))
+        .unwrap();
+        let now = DateTime::from_timestamp(1_790_000_000, 0).unwrap();
+        let e: EditRequest = decode(br#"{"end": null, "start": "10:00"}"#).unwrap();
+        let after = e.schedule.over(&current, now).unwrap();
+        assert_eq!((after.start_minute(), after.end_minute()), (600, 720));
+        assert_eq!(after.zone(), current.zone());
     }
 
     #[test]

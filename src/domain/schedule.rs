@@ -1,20 +1,22 @@
 //! The shape of an appointment's grid as the organiser chose it: zone, days
-//! (dates or weekdays), daily time window and slot size. Parsed from the
-//! create request (with the "dates near today" rule) or from storage
-//! (without it, since stored appointments age), and printed back in one
-//! normal form that the view merges in.
+//! (dates or weekdays), daily time window and slot size. Checked part by
+//! part (a request's fields are read in `requests`, with the "dates near
+//! today" rule; storage's in `stored`, without it, since stored
+//! appointments age), shown in one normal form ([`ScheduleView`]) and
+//! stored in a versioned form of its own ([`Schedule::to_value`]).
 
 use std::collections::BTreeSet;
 
 use chrono::{DateTime, Months, NaiveDate, NaiveTime, TimeDelta, Utc, Weekday};
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 use utoipa::ToSchema;
 
-use super::json::from_value;
 use super::wire::{self, MINUTES_PER_DAY};
 pub use super::zone::Zone;
 use super::DomainError;
+
+// How a schedule is stored and read back (`to_value`, `parse_stored`).
+mod stored;
 
 /// The most dates an appointment may have.
 pub const MAX_DATES: usize = 31;
@@ -77,37 +79,45 @@ impl Days {
     }
 }
 
-/// The schedule fields as JSON carries them: in a create (or an edit)
-/// request, in storage, and to the Worker. Each is
-/// optional here so that the domain can say which one is missing.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-pub struct ScheduleFields {
+/// The schedule as the API shows it, in its normal form: in the view and
+/// in what a page's link preview says of it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct ScheduleView {
     /// An IANA time zone name, e.g. `Asia/Seoul`.
-    #[schema(nullable = false, example = "Asia/Seoul")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub timezone: Option<String>,
-    /// 1–31 unique ISO dates (`YYYY-MM-DD`), none before yesterday or more
-    /// than a year ahead in the appointment's zone. Exactly one of `dates`
-    /// and `weekdays` is given.
-    #[schema(min_items = 1, max_items = 31, example = json!(["2026-12-01", "2026-12-02"]))]
+    #[schema(example = "Asia/Seoul")]
+    pub timezone: String,
+    /// The dates, sorted (`YYYY-MM-DD`), of a dates appointment.
+    #[schema(nullable = false, min_items = 1, max_items = 31, example = json!(["2026-12-01", "2026-12-02"]))]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dates: Option<Vec<String>>,
-    /// 1–7 unique weekdays, `mon` … `sun`.
-    #[schema(min_items = 1, max_items = 7, example = json!(["mon", "wed"]))]
+    /// The weekdays, Monday first (`mon` … `sun`), of a weekdays
+    /// appointment.
+    #[schema(nullable = false, min_items = 1, max_items = 7, example = json!(["mon", "wed"]))]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub weekdays: Option<Vec<String>>,
-    /// Start of each day's window, `HH:MM` on the slot grid.
-    #[schema(nullable = false, pattern = r"^\d\d:\d\d$", example = "09:00")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub start: Option<String>,
-    /// End of each day's window, `HH:MM` (up to `24:00`) after `start`.
-    #[schema(nullable = false, pattern = r"^\d\d:\d\d$", example = "18:00")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub end: Option<String>,
-    /// Minutes per slot: 10, 15, 30 (the default) or 60.
+    /// Start of each day's window, `HH:MM`.
+    #[schema(example = "09:00")]
+    pub start: String,
+    /// End of each day's window, `HH:MM` (up to `24:00`).
+    #[schema(example = "18:00")]
+    pub end: String,
+    /// Minutes per slot: 10, 15, 30 or 60.
     #[schema(example = 30)]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub slot_minutes: Option<u32>,
+    pub slot_minutes: u32,
+}
+
+/// Which dates a schedule may name.
+#[derive(Debug, Clone, Copy)]
+pub enum DateRule<'a> {
+    /// Any date: a stored schedule's dates drift into the past.
+    Any,
+    /// Those from yesterday to the same calendar date a year ahead, both
+    /// taken as the calendar date of `now` in the appointment's zone, and
+    /// `kept`, the dates it had before an edit, wherever they lie.
+    Near {
+        now: DateTime<Utc>,
+        kept: &'a [NaiveDate],
+    },
 }
 
 /// A valid appointment schedule. Title is not part of it: it is parsed
@@ -122,60 +132,35 @@ pub struct Schedule {
 }
 
 impl Schedule {
-    /// Parses the body of a create request. Dates must lie between
-    /// yesterday and the same calendar date a year ahead, both taken as the
-    /// calendar date of `now` in the appointment's own zone.
-    pub fn parse_new(body: &Value, now: DateTime<Utc>) -> Result<Schedule, DomainError> {
-        Schedule::new(&from_value(body)?, now)
-    }
-
-    /// Checks the schedule fields of a create request (see [`Self::parse_new`]).
-    pub fn new(fields: &ScheduleFields, now: DateTime<Utc>) -> Result<Schedule, DomainError> {
-        parse(fields, Some(now), &[])
-    }
-
-    /// This schedule with the fields an edit sends (`changes`) put over
-    /// it: an absent field keeps its value, and `dates` or `weekdays`
-    /// replaces whichever of the two the schedule had. The result is
-    /// checked like a new schedule, except that dates it already had may
-    /// stay though they have passed.
-    pub fn edit(
-        &self,
-        changes: &ScheduleFields,
-        now: DateTime<Utc>,
+    /// The schedule of `zone` and `days` whose daily window runs from
+    /// `start` to `end` (`HH:MM`, required, on the grid of `slot`), the
+    /// last part of a schedule to be checked.
+    pub fn from_parts(
+        zone: Zone,
+        days: Days,
+        start: Option<&str>,
+        end: Option<&str>,
+        slot: SlotMinutes,
     ) -> Result<Schedule, DomainError> {
-        if changes.dates.is_some() && changes.weekdays.is_some() {
-            return Err(both_kinds_error());
+        let start_minute = parse_time_field(start, "start", false, slot)?;
+        let end_minute = parse_time_field(end, "end", true, slot)?;
+        if end_minute <= start_minute {
+            return Err(DomainError::InvalidTimeWindow {
+                field: "end",
+                message: format!(
+                    "end ({}) must be after start ({})",
+                    wire::format_time(end_minute),
+                    wire::format_time(start_minute)
+                ),
+            });
         }
-        let current = self.fields();
-        let days_changed = changes.dates.is_some() || changes.weekdays.is_some();
-        let merged = ScheduleFields {
-            timezone: changes.timezone.clone().or(current.timezone),
-            dates: if days_changed {
-                changes.dates.clone()
-            } else {
-                current.dates
-            },
-            weekdays: if days_changed {
-                changes.weekdays.clone()
-            } else {
-                current.weekdays
-            },
-            start: changes.start.clone().or(current.start),
-            end: changes.end.clone().or(current.end),
-            slot_minutes: changes.slot_minutes.or(current.slot_minutes),
-        };
-        let kept = match &self.days {
-            Days::Dates(dates) => dates.as_slice(),
-            Days::Weekdays(_) => &[],
-        };
-        parse(&merged, Some(now), kept)
-    }
-
-    /// Parses a schedule read back from storage: the same rules except the
-    /// date range, because an appointment's dates drift into the past.
-    pub fn parse_stored(value: &Value) -> Result<Schedule, DomainError> {
-        parse(&from_value(value)?, None, &[])
+        Ok(Schedule {
+            zone,
+            days,
+            start_minute,
+            end_minute,
+            slot,
+        })
     }
 
     /// The appointment's zone.
@@ -204,10 +189,9 @@ impl Schedule {
         self.slot
     }
 
-    /// The normal form: `{"timezone", "dates"|"weekdays", "start", "end",
-    /// "slot_minutes"}`, which [`Self::parse_stored`] reads back and the
-    /// view shows.
-    pub fn fields(&self) -> ScheduleFields {
+    /// The normal form the API shows: `{"timezone", "dates"|"weekdays",
+    /// "start", "end", "slot_minutes"}`, dates and weekdays sorted.
+    pub fn fields(&self) -> ScheduleView {
         let (dates, weekdays) = match &self.days {
             Days::Dates(dates) => (
                 Some(dates.iter().map(|d| wire::format_date(*d)).collect()),
@@ -222,19 +206,14 @@ impl Schedule {
                 ),
             ),
         };
-        ScheduleFields {
-            timezone: Some(self.zone.name().to_string()),
+        ScheduleView {
+            timezone: self.zone.name().to_string(),
             dates,
             weekdays,
-            start: Some(wire::format_time(self.start_minute)),
-            end: Some(wire::format_time(self.end_minute)),
-            slot_minutes: Some(self.slot.get()),
+            start: wire::format_time(self.start_minute),
+            end: wire::format_time(self.end_minute),
+            slot_minutes: self.slot.get(),
         }
-    }
-
-    /// The normal form as JSON, for storage.
-    pub fn to_value(&self) -> Value {
-        serde_json::to_value(self.fields()).unwrap_or_default()
     }
 
     /// When the appointment expires. A dates appointment: `dates_grace`
@@ -263,73 +242,47 @@ impl Schedule {
     }
 }
 
-/// Shared by every entry point; `now` is `None` for stored schedules, and
-/// the dates in `kept` are exempt from the window around it.
-fn parse(
-    fields: &ScheduleFields,
-    now: Option<DateTime<Utc>>,
-    kept: &[NaiveDate],
-) -> Result<Schedule, DomainError> {
-    let zone = match &fields.timezone {
-        None => {
-            return Err(DomainError::InvalidTimezone(
-                "timezone is required: an IANA name such as Asia/Seoul".into(),
-            ))
-        }
-        Some(name) => Zone::parse(name)?,
-    };
-
-    let days = match (&fields.dates, &fields.weekdays) {
-        (Some(_), Some(_)) => return Err(both_kinds_error()),
-        (None, None) => {
-            return Err(DomainError::InvalidDates(
+impl Days {
+    /// The days of a schedule in `zone`: `dates` or `weekdays`, exactly
+    /// one of them, the dates as `rule` allows.
+    pub fn parse(
+        dates: Option<&[String]>,
+        weekdays: Option<&[String]>,
+        zone: Zone,
+        rule: DateRule<'_>,
+    ) -> Result<Days, DomainError> {
+        match (dates, weekdays) {
+            (Some(_), Some(_)) => Err(both_kinds_error()),
+            (None, None) => Err(DomainError::InvalidDates(
                 "dates (or weekdays) is required".into(),
-            ))
+            )),
+            (Some(dates), None) => Ok(Days::Dates(parse_dates(dates, zone, rule)?)),
+            (None, Some(weekdays)) => Ok(Days::Weekdays(parse_weekdays(weekdays)?)),
         }
-        (Some(dates), None) => Days::Dates(parse_dates(dates, zone, now, kept)?),
-        (None, Some(weekdays)) => Days::Weekdays(parse_weekdays(weekdays)?),
-    };
-
-    let slot = match fields.slot_minutes {
-        None => SlotMinutes::default(),
-        Some(n) => SlotMinutes::new(n)?,
-    };
-
-    let start_minute = parse_time_field(fields.start.as_deref(), "start", false, slot)?;
-    let end_minute = parse_time_field(fields.end.as_deref(), "end", true, slot)?;
-    if end_minute <= start_minute {
-        return Err(DomainError::InvalidTimeWindow {
-            field: "end",
-            message: format!(
-                "end ({}) must be after start ({})",
-                wire::format_time(end_minute),
-                wire::format_time(start_minute)
-            ),
-        });
     }
 
-    Ok(Schedule {
-        zone,
-        days,
-        start_minute,
-        end_minute,
-        slot,
-    })
+    /// The dates of a dates schedule; none for weekdays.
+    pub fn dates(&self) -> &[NaiveDate] {
+        match self {
+            Days::Dates(dates) => dates,
+            Days::Weekdays(_) => &[],
+        }
+    }
 }
 
 fn dates_error(message: String) -> DomainError {
     DomainError::InvalidDates(message)
 }
 
-fn both_kinds_error() -> DomainError {
+/// A schedule given both kinds of day.
+pub fn both_kinds_error() -> DomainError {
     dates_error("give either dates or weekdays, not both".into())
 }
 
 fn parse_dates(
     items: &[String],
     zone: Zone,
-    now: Option<DateTime<Utc>>,
-    kept: &[NaiveDate],
+    rule: DateRule<'_>,
 ) -> Result<Vec<NaiveDate>, DomainError> {
     if items.is_empty() || items.len() > MAX_DATES {
         return Err(dates_error(format!(
@@ -339,12 +292,15 @@ fn parse_dates(
     }
     // The window is measured in the appointment's zone: for a Kiritimati
     // (UTC+14) organiser "today" is often already tomorrow in UTC.
-    let window = now.map(|now| {
-        let today = now.with_timezone(&zone.tz()).date_naive();
-        let earliest = today.pred_opt().unwrap_or(today);
-        let latest = today.checked_add_months(Months::new(12)).unwrap_or(today);
-        (earliest, latest)
-    });
+    let (window, kept) = match rule {
+        DateRule::Any => (None, &[][..]),
+        DateRule::Near { now, kept } => {
+            let today = now.with_timezone(&zone.tz()).date_naive();
+            let earliest = today.pred_opt().unwrap_or(today);
+            let latest = today.checked_add_months(Months::new(12)).unwrap_or(today);
+            (Some((earliest, latest)), kept)
+        }
+    };
     let mut seen = BTreeSet::new();
     for (i, item) in items.iter().enumerate() {
         let date = wire::parse_date(item).ok_or_else(|| {

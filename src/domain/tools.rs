@@ -7,7 +7,6 @@ use std::collections::HashSet;
 
 use chrono::DateTime;
 
-use super::requests::EditRequest;
 use super::results::Needs;
 use super::{DomainError, ParticipantName};
 
@@ -74,57 +73,9 @@ impl Tools {
     }
 }
 
-impl EditRequest {
-    /// Whether the edit names any of the organiser's tools.
-    pub fn names_tools(&self) -> bool {
-        self.expected.is_some()
-            || self.deadline.is_some()
-            || self.required.is_some()
-            || self.min_people.is_some()
-            || self.private.is_some()
-    }
-
-    /// The tools after this edit: fields not sent keep their value, and
-    /// `required` may name only the ids of `participants`. Checked whole:
-    /// one bad value refuses the edit.
-    pub fn tools(&self, current: &Tools, participants: &[String]) -> Result<Tools, DomainError> {
-        let expected = match &self.expected {
-            None => current.expected.clone(),
-            Some(names) => expected(names.as_deref().unwrap_or_default())?,
-        };
-        let deadline = match &self.deadline {
-            None => current.deadline,
-            Some(None) => None,
-            Some(Some(at)) => Some(deadline(at)?),
-        };
-        let required = match &self.required {
-            None => current.required.clone(),
-            Some(ids) => required(ids.as_deref().unwrap_or_default(), participants)?,
-        };
-        let min_people = match self.min_people {
-            None => current.min_people,
-            Some(None) => None,
-            Some(Some(n)) if (1..=MIN_PEOPLE_MAX).contains(&n) => Some(n as u32),
-            Some(Some(_)) => {
-                return Err(DomainError::InvalidMinPeople(format!(
-                    "min_people must be a whole number from 1 to {MIN_PEOPLE_MAX}, or null"
-                )))
-            }
-        };
-        let private = self.private.flatten().unwrap_or(current.private);
-        Ok(Tools {
-            expected,
-            deadline,
-            required,
-            min_people,
-            private,
-        })
-    }
-}
-
 /// The expected names: each a valid participant name, at most
 /// [`EXPECTED_MAX`], the first of each canonical key kept.
-fn expected(names: &[String]) -> Result<Vec<String>, DomainError> {
+pub(super) fn expected(names: &[String]) -> Result<Vec<String>, DomainError> {
     if names.len() > EXPECTED_MAX {
         return Err(DomainError::InvalidExpected(format!(
             "expected holds at most {EXPECTED_MAX} names; {} were sent",
@@ -183,7 +134,7 @@ fn deadline_shape(at: &str) -> bool {
 }
 
 /// An RFC 3339 instant, in milliseconds since the Unix epoch.
-fn deadline(at: &str) -> Result<i64, DomainError> {
+pub(super) fn deadline(at: &str) -> Result<i64, DomainError> {
     let bad = |detail: String| {
         DomainError::InvalidDeadline(format!(
             "deadline must be an RFC 3339 instant such as 2026-12-01T18:00:00+09:00, \
@@ -199,7 +150,10 @@ fn deadline(at: &str) -> Result<i64, DomainError> {
 }
 
 /// The required ids, each of a participant, each once.
-fn required(ids: &[String], participants: &[String]) -> Result<Vec<String>, DomainError> {
+pub(super) fn required(
+    ids: &[String],
+    participants: &[String],
+) -> Result<Vec<String>, DomainError> {
     let mut kept: Vec<String> = Vec::new();
     for (i, id) in ids.iter().enumerate() {
         if !participants.contains(id) {

@@ -12,7 +12,7 @@ use utoipa::ToSchema;
 use super::final_time::FinalRange;
 use super::grid::Slot;
 use super::results::{best_for, counts, Counts, Filtered, Window};
-use super::schedule::ScheduleFields;
+use super::schedule::ScheduleView;
 use super::tools::Tools;
 use super::wire;
 use super::{file_stem, Availability, Caller, DomainError, ErrorCode, Grid, Schedule};
@@ -92,7 +92,7 @@ pub struct View {
     #[schema(example = "동아리 회의")]
     pub file_name: String,
     #[serde(flatten)]
-    pub schedule: ScheduleFields,
+    pub schedule: ScheduleView,
     /// Every slot, in index order.
     pub slots: Vec<SlotView>,
     /// Everyone who joined, in the order they joined.
@@ -442,9 +442,12 @@ impl From<&DomainError> for ErrorDetail {
 /// The name of the grid `schedule` lays out: a hash of its grid fields
 /// (dates or weekdays, start, end, slot length, zone), so two schedules
 /// with the same slots share it and any edit of them changes it. FNV-1a,
-/// 64 bits, as unpadded base64url (11 characters).
+/// 64 bits, of the normal form's JSON with its keys sorted, as unpadded
+/// base64url (11 characters).
 pub fn layout(schedule: &Schedule) -> String {
-    let text = schedule.to_value().to_string();
+    let text = serde_json::to_value(schedule.fields())
+        .unwrap_or_default()
+        .to_string();
     let hash = text.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
         (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
     });
@@ -527,5 +530,25 @@ mod tests {
         assert_ne!(base, layout(&at("08:00", 30, "Asia/Seoul")));
         assert_ne!(base, layout(&at("09:00", 15, "Asia/Seoul")));
         assert_ne!(base, layout(&at("09:00", 30, "Asia/Tokyo")));
+    }
+
+    #[test]
+    fn the_layout_of_a_grid_is_what_it_was_before_the_stored_form_had_a_version() {
+        // A page painting on a layout it read before stays on it.
+        let layout_of = |stored: &str| {
+            layout(&Schedule::parse_stored(&serde_json::from_str(stored).unwrap()).unwrap())
+        };
+        assert_eq!(
+            layout_of(
+                r#"{"dates":["2026-12-01","2026-12-03"],"end":"18:00","slot_minutes":30,"start":"09:00","timezone":"Asia/Seoul"}"#
+            ),
+            "dWiskBUE88Y"
+        );
+        assert_eq!(
+            layout_of(
+                r#"{"end":"24:00","slot_minutes":15,"start":"08:15","timezone":"Europe/Berlin","weekdays":["mon","fri"]}"#
+            ),
+            "w_Koi8dFfPw"
+        );
     }
 }

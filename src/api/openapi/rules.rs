@@ -8,8 +8,14 @@
 
 use serde_json::{json, Value};
 
-/// The request bodies that carry schedule fields.
-const SCHEDULES: [&str; 3] = ["NewAppointment", "ScheduleFields", "EditRequest"];
+/// The request bodies that carry schedule fields, and the schedule the
+/// view shows.
+const SCHEDULES: [&str; 4] = [
+    "NewAppointment",
+    "ScheduleFields",
+    "EditRequest",
+    "ScheduleView",
+];
 /// Minutes past the hour that lie on some slot grid (10, 15, 30 or 60).
 const ON_A_GRID: &str = "(00|10|15|20|30|40|45|50)";
 /// What `trim` removes (Unicode White_Space).

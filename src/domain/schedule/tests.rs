@@ -1,7 +1,13 @@
 //! Tests of schedule parsing, its normal form and expiry.
 
 use super::*;
-use serde_json::json;
+use crate::domain::requests::{from_value, ScheduleFields};
+use serde_json::{json, Value};
+
+/// A create request's schedule, checked as of `now`.
+fn parse_new(body: &Value, now: DateTime<Utc>) -> Result<Schedule, DomainError> {
+    from_value::<ScheduleFields>(body)?.parse(now)
+}
 
 fn utc(s: &str) -> DateTime<Utc> {
     DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
@@ -28,14 +34,11 @@ fn with(key: &str, value: Value) -> Value {
 }
 
 fn code_of(b: &Value) -> &'static str {
-    Schedule::parse_new(b, utc(NOW))
-        .unwrap_err()
-        .code()
-        .as_str()
+    parse_new(b, utc(NOW)).unwrap_err().code().as_str()
 }
 
 fn ok(b: &Value) -> Schedule {
-    Schedule::parse_new(b, utc(NOW)).unwrap()
+    parse_new(b, utc(NOW)).unwrap()
 }
 
 #[test]
@@ -80,18 +83,18 @@ fn both_or_neither_of_dates_and_weekdays_is_rejected() {
     // A null stands for "absent", so null dates plus weekdays is fine.
     let mut weekly = with("weekdays", json!(["mon"]));
     weekly["dates"] = json!(null);
-    assert!(Schedule::parse_new(&weekly, utc(NOW)).is_ok());
+    assert!(parse_new(&weekly, utc(NOW)).is_ok());
 }
 
 #[test]
 fn one_and_31_dates_are_accepted_but_0_and_32_are_not() {
     let days = |n: u32| -> Vec<String> { (1..=n).map(|d| format!("2026-07-{d:02}")).collect() };
-    assert!(Schedule::parse_new(&with("dates", json!(days(1))), utc(NOW)).is_ok());
-    assert!(Schedule::parse_new(&with("dates", json!(days(31))), utc(NOW)).is_ok());
+    assert!(parse_new(&with("dates", json!(days(1))), utc(NOW)).is_ok());
+    assert!(parse_new(&with("dates", json!(days(31))), utc(NOW)).is_ok());
     assert_eq!(code_of(&with("dates", json!([]))), "invalid_dates");
     let mut many = days(31);
     many.push("2026-08-01".into());
-    let err = Schedule::parse_new(&with("dates", json!(many)), utc(NOW)).unwrap_err();
+    let err = parse_new(&with("dates", json!(many)), utc(NOW)).unwrap_err();
     assert_eq!(err.code(), "invalid_dates");
     assert!(err.to_string().contains("got 32"), "{err}");
 }
@@ -119,11 +122,11 @@ fn duplicate_malformed_or_mistyped_dates_are_rejected() {
 fn check_window(zone: &str, now: &str, accepted: [&str; 3], rejected: [&str; 2]) {
     for date in accepted {
         let b = json!({"timezone": zone, "dates": [date], "start": "09:00", "end": "10:00"});
-        assert!(Schedule::parse_new(&b, utc(now)).is_ok(), "{zone} {date}");
+        assert!(parse_new(&b, utc(now)).is_ok(), "{zone} {date}");
     }
     for date in rejected {
         let b = json!({"timezone": zone, "dates": [date], "start": "09:00", "end": "10:00"});
-        let err = Schedule::parse_new(&b, utc(now)).unwrap_err();
+        let err = parse_new(&b, utc(now)).unwrap_err();
         assert_eq!(err.code(), "invalid_dates", "{zone} {date}");
         // Stored appointments age, so the window does not apply to them.
         assert!(Schedule::parse_stored(&b).is_ok());
@@ -205,7 +208,7 @@ fn time_window_limits_are_midnight_to_end_of_day() {
 
 #[test]
 fn time_window_beyond_its_limits_is_rejected_on_the_right_field() {
-    let field = |b: &Value| Schedule::parse_new(b, utc(NOW)).unwrap_err().field();
+    let field = |b: &Value| parse_new(b, utc(NOW)).unwrap_err().field();
     for (key, value) in [
         ("start", json!("24:00")),
         ("start", json!("9:00")),
@@ -227,10 +230,10 @@ fn end_not_after_start_is_rejected() {
     let mut b = with("start", json!("18:00"));
     assert_eq!(code_of(&b), "invalid_time_window");
     b["end"] = json!("18:00");
-    let err = Schedule::parse_new(&b, utc(NOW)).unwrap_err();
+    let err = parse_new(&b, utc(NOW)).unwrap_err();
     assert_eq!(err.field(), Some("end"));
     b["end"] = json!("18:30");
-    assert!(Schedule::parse_new(&b, utc(NOW)).is_ok());
+    assert!(parse_new(&b, utc(NOW)).is_ok());
 }
 
 #[test]
@@ -246,7 +249,7 @@ fn times_off_the_slot_grid_are_rejected() {
     let mut b = with("slot_minutes", json!(15));
     b["start"] = json!("09:15");
     b["end"] = json!("09:45");
-    assert!(Schedule::parse_new(&b, utc(NOW)).is_ok());
+    assert!(parse_new(&b, utc(NOW)).is_ok());
     b["slot_minutes"] = json!(60);
     assert_eq!(code_of(&b), "invalid_time_window");
 }
@@ -298,6 +301,7 @@ fn normal_form_round_trips_through_parse_stored() {
     assert_eq!(
         v,
         json!({
+            "v": 1,
             "timezone": "Asia/Seoul",
             "dates": ["2026-12-01", "2026-12-02"],
             "start": "09:00",
@@ -399,7 +403,7 @@ proptest::proptest! {
     #[test]
     fn parse_never_panics_and_what_it_accepts_round_trips(body in arb_json(), secs in 0i64..4_000_000_000) {
         let now = DateTime::from_timestamp(secs, 0).unwrap();
-        if let Ok(s) = Schedule::parse_new(&body, now) {
+        if let Ok(s) = parse_new(&body, now) {
             proptest::prop_assert_eq!(Schedule::parse_stored(&s.to_value()).unwrap(), s);
         }
         let _ = Schedule::parse_stored(&body);

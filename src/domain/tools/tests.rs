@@ -9,7 +9,7 @@ use serde_json::{json, Value};
 
 use super::*;
 use crate::domain::live::LiveMessage;
-use crate::domain::requests::decode;
+use crate::domain::requests::{decode, EditRequest};
 use crate::domain::results::{best_for, Needs};
 use crate::domain::view::{etag_for, ParticipantView, View, ViewParts, Who};
 use crate::domain::{Availability, Caller, Grid, Level, Schedule};
