@@ -63,6 +63,27 @@ pub fn report(r: &mut Report, results: &Results) {
         "≤ 250 ms",
         lag.n > 0 && lag.p99 <= 250.0 && app.lag_never == 0,
     );
+    if let Some(steady) = &app.steady {
+        let lag = crate::http::Stats::of(&app.steady_lag);
+        r.add(
+            section,
+            "at a person's pace: time to see, p50",
+            lag.p50,
+            Unit::Ms,
+        )
+        .note(format!(
+            "200 people, a pause of 1–5 s before each update: {:.0} updates/s, n={}",
+            steady.per_second(),
+            lag.n
+        ));
+        r.add(
+            section,
+            "at a person's pace: time to see, p99",
+            lag.p99,
+            Unit::Ms,
+        )
+        .goal("≤ 250 ms", lag.n > 0 && lag.p99 <= 250.0);
+    }
     let answered = crate::http::Stats::of(&app.lag_answered);
     r.add(
         section,
