@@ -14,6 +14,7 @@ use crate::fair::{self, PARTICIPANTS};
 use crate::http::{self, Stats};
 use crate::load::Outcome;
 use crate::setup::{self, Bench, Check};
+use crate::sockets::{self, next_text, Next};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 use serde_json::Value;
@@ -24,7 +25,7 @@ use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 use tungstenite::stream::MaybeTlsStream;
-use tungstenite::{Message, WebSocket};
+use tungstenite::WebSocket;
 
 /// How long the pages get, after the last answer, to hold the final version.
 const SETTLE: Duration = Duration::from_secs(5);
@@ -268,16 +269,7 @@ impl Watcher {
         };
         copy.fetch(&page);
         page.fetches.store(0, Ordering::SeqCst);
-        let url = format!(
-            "{}/api/appointments/{id}/live",
-            bench.base.replacen("http", "ws", 1)
-        );
-        let (socket, _) = tungstenite::connect(&url).map_err(|e| format!("live socket: {e}"))?;
-        let MaybeTlsStream::Plain(tcp) = socket.get_ref() else {
-            return Err("a plain TCP socket was expected".into());
-        };
-        tcp.set_read_timeout(Some(Duration::from_millis(100)))
-            .map_err(|e| e.to_string())?;
+        let socket = sockets::connect(&bench.base, id)?;
         let stop = Arc::new(AtomicBool::new(false));
         let reader = {
             let (page, stop) = (page.clone(), stop.clone());
@@ -309,21 +301,7 @@ fn read(
     page: &Page,
     stop: &AtomicBool,
 ) {
-    while !stop.load(Ordering::Relaxed) {
-        let text = match socket.read() {
-            Ok(Message::Text(text)) => text,
-            Ok(Message::Close(_)) => return,
-            Ok(_) => continue,
-            Err(tungstenite::Error::Io(e))
-                if matches!(
-                    e.kind(),
-                    std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
-                ) =>
-            {
-                continue
-            }
-            Err(_) => return,
-        };
+    while let Next::Text(text) = next_text(&mut socket, stop) {
         page.bytes.fetch_add(text.len() as u64, Ordering::Relaxed);
         let Ok(msg) = serde_json::from_str::<Push>(&text) else {
             continue;
