@@ -164,8 +164,20 @@ fn push(state: &State, live: &RefCell<Live>) {
         match group_results(state, &layout) {
             Ok((c, b, p)) => {
                 *counts = Some(c);
-                *best = (previous_best.as_ref() != Some(&b)).then(|| shown(&b));
-                all_best = Some(b);
+                let changed = previous_best.as_ref() != Some(&b);
+                let now = Date::now().as_millis() as f64;
+                let mut l = live.borrow_mut();
+                if !changed {
+                    l.pacer.best_current();
+                }
+                match changed && !l.pacer.send_best(now) {
+                    // Held back: the sockets still have the previous ones.
+                    true => all_best = previous_best,
+                    false => {
+                        *best = changed.then(|| shown(&b));
+                        all_best = Some(b);
+                    }
+                }
                 private = p;
             }
             // Without them clients fetch the view: slower, still right.
@@ -178,7 +190,22 @@ fn push(state: &State, live: &RefCell<Live>) {
         LiveMessage::Update { version, .. } | LiveMessage::View { version } => *version,
         _ => return,
     };
-    for (since, group) in by_since(sockets, &greeted, version) {
+    send_grouped(&sockets, message, &greeted, version, all_best, private);
+}
+
+/// Sends `message` of `version` to each socket as it should see it: with
+/// the `since` it needs (sockets greeted since the last push get the best
+/// windows too, which they have not heard), and a private appointment's
+/// as each reader may see it.
+fn send_grouped(
+    sockets: &[WebSocket],
+    mut message: LiveMessage,
+    greeted: &[(String, i64)],
+    version: i64,
+    all_best: Option<Vec<BestWindow>>,
+    private: bool,
+) {
+    for (since, group) in by_since(sockets.to_vec(), greeted, version) {
         if let LiveMessage::Update { since: s, best, .. } = &mut message {
             // Sockets greeted since the last push have not heard its best.
             if let Some(since) = since {
@@ -198,6 +225,80 @@ fn push(state: &State, live: &RefCell<Live>) {
             }
         }
     }
+}
+
+/// Sends held-back best windows on their own once they are due, unless
+/// a push of changes carries them first.
+fn settle_best(state: &State, live: &Rc<RefCell<Live>>) {
+    let due = live
+        .borrow_mut()
+        .pacer
+        .best_owed(Date::now().as_millis() as f64);
+    let Due::After(ms) = due else {
+        return;
+    };
+    let timer_state = own_state(state);
+    let live = live.clone();
+    state.wait_until(async move {
+        Delay::from(Duration::from_millis(ms.ceil() as u64)).await;
+        live.borrow_mut().pacer.best_timer_fired();
+        push_best(&timer_state, &live);
+    });
+}
+
+/// The held-back best windows, with the counts, in a push of no change
+/// (`since` is `version`), when no push of changes is on its way.
+fn push_best(state: &State, live: &Rc<RefCell<Live>>) {
+    let (version, layout, previous) = {
+        let l = live.borrow();
+        if !l.pending.is_empty() {
+            // The push that is due carries them: a second has passed.
+            return;
+        }
+        (l.last_version, l.layout.clone(), l.last_best.clone())
+    };
+    let Some(layout) = layout else {
+        return;
+    };
+    let (counts, best, private) = match group_results(state, &layout) {
+        Ok(results) => results,
+        Err(e) => {
+            worker::console_error!("live push: reading the group failed: {e}");
+            return;
+        }
+    };
+    {
+        let mut l = live.borrow_mut();
+        if previous.as_ref() == Some(&best) {
+            l.pacer.best_current();
+            return;
+        }
+        l.pacer.best_sent(Date::now().as_millis() as f64);
+        l.last_best = Some(best.clone());
+    }
+    let best = shown(&best);
+    let message = LiveMessage::Update {
+        since: version,
+        version,
+        participants: Vec::new(),
+        removed: Vec::new(),
+        counts: Some(counts),
+        best: Some(best.clone()),
+    };
+    send_grouped(
+        &state.get_websockets(),
+        message,
+        &[],
+        version,
+        Some(best),
+        private,
+    );
+}
+
+/// A handle on the object's state that a timer can keep.
+fn own_state(state: &State) -> State {
+    let raw: &wasm_bindgen::JsValue = state.as_raw().as_ref();
+    State::from(raw.clone().unchecked_into::<DurableObjectState>())
 }
 
 /// Best windows as a push carries them.
@@ -296,10 +397,12 @@ fn settle(state: &State, live: &Rc<RefCell<Live>>) {
         l.pacer.due(Date::now().as_millis() as f64)
     };
     match due {
-        Due::Now => push(state, live),
+        Due::Now => {
+            push(state, live);
+            settle_best(state, live);
+        }
         Due::After(ms) => {
-            let raw: &wasm_bindgen::JsValue = state.as_raw().as_ref();
-            let timer_state = State::from(raw.clone().unchecked_into::<DurableObjectState>());
+            let timer_state = own_state(state);
             let live = live.clone();
             state.wait_until(async move {
                 Delay::from(Duration::from_millis(ms.ceil() as u64)).await;

@@ -17,11 +17,20 @@ pub const PUSH_INTERVAL_MS: f64 = 50.0;
 /// Each open socket stretches the time between pushes by this much (up
 /// to [`MAX_PUSH_INTERVAL_MS`]): a push to hundreds of sockets costs the
 /// object more than the updates it carries, so a crowd gets fewer,
-/// fuller pushes: 200 sockets get one every 100 ms.
-pub const PUSH_MS_PER_SOCKET: f64 = 0.5;
+/// fuller pushes: 100 sockets get one every 100 ms, 200 every 200 ms.
+pub const PUSH_MS_PER_SOCKET: f64 = 1.0;
 
 /// The longest time between two pushes while changes are pending.
 pub const MAX_PUSH_INTERVAL_MS: f64 = 200.0;
+
+/// The shortest time between two pushes that carry new best windows
+/// while changes keep coming. The best windows are most of a push's
+/// bytes (every window names who can come), and in a crowd painting at
+/// once they change with nearly every push; the heatmap and the counts
+/// stay current with every push, the ranked windows at most this late.
+/// When they were held back, a push of them alone follows (see
+/// [`Pacer::best_owed`]), so the last word is always current.
+pub const BEST_INTERVAL_MS: f64 = 1000.0;
 
 /// The time between two pushes to `sockets` open sockets.
 pub fn push_interval(sockets: usize) -> f64 {
@@ -157,8 +166,11 @@ pub enum LiveMessage {
     /// client at `since` applies this and is at `version`; any other
     /// fetches the view. `counts` and `best` are the whole group's, as the
     /// view has them (default minimum length), so a client never computes
-    /// them. `best` is left out when it is the same as at `since`; both
-    /// are left out when they could not be read (the client fetches).
+    /// them. `best` is left out when it is the same as at `since`, and
+    /// while changes keep coming it is sent at most once a
+    /// [`BEST_INTERVAL_MS`] (a push with no change, `since` equal to
+    /// `version`, brings what was held back); both are left out when they
+    /// could not be read (the client fetches).
     Update {
         since: i64,
         version: i64,
@@ -339,11 +351,19 @@ pub enum Due {
 
 /// Spaces pushes at least [`PUSH_INTERVAL_MS`] apart (more with many
 /// sockets, see [`push_interval`]).
+/// Also spaces the pushes of changed best windows at least
+/// [`BEST_INTERVAL_MS`] apart.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Pacer {
     last_push: Option<f64>,
     timer: bool,
     interval: f64,
+    /// When best windows last went out.
+    last_best: Option<f64>,
+    /// Whether changed best windows were held back and not sent since.
+    best_owed: bool,
+    /// Whether a timer will send the held-back best windows.
+    best_timer: bool,
 }
 
 impl Default for Pacer {
@@ -352,6 +372,9 @@ impl Default for Pacer {
             last_push: None,
             timer: false,
             interval: PUSH_INTERVAL_MS,
+            last_best: None,
+            best_owed: false,
+            best_timer: false,
         }
     }
 }
@@ -383,6 +406,49 @@ impl Pacer {
     /// The timer fired.
     pub fn timer_fired(&mut self) {
         self.timer = false;
+    }
+
+    /// Whether a push at `now` whose best windows changed carries them;
+    /// when not, they are owed.
+    pub fn send_best(&mut self, now: f64) -> bool {
+        match self.last_best {
+            Some(last) if now - last < BEST_INTERVAL_MS => {
+                self.best_owed = true;
+                false
+            }
+            _ => {
+                self.best_sent(now);
+                true
+            }
+        }
+    }
+
+    /// Best windows went out at `now`.
+    pub fn best_sent(&mut self, now: f64) {
+        self.last_best = Some(now);
+        self.best_owed = false;
+    }
+
+    /// The sockets have the current best windows: nothing is owed.
+    pub fn best_current(&mut self) {
+        self.best_owed = false;
+    }
+
+    /// When held-back best windows go out on their own: `Waiting` when
+    /// none are owed or a timer is set; else after this many
+    /// milliseconds, and the caller sets the timer.
+    pub fn best_owed(&mut self, now: f64) -> Due {
+        if !self.best_owed || self.best_timer {
+            return Due::Waiting;
+        }
+        self.best_timer = true;
+        let since = self.last_best.map_or(BEST_INTERVAL_MS, |last| now - last);
+        Due::After((BEST_INTERVAL_MS - since).max(0.0))
+    }
+
+    /// The timer of the held-back best windows fired.
+    pub fn best_timer_fired(&mut self) {
+        self.best_timer = false;
     }
 }
 
@@ -490,14 +556,41 @@ mod tests {
     }
 
     #[test]
+    fn changed_best_windows_go_out_at_most_once_a_second_and_are_never_lost() {
+        let mut pacer = Pacer::default();
+        assert_eq!(pacer.best_owed(0.0), Due::Waiting, "nothing owed yet");
+        assert!(pacer.send_best(0.0), "the first change sends them");
+        assert!(!pacer.send_best(100.0), "too soon: held back");
+        assert!(!pacer.send_best(900.0));
+        assert_eq!(pacer.best_owed(900.0), Due::After(100.0));
+        assert_eq!(pacer.best_owed(950.0), Due::Waiting, "one timer");
+        pacer.best_timer_fired();
+        pacer.best_sent(1000.0);
+        assert_eq!(pacer.best_owed(1000.0), Due::Waiting, "paid");
+        assert!(
+            pacer.send_best(2000.0),
+            "a second later they go with the push"
+        );
+        assert_eq!(pacer.best_owed(2000.0), Due::Waiting);
+        assert!(!pacer.send_best(2500.0));
+        pacer.best_current();
+        assert_eq!(
+            pacer.best_owed(2600.0),
+            Due::Waiting,
+            "changed back: none owed"
+        );
+    }
+
+    #[test]
     fn a_crowd_of_sockets_gets_fewer_fuller_pushes() {
         assert_eq!(push_interval(0), PUSH_INTERVAL_MS);
         assert_eq!(push_interval(50), PUSH_INTERVAL_MS);
-        assert_eq!(push_interval(200), 100.0);
+        assert_eq!(push_interval(100), 100.0);
+        assert_eq!(push_interval(200), 200.0);
         assert_eq!(push_interval(10_000), MAX_PUSH_INTERVAL_MS);
         let mut pacer = Pacer::default();
         pacer.pushed(0.0, 200);
-        assert_eq!(pacer.due(50.0), Due::After(50.0));
+        assert_eq!(pacer.due(50.0), Due::After(150.0));
     }
 
     #[test]

@@ -14,6 +14,7 @@ use crate::fair::{self, PARTICIPANTS};
 use crate::http::{self, Stats};
 use crate::load::Outcome;
 use crate::setup::{self, Bench, Check};
+use crate::sockets::{self, next_text, Next};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 use serde_json::Value;
@@ -24,10 +25,16 @@ use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 use tungstenite::stream::MaybeTlsStream;
-use tungstenite::{Message, WebSocket};
+use tungstenite::WebSocket;
 
 /// How long the pages get, after the last answer, to hold the final version.
 const SETTLE: Duration = Duration::from_secs(5);
+
+/// Updates each participant sends at a person's pace, after the fair's
+/// flat-out load: each waits 1–5 s (3 s on average) before each, so 200
+/// people send about 67 updates a second, as a crowd painting together
+/// does, instead of 50 at a time sending back to back.
+const STEADY_UPDATES: usize = 4;
 
 #[derive(Default)]
 pub struct AppWatchers {
@@ -47,6 +54,10 @@ pub struct AppWatchers {
     pub bytes: Vec<u64>,
     /// Pages not holding the final version after the settle.
     pub behind: usize,
+    /// The same pages while people paint at a person's pace.
+    pub steady: Option<Outcome>,
+    pub steady_lag: Vec<Duration>,
+    pub steady_lag_answered: Vec<Duration>,
     pub error: Option<String>,
 }
 
@@ -79,6 +90,9 @@ impl AppWatchers {
             "fetches_per_push_per_page": self.fetches_per_push(),
             "bytes_per_page": Crowd::mean(&self.bytes),
             "pages_behind": self.behind,
+            "steady": self.steady.as_ref().map(Outcome::to_json),
+            "steady_time_to_see": Stats::of(&self.steady_lag).to_json(),
+            "steady_answered_to_seen": Stats::of(&self.steady_lag_answered).to_json(),
             "error": self.error,
         })
     }
@@ -255,16 +269,7 @@ impl Watcher {
         };
         copy.fetch(&page);
         page.fetches.store(0, Ordering::SeqCst);
-        let url = format!(
-            "{}/api/appointments/{id}/live",
-            bench.base.replacen("http", "ws", 1)
-        );
-        let (socket, _) = tungstenite::connect(&url).map_err(|e| format!("live socket: {e}"))?;
-        let MaybeTlsStream::Plain(tcp) = socket.get_ref() else {
-            return Err("a plain TCP socket was expected".into());
-        };
-        tcp.set_read_timeout(Some(Duration::from_millis(100)))
-            .map_err(|e| e.to_string())?;
+        let socket = sockets::connect(&bench.base, id)?;
         let stop = Arc::new(AtomicBool::new(false));
         let reader = {
             let (page, stop) = (page.clone(), stop.clone());
@@ -296,21 +301,7 @@ fn read(
     page: &Page,
     stop: &AtomicBool,
 ) {
-    while !stop.load(Ordering::Relaxed) {
-        let text = match socket.read() {
-            Ok(Message::Text(text)) => text,
-            Ok(Message::Close(_)) => return,
-            Ok(_) => continue,
-            Err(tungstenite::Error::Io(e))
-                if matches!(
-                    e.kind(),
-                    std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
-                ) =>
-            {
-                continue
-            }
-            Err(_) => return,
-        };
+    while let Next::Text(text) = next_text(&mut socket, stop) {
         page.bytes.fetch_add(text.len() as u64, Ordering::Relaxed);
         let Ok(msg) = serde_json::from_str::<Push>(&text) else {
             continue;
@@ -369,6 +360,18 @@ fn run_inner(bench: &Bench, cap: Duration, out: &mut AppWatchers) -> Result<(), 
         .iter()
         .filter(|w| w.page.version.load(Ordering::SeqCst) < last)
         .count();
+    let flat_out: Vec<usize> = painters.iter().map(|p| p.sent.len()).collect();
+    let (steady, mut painters) = paint_steadily(bench, painters, cap);
+    out.steady = Some(steady);
+    let steady_last = setup::version(bench, &agent, &id).unwrap_or(-1);
+    let started = Instant::now();
+    while started.elapsed() < SETTLE
+        && watchers
+            .iter()
+            .any(|w| w.page.version.load(Ordering::SeqCst) < steady_last)
+    {
+        std::thread::sleep(Duration::from_millis(20));
+    }
     let refs: Vec<&setup::Painter> = painters.iter().collect();
     out.check = setup::check(bench, &agent, &id, &refs, version_before);
     out.check.lost += PARTICIPANTS - painters.len();
@@ -378,6 +381,13 @@ fn run_inner(bench: &Bench, cap: Duration, out: &mut AppWatchers) -> Result<(), 
         out.pushes.push(p.pushes.load(Ordering::SeqCst));
         out.fetches.push(p.fetches.load(Ordering::SeqCst));
         out.bytes.push(p.bytes.load(Ordering::SeqCst));
+    }
+    // The steady updates' times, apart from the flat-out ones.
+    let mut steady_sent = Vec::new();
+    let mut steady_answered = Vec::new();
+    for (p, &n) in painters.iter_mut().zip(&flat_out) {
+        steady_sent.extend(p.sent.split_off(n.min(p.sent.len())));
+        steady_answered.extend(p.answered.split_off(n.min(p.answered.len())));
     }
     let sent: Vec<(i64, Instant)> = painters
         .iter()
@@ -407,6 +417,45 @@ fn run_inner(bench: &Bench, cap: Duration, out: &mut AppWatchers) -> Result<(), 
                 out.lag_answered.push(t.saturating_duration_since(at));
             }
         }
+        for &(version, at) in &steady_sent {
+            if let Some(t) = seen(version) {
+                out.steady_lag.push(t.saturating_duration_since(at));
+            }
+        }
+        for &(version, at) in &steady_answered {
+            if let Some(t) = seen(version) {
+                out.steady_lag_answered
+                    .push(t.saturating_duration_since(at));
+            }
+        }
     }
     Ok(())
+}
+
+/// Every participant at once, each sending [`STEADY_UPDATES`] updates
+/// with a pause of 1–5 s before each.
+fn paint_steadily(
+    bench: &Bench,
+    painters: Vec<setup::Painter>,
+    cap: Duration,
+) -> (Outcome, Vec<setup::Painter>) {
+    let count = painters.len().max(1);
+    let seats: Vec<(u64, setup::Painter)> = painters
+        .into_iter()
+        .enumerate()
+        .map(|(i, p)| (i as u64 + 7, p))
+        .collect();
+    let (outcome, seats) = crate::load::run(
+        seats,
+        count,
+        bench.deadline(cap),
+        |agent, (seed, p), rec, deadline| {
+            let mut rng = crate::grid::Rng::new(*seed);
+            for _ in 0..STEADY_UPDATES {
+                std::thread::sleep(Duration::from_millis(1_000 + rng.below(4_001) as u64));
+                p.paint(agent, rec, deadline, 1, fair::UPDATE_SLOTS);
+            }
+        },
+    );
+    (outcome, seats.into_iter().map(|(_, p)| p).collect())
 }

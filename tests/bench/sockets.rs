@@ -47,16 +47,10 @@ impl Socket {
     /// Opens `/api/appointments/{id}/live` and waits for its hello; the
     /// socket and the hello's version. `sampled` keeps arrival times.
     pub fn open(base: &str, id: &str, sampled: bool) -> Result<(Socket, i64), String> {
-        let url = format!(
-            "{}/api/appointments/{id}/live",
-            base.replacen("http", "ws", 1)
-        );
-        let (socket, _) = tungstenite::connect(&url).map_err(|e| format!("live socket: {e}"))?;
+        let socket = connect(base, id)?;
         let MaybeTlsStream::Plain(tcp) = socket.get_ref() else {
             return Err("a plain TCP socket was expected".into());
         };
-        tcp.set_read_timeout(Some(Duration::from_millis(100)))
-            .map_err(|e| e.to_string())?;
         tcp.set_nodelay(true).map_err(|e| e.to_string())?;
         let write_half = tcp.try_clone().map_err(|e| e.to_string())?;
         // Only ever written to; it masks frames as a client must.
@@ -157,6 +151,50 @@ impl Socket {
     }
 }
 
+/// A live socket on appointment `id`, its reads waiting at most 100 ms
+/// (so a reader sees when it is told to stop).
+pub fn connect(base: &str, id: &str) -> Result<WebSocket<MaybeTlsStream<TcpStream>>, String> {
+    let url = format!(
+        "{}/api/appointments/{id}/live",
+        base.replacen("http", "ws", 1)
+    );
+    let (socket, _) = tungstenite::connect(&url).map_err(|e| format!("live socket: {e}"))?;
+    let MaybeTlsStream::Plain(tcp) = socket.get_ref() else {
+        return Err("a plain TCP socket was expected".into());
+    };
+    tcp.set_read_timeout(Some(Duration::from_millis(100)))
+        .map_err(|e| e.to_string())?;
+    Ok(socket)
+}
+
+/// What a socket's reader gets next.
+pub enum Next {
+    Text(String),
+    /// A close frame, with its code when it had one.
+    Closed(Option<u16>),
+    /// The reader was told to stop, or the connection broke.
+    Ended,
+}
+
+/// The next text message or close frame (pings and binary frames are
+/// skipped), until `stop` is set.
+pub fn next_text(socket: &mut WebSocket<MaybeTlsStream<TcpStream>>, stop: &AtomicBool) -> Next {
+    while !stop.load(Ordering::Relaxed) {
+        match socket.read() {
+            Ok(Message::Text(text)) => return Next::Text(text.to_string()),
+            Ok(Message::Close(frame)) => return Next::Closed(frame.map(|f| u16::from(f.code))),
+            Ok(_) => {}
+            Err(tungstenite::Error::Io(e))
+                if matches!(
+                    e.kind(),
+                    std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                ) => {}
+            Err(_) => return Next::Ended,
+        }
+    }
+    Next::Ended
+}
+
 /// The reader: counts every text message, notes versions, forwards
 /// answers, until told to stop or the connection ends.
 fn read(
@@ -165,23 +203,14 @@ fn read(
     stop: &AtomicBool,
     tell: &mpsc::Sender<(Value, Instant)>,
 ) {
-    while !stop.load(Ordering::Relaxed) {
-        let text = match socket.read() {
-            Ok(Message::Text(text)) => text,
-            Ok(Message::Close(frame)) => {
-                *heard.closed.lock().unwrap() = Some(frame.map(|f| u16::from(f.code)));
+    loop {
+        let text = match next_text(&mut socket, stop) {
+            Next::Text(text) => text,
+            Next::Closed(code) => {
+                *heard.closed.lock().unwrap() = Some(code);
                 return;
             }
-            Ok(_) => continue,
-            Err(tungstenite::Error::Io(e))
-                if matches!(
-                    e.kind(),
-                    std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
-                ) =>
-            {
-                continue
-            }
-            Err(_) => return,
+            Next::Ended => return,
         };
         let at = Instant::now();
         heard.messages.fetch_add(1, Ordering::Relaxed);

@@ -4,21 +4,9 @@
 // the browser does not go back.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useServerAndBrowser, PHONE, openPainter, touchDrag, screenshot, assertQuiet, eventually } from './harness.mjs';
+import { useServerAndBrowser, PHONE, openPainter, touchDrag, screenshot, assertQuiet, eventually, cellAt } from './harness.mjs';
 
 const env = useServerAndBrowser();
-
-function cellAt(page, x, y) {
-  return page.evaluate(([x, y]) => {
-    for (const el of document.querySelectorAll('#paint-grid .cell[data-s]')) {
-      const r = el.getBoundingClientRect();
-      if (x >= r.left && x < r.right && y >= r.top && y < r.bottom) {
-        return { s: Number(el.dataset.s), x: r.x + r.width / 2, y: r.y + r.height / 2, w: r.width, h: r.height };
-      }
-    }
-    return null;
-  }, [x, y]);
-}
 
 const painted = (page) => page.$$eval('#paint-grid .cell.lv1', (els) => els.map((e) => e.getBoundingClientRect().top));
 

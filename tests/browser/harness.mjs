@@ -339,6 +339,20 @@ export async function cellCenter(page, gridSel, s) {
   return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
 }
 
+/** The paint-grid cell at viewport point (x, y) — by layout, whatever
+ *  lies on top of it — as {s, x, y, w, h} with its centre, or null. */
+export function cellAt(page, x, y) {
+  return page.evaluate(([x, y]) => {
+    for (const el of document.querySelectorAll('#paint-grid .cell[data-s]')) {
+      const r = el.getBoundingClientRect();
+      if (x >= r.left && x < r.right && y >= r.top && y < r.bottom) {
+        return { s: Number(el.dataset.s), x: r.x + r.width / 2, y: r.y + r.height / 2, w: r.width, h: r.height };
+      }
+    }
+    return null;
+  }, [x, y]);
+}
+
 /**
  * A genuine touch drag (CDP touch events → pointer events of type touch).
  * `hold`: ms the finger rests before it moves (a touch-and-hold drag).

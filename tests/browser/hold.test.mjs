@@ -5,23 +5,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  useServerAndBrowser, PHONE, getView, touchDrag, openPainter, screenshot, assertQuiet, eventually,
-} from './harness.mjs';
+  useServerAndBrowser, PHONE, getView, touchDrag, openPainter, screenshot, assertQuiet, eventually, cellAt } from './harness.mjs';
 
 const env = useServerAndBrowser();
-
-/** The paint-grid cell under viewport point (x, y), with its centre. */
-function cellAt(page, x, y) {
-  return page.evaluate(([x, y]) => {
-    for (const el of document.querySelectorAll('#paint-grid .cell[data-s]')) {
-      const r = el.getBoundingClientRect();
-      if (x >= r.left && x < r.right && y >= r.top && y < r.bottom) {
-        return { s: Number(el.dataset.s), x: r.x + r.width / 2, y: r.y + r.height / 2, w: r.width, h: r.height };
-      }
-    }
-    return null;
-  }, [x, y]);
-}
 
 const scrolled = (page) => page.evaluate(() => scrollY);
 

@@ -6,24 +6,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   useServerAndBrowser, newContext, PHONE, createAppointment, getView, touchDrag, openPainter,
-  screenshot, assertOwnOrigin, assertQuiet, eventually, recordUpdates,
-} from './harness.mjs';
+  screenshot, assertOwnOrigin, assertQuiet, eventually, recordUpdates, cellAt } from './harness.mjs';
 
 const env = useServerAndBrowser();
-
-/** The paint-grid cell at viewport point (x, y) — by layout, whatever
- *  lies on top of it — as {s, x, y, w, h} with its centre, or null. */
-function cellAt(page, x, y) {
-  return page.evaluate(([x, y]) => {
-    for (const el of document.querySelectorAll('#paint-grid .cell[data-s]')) {
-      const r = el.getBoundingClientRect();
-      if (x >= r.left && x < r.right && y >= r.top && y < r.bottom) {
-        return { s: Number(el.dataset.s), x: r.x + r.width / 2, y: r.y + r.height / 2, w: r.width, h: r.height };
-      }
-    }
-    return null;
-  }, [x, y]);
-}
 
 /** Where the grid is on screen: it must not move under a painting finger. */
 const gridTop = (page) => page.evaluate(() => Math.round(document.querySelector('#paint-grid .grid').getBoundingClientRect().top));
