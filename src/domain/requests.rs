@@ -15,6 +15,7 @@ pub use super::json::{decode, from_value};
 use super::remap::{self, Remap};
 pub use super::schedule::ScheduleFields;
 use super::text::{NAME_MAX, TITLE_MAX};
+use super::view::FileLang;
 use super::FinalTime;
 use super::{DomainError, Grid, ParticipantName, Schedule, Title};
 
@@ -400,6 +401,16 @@ pub fn min_slots(value: Option<&str>) -> Result<usize, DomainError> {
         .ok_or_else(|| {
             DomainError::InvalidQuery("min_slots must be a positive whole number".into())
         })
+}
+
+/// `?lang=`: `en` (the default, when absent) or `ko`; any other value is
+/// refused.
+pub fn file_lang(value: Option<&str>) -> Result<FileLang, DomainError> {
+    match value {
+        None | Some("en") => Ok(FileLang::En),
+        Some("ko") => Ok(FileLang::Ko),
+        Some(_) => Err(DomainError::InvalidQuery("lang must be en or ko".into())),
+    }
 }
 
 /// Whether an edit's `dry_run` query value asks only for what the edit
