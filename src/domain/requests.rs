@@ -429,7 +429,23 @@ pub fn dry_run(value: Option<&str>) -> Result<bool, DomainError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::view;
     use crate::domain::ErrorCode;
+
+    #[test]
+    fn the_files_tag_names_its_language_and_english_keeps_the_plain_tag() {
+        assert_eq!(view::csv_etag("abc", 7, FileLang::En), "W/\"abc-7-csv\"");
+        assert_eq!(view::csv_etag("abc", 7, FileLang::Ko), "W/\"abc-7-csv-ko\"");
+        assert!(!view::etag_matches(
+            &view::csv_etag("abc", 7, FileLang::En),
+            &view::csv_etag("abc", 7, FileLang::Ko)
+        ));
+        assert_eq!(file_lang(None), Ok(FileLang::En));
+        assert_eq!(file_lang(Some("ko")), Ok(FileLang::Ko));
+        for bad in ["", "KO", "fr", "ko,en"] {
+            assert!(file_lang(Some(bad)).is_err(), "{bad}");
+        }
+    }
 
     #[test]
     fn a_body_that_is_not_json_is_invalid_json() {
