@@ -94,12 +94,15 @@ pub enum Command {
     Calendar,
     /// Everyone's availability as a CSV file (`GET`, or `HEAD`: the same
     /// answer without building the body), with the client's
-    /// `If-None-Match`.
+    /// `If-None-Match`, and the raw `lang` query value (the language of
+    /// the file's words).
     Export {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         if_none_match: Option<String>,
         #[serde(default)]
         head: bool,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        lang: Option<String>,
     },
     /// The index believes the appointment expired: delete it if so.
     Expire,
@@ -311,6 +314,7 @@ mod tests {
             Command::Export {
                 if_none_match: Some("*".into()),
                 head: true,
+                lang: Some("ko".into()),
             },
             Command::Expire,
         ] {

@@ -24,6 +24,7 @@ mod names;
 mod operations;
 mod organiser;
 mod organiser_tools;
+mod pages;
 mod persistence;
 mod schedule;
 mod service;

@@ -222,3 +222,80 @@ fn the_file_follows_the_version_answers_head_and_is_read_only() {
         .expect(204);
     server.get(&path).expect_error(404, "not_found");
 }
+
+#[test]
+fn with_lang_ko_the_files_words_are_korean_and_its_tag_its_own() {
+    let server = Server::shared();
+    let created = create(
+        &server,
+        &json!({"title": "주간 회의", "timezone": ZONE, "weekdays": ["tue", "sun"],
+                "start": "09:00", "end": "10:00", "slot_minutes": 60}),
+    );
+    let id = created.id.as_str();
+    let minji = join(&server, id, "민지", None);
+    paint(&server, id, &minji, "available", &[(0, 1)]);
+    paint(&server, id, &minji, "if_needed", &[(1, 2)]);
+    let path = csv_path(id);
+
+    // The API's words by default and with lang=en: one file, one tag.
+    let english = server.get(&path);
+    english.expect(200);
+    let en_tag = english.header("etag").expect("an ETag").to_string();
+    assert_eq!(
+        records(english.body.trim_start_matches(BOM)),
+        [
+            ["start (Asia/Seoul)", "민지", "available", "if_needed"],
+            ["tue 09:00", "available", "1", "0"],
+            ["sun 09:00", "if_needed", "0", "1"],
+        ],
+        "{english}"
+    );
+    let en = server.get(&format!("{path}?lang=en"));
+    en.expect(200);
+    assert_eq!(en.body, english.body);
+    assert_eq!(en.header("etag"), Some(en_tag.as_str()));
+
+    // The page's words in Korean, the BOM and file name as ever.
+    let korean = server.get(&format!("{path}?lang=ko"));
+    korean.expect(200).expect_content_type("text/csv");
+    assert!(korean.body.starts_with(BOM), "{korean}");
+    assert_eq!(
+        records(korean.body.trim_start_matches(BOM)),
+        [
+            ["시작 (Asia/Seoul)", "민지", "가능", "필요하면 가능"],
+            ["화 09:00", "가능", "1", "0"],
+            ["일 09:00", "필요하면 가능", "0", "1"],
+        ],
+        "{korean}"
+    );
+    assert_eq!(
+        korean.header("content-disposition"),
+        english.header("content-disposition")
+    );
+    let ko_tag = korean.header("etag").expect("an ETag").to_string();
+    assert_ne!(ko_tag, en_tag, "each language has its own tag");
+
+    // A copy in one language is not current in the other.
+    let asked = |query: &str, tag: &str| {
+        server
+            .req("GET", &format!("{path}{query}"))
+            .header("If-None-Match", tag)
+            .send()
+    };
+    asked("?lang=ko", &ko_tag).expect(304);
+    asked("?lang=ko", &en_tag).expect(200);
+    asked("", &ko_tag).expect(200);
+    asked("", &en_tag).expect(304);
+    let head = server.req("HEAD", &format!("{path}?lang=ko")).send();
+    head.expect(200);
+    assert_eq!(head.header("etag"), Some(ko_tag.as_str()));
+    assert!(head.body.is_empty());
+
+    // Any other language is a clear 400.
+    for bad in ["fr", "", "KO", "ko,en"] {
+        server
+            .get(&format!("{path}?lang={bad}"))
+            .expect_error(400, "invalid_query");
+    }
+    server.get(&format!("{path}?lang=ko")).expect(200);
+}

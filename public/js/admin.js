@@ -33,9 +33,9 @@ export class Admin {
   async privateCsv(e) {
     if (!this.view?.private || !this.token) return;
     e.preventDefault();
-    const name = e.currentTarget.download;
+    const { download: name, href } = e.currentTarget;
     try {
-      const res = await fetch(api.csvUrl(this.id), { headers: { Authorization: `Bearer ${this.token}` }, cache: 'no-store' });
+      const res = await fetch(href, { headers: { Authorization: `Bearer ${this.token}` }, cache: 'no-store' });
       if (!res.ok) throw new Error(String(res.status));
       const url = URL.createObjectURL(await res.blob());
       const a = h('a', { href: url, download: name });

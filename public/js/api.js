@@ -118,6 +118,7 @@ export const api = {
   remove: (id, token) => call('DELETE', base(id), { token }),
   qrUrl: (id) => `${base(id)}/qr.svg`,
   icsUrl: (id) => `${base(id)}/calendar.ics`,
-  csvUrl: (id) => `${base(id)}/availability.csv`,
+  /** The file of everyone's answers, its words in Korean for a Korean page. */
+  csvUrl: (id, lang) => `${base(id)}/availability.csv${lang === 'ko' ? '?lang=ko' : ''}`,
   liveUrl: (id) => `${location.protocol === 'https:' ? 'wss:' : 'ws:'}//${location.host}${base(id)}/live`,
 };

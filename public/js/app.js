@@ -322,7 +322,7 @@ function render() {
   admin.render(v, lang);
   // A private appointment's file of everyone's answers is the organiser's.
   $('#csv').hidden = !!v.private && !admin.active;
-  $('#csv').href = api.csvUrl(id);
+  $('#csv').href = api.csvUrl(id, lang);
   $('#csv').download = `${v.file_name}.csv`;
   if (state.shareLang !== lang) {
     state.shareLang = lang;

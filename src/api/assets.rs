@@ -1,7 +1,9 @@
 //! Static assets, which the Worker serves (it sees every request first):
 //! `HEAD` is answered from GET's headers, since the assets binding answers
 //! HEAD with a length of 0, and a path with no asset gets the app's own
-//! not-found page with status 404.
+//! not-found page with status 404. The assets' own answers carry their
+//! entity tags and answer `If-None-Match` with `304` (the request's
+//! headers go along).
 
 use worker::{Env, Method, Request, RequestInit, Response};
 
@@ -21,5 +23,5 @@ pub(super) async fn serve(req: &Request, env: &Env) -> ApiResult<Response> {
         return Ok(found);
     }
     let mut page = assets.fetch("https://assets.local/notfound", None).await?;
-    html_page(page.bytes().await?, 404)
+    html_page(page.bytes().await?, 404, None)
 }

@@ -15,7 +15,7 @@ use wasm_bindgen::JsValue;
 use worker::{Env, Headers, Method, Request, RequestInit, Response};
 
 use crate::domain::requests::{self, NewAppointment};
-use crate::domain::view::Health;
+use crate::domain::view::{self, Health};
 use crate::domain::ErrorCode;
 use crate::error::{json_response, ApiError, ApiResult};
 use crate::protocol::{self, client, Answer, Call, Command, Summary, TakeReply, TakeRequest};
@@ -141,6 +141,7 @@ async fn dispatch(
                 Command::Export { head, .. } => Command::Export {
                     if_none_match: req.headers().get("if-none-match")?,
                     head,
+                    lang: query_value(&req, "lang")?,
                 },
                 other => other,
             };
@@ -155,7 +156,7 @@ async fn dispatch(
             known_ids(&id, &Command::Summary)?;
             live(&req, env, &id).await?
         }
-        Route::Page { id } => page(&ctx, &id).await?,
+        Route::Page { id } => page(&ctx, &id, req.headers().get("if-none-match")?).await?,
         Route::Asset => assets::serve(&req, env).await?,
     };
     Ok((response, None))
@@ -347,7 +348,10 @@ async fn stats(req: &Request, env: &Env) -> ApiResult<Response> {
 }
 
 /// `/a/{id}`: the app page, or a page saying there is no such appointment.
-async fn page(ctx: &Ctx<'_>, id: &str) -> ApiResult<Response> {
+/// The page carries the appointment's title, so its tag is of the bytes
+/// it is: a new title is a new tag, and a visitor whose copy is current
+/// (`If-None-Match`) gets `304`.
+async fn page(ctx: &Ctx<'_>, id: &str, if_none_match: Option<String>) -> ApiResult<Response> {
     let summary = if secrets::is_valid_id(id) {
         let answer = call(ctx, id, Command::Summary, b"").await?;
         match answer.reply.is_refusal(ErrorCode::NotFound) {
@@ -376,21 +380,40 @@ async fn page(ctx: &Ctx<'_>, id: &str) -> ApiResult<Response> {
         bytes = preview::rewrite(&bytes, &card)
             .map_err(|e| ApiError::Internal(format!("link preview: {e}")))?;
     }
-    html_page(bytes, status)
+    html_page(bytes, status, if_none_match.as_deref())
 }
 
-/// An HTML page of the app as it leaves: its policy headers, never cached
-/// without asking.
-fn html_page(bytes: Vec<u8>, status: u16) -> ApiResult<Response> {
+/// An HTML page of the app as it leaves: its policy headers and a strong
+/// entity tag of its bytes, never used without asking (`no-cache`). A
+/// `200` whose tag `if_none_match` names is `304` without a body; any other
+/// status ignores the condition (RFC 9110, 13.2.1).
+fn html_page(bytes: Vec<u8>, status: u16, if_none_match: Option<&str>) -> ApiResult<Response> {
+    let etag = page_etag(&bytes);
     let headers = Headers::new();
     headers.set("content-type", "text/html; charset=utf-8")?;
     headers.set("content-security-policy", CSP)?;
     headers.set("x-content-type-options", "nosniff")?;
     headers.set("referrer-policy", "no-referrer")?;
     headers.set("cache-control", "no-cache")?;
+    headers.set("etag", &etag)?;
+    // The platform weakens the tag of a page it compresses (`W/`), which
+    // the comparison ignores.
+    if status == 200 && if_none_match.is_some_and(|tags| view::etag_matches(tags, &etag)) {
+        return Ok(Response::empty()?.with_status(304).with_headers(headers));
+    }
     Ok(Response::from_bytes(bytes)?
         .with_status(status)
         .with_headers(headers))
+}
+
+/// A page's strong entity tag: the first 128 bits of its bytes' SHA-256,
+/// as unpadded base64url.
+fn page_etag(bytes: &[u8]) -> String {
+    use base64::Engine;
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(bytes);
+    let tag = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(&digest[..16]);
+    format!("\"{tag}\"")
 }
 
 #[cfg(test)]

@@ -352,19 +352,28 @@ fn calendar() {}
 /// the appointment's zone, `2026-12-01 09:00` or `mon 09:00`), a column per
 /// participant (`available`, `if_needed` or empty), then the counts of
 /// each. UTF-8 with a byte-order mark, CRLF line ends, RFC 4180 quoting; a
-/// name a spreadsheet would run as a formula starts with `'`. A private
-/// appointment's file is the organiser's alone (`Authorization: Bearer`
-/// with the admin token); any other appointment's needs no token.
+/// name a spreadsheet would run as a formula starts with `'`. With
+/// `lang=ko` the file's own words are the web app's Korean ones (`시작`,
+/// `가능`, `필요하면 가능`, `월 09:00`), under an entity tag of their own.
+/// A private appointment's file is the organiser's alone
+/// (`Authorization: Bearer` with the admin token); any other appointment's
+/// needs no token.
 #[utoipa::path(
     get, path = "/api/appointments/{id}/availability.csv",
     params(
         ("id" = String, Path, pattern = r"^[A-Za-z0-9_-]{1,32}$"),
+        ("lang" = Option<String>, Query, pattern = "^(en|ko)$",
+         description = "The language of the file's header and levels: `en` (the default: \
+`start`, `available`, `if_needed`, `mon`) or `ko` (`시작`, `가능`, `필요하면 가능`, `월`). \
+Any other value is `400 invalid_query`."),
         ("If-None-Match" = Option<String>, Header),
     ),
     responses(
         (status = 200, description = "CSV file", content_type = "text/csv", body = String,
          headers(("ETag" = String), ("Content-Disposition" = String))),
         (status = 304, description = "Not modified", headers(("ETag" = String))),
+        (status = 400, description = "`invalid_query`: `lang` is neither `en` nor `ko`",
+         body = ErrorBody),
         (status = 401, description = "The appointment is private and no valid token was sent",
          body = ErrorBody),
         (status = 403, description = "`private_appointment`: the appointment is private and \

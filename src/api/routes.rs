@@ -146,6 +146,7 @@ impl Route {
                     Command::Export {
                         if_none_match: None,
                         head: method == "HEAD",
+                        lang: None,
                     },
                 ),
                 READ,

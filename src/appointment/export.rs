@@ -16,13 +16,14 @@ use flate2::Compression;
 
 use super::store::{self, AppointmentRow};
 use super::Appointment;
-use crate::domain::{authorize, view, Action, Availability};
+use crate::domain::view::FileLang;
+use crate::domain::{authorize, requests, view, Action, Availability};
 use crate::error::{ApiError, ApiResult};
 use crate::protocol::{Answer, Reply};
 use crate::render::csv::AvailabilityCsv;
 
 /// The last availability file built, gzipped, by the entity tag that names
-/// its version. Lost on eviction, which only costs one rebuild.
+/// its version and language. Lost on eviction, which only costs one rebuild.
 pub(super) struct CachedCsv {
     etag: String,
     gzip: Rc<[u8]>,
@@ -34,13 +35,15 @@ impl Appointment {
         row: &AppointmentRow,
         if_none_match: Option<&str>,
         head: bool,
+        lang: Option<&str>,
         token: Option<&str>,
     ) -> ApiResult<Answer> {
+        let lang = requests::file_lang(lang)?;
         // Everyone's names and answers: the organiser's alone when private.
         if row.tools.private {
             authorize(&self.caller(row, token)?, Action::ReadPrivate)?;
         }
-        let etag = view::csv_etag(&row.id, row.version);
+        let etag = view::csv_etag(&row.id, row.version, lang);
         let title = row.title.clone();
         if if_none_match.is_some_and(|tags| view::etag_matches(tags, &etag)) {
             return Ok(Answer::bare(Reply::Csv {
@@ -52,7 +55,7 @@ impl Appointment {
         }
         // Always gzipped: the Worker unpacks it for a client that takes no
         // gzip, so the plain file never crosses from the object.
-        let packed = self.packed_csv(row, &etag)?;
+        let packed = self.packed_csv(row, &etag, lang)?;
         let reply = Reply::Csv {
             etag,
             title,
@@ -66,7 +69,7 @@ impl Appointment {
     /// The file of this version, gzipped: built now (with no await, so
     /// downloads that arrive meanwhile wait for it and share it), or kept
     /// from an earlier download of the same version.
-    fn packed_csv(&self, row: &AppointmentRow, etag: &str) -> ApiResult<Rc<[u8]>> {
+    fn packed_csv(&self, row: &AppointmentRow, etag: &str, lang: FileLang) -> ApiResult<Rc<[u8]>> {
         if let Some(cached) = self.last_csv.borrow().as_ref() {
             if cached.etag == etag {
                 return Ok(cached.gzip.clone());
@@ -83,7 +86,7 @@ impl Appointment {
             })
             .collect();
         let mut packer = GzEncoder::new(Vec::new(), Compression::fast());
-        for chunk in AvailabilityCsv::new(&layout.schedule, &layout.grid, people) {
+        for chunk in AvailabilityCsv::new(&layout.schedule, &layout.grid, people, lang) {
             packer.write_all(&chunk).map_err(internal)?;
         }
         let gzip: Rc<[u8]> = packer.finish().map_err(internal)?.into();

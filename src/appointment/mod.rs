@@ -200,7 +200,14 @@ impl Appointment {
             Command::Export {
                 if_none_match,
                 head,
-            } => self.export(&row, if_none_match.as_deref(), *head, call.token.as_deref()),
+                lang,
+            } => self.export(
+                &row,
+                if_none_match.as_deref(),
+                *head,
+                lang.as_deref(),
+                call.token.as_deref(),
+            ),
         }
     }
 

@@ -17,6 +17,7 @@ use super::remap::{self, Remap};
 use super::schedule::{both_kinds_error, DateRule, Days, SlotMinutes, Zone};
 use super::text::{NAME_MAX, TITLE_MAX};
 use super::tools::{self, Tools, MIN_PEOPLE_MAX};
+use super::view::FileLang;
 use super::FinalTime;
 use super::{DomainError, Grid, ParticipantName, Schedule, Title};
 
@@ -490,6 +491,16 @@ pub fn min_slots(value: Option<&str>) -> Result<usize, DomainError> {
         })
 }
 
+/// `?lang=`: `en` (the default, when absent) or `ko`; any other value is
+/// refused.
+pub fn file_lang(value: Option<&str>) -> Result<FileLang, DomainError> {
+    match value {
+        None | Some("en") => Ok(FileLang::En),
+        Some("ko") => Ok(FileLang::Ko),
+        Some(_) => Err(DomainError::InvalidQuery("lang must be en or ko".into())),
+    }
+}
+
 /// Whether an edit's `dry_run` query value asks only for what the edit
 /// would do: `1` or `true` does, `0` or `false` (or none) does not, any
 /// other value is refused.
@@ -506,7 +517,23 @@ pub fn dry_run(value: Option<&str>) -> Result<bool, DomainError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::view;
     use crate::domain::ErrorCode;
+
+    #[test]
+    fn the_files_tag_names_its_language_and_english_keeps_the_plain_tag() {
+        assert_eq!(view::csv_etag("abc", 7, FileLang::En), "W/\"abc-7-csv\"");
+        assert_eq!(view::csv_etag("abc", 7, FileLang::Ko), "W/\"abc-7-csv-ko\"");
+        assert!(!view::etag_matches(
+            &view::csv_etag("abc", 7, FileLang::En),
+            &view::csv_etag("abc", 7, FileLang::Ko)
+        ));
+        assert_eq!(file_lang(None), Ok(FileLang::En));
+        assert_eq!(file_lang(Some("ko")), Ok(FileLang::Ko));
+        for bad in ["", "KO", "fr", "ko,en"] {
+            assert!(file_lang(Some(bad)).is_err(), "{bad}");
+        }
+    }
 
     #[test]
     fn a_body_that_is_not_json_is_invalid_json() {

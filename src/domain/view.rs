@@ -477,9 +477,32 @@ pub fn etag_for(
     format!("W/\"{id}-{version}-{min_slots}-{reader}\"")
 }
 
-/// The availability file's entity tag: weak, changing with the version.
-pub fn csv_etag(id: &str, version: i64) -> String {
-    format!("W/\"{id}-{version}-csv\"")
+/// The language of the availability file's own words (its header and
+/// levels): English unless `?lang=ko` asks for Korean.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum FileLang {
+    #[default]
+    En,
+    Ko,
+}
+
+impl FileLang {
+    /// Its `lang` query value.
+    pub fn code(self) -> &'static str {
+        match self {
+            FileLang::En => "en",
+            FileLang::Ko => "ko",
+        }
+    }
+}
+
+/// The availability file's entity tag: weak, changing with the version
+/// and the language of the file's words (English keeps the plain tag).
+pub fn csv_etag(id: &str, version: i64, lang: FileLang) -> String {
+    match lang {
+        FileLang::En => format!("W/\"{id}-{version}-csv\""),
+        other => format!("W/\"{id}-{version}-csv-{}\"", other.code()),
+    }
 }
 
 /// Whether an `If-None-Match` header matches `etag`, by the weak

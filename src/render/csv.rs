@@ -3,12 +3,15 @@
 //! are available and how many only if needed. UTF-8 with a byte-order mark
 //! so that spreadsheet apps read Korean names, CRLF line ends and RFC 4180
 //! quoting; a name that a spreadsheet would run as a formula is defused.
+//! Its own words (the header's and the levels') are English, the API's,
+//! or Korean, the page's, as [`FileLang`] asks.
 //!
 //! The file is produced in chunks of rows, so the largest one (4,464 rows
 //! of 1,000 people, tens of megabytes) never sits in memory whole.
 
 use std::borrow::Cow;
 
+use crate::domain::view::FileLang;
 use crate::domain::{Availability, Days, Grid, Level, Schedule};
 
 /// Rows per chunk: for 1,000 participants, well under a megabyte.
@@ -17,8 +20,40 @@ const ROWS_PER_CHUNK: usize = 64;
 /// The byte-order mark spreadsheet apps look for to read UTF-8.
 const BOM: &str = "\u{FEFF}";
 
+/// The file's own words in one language: the first column's name (before
+/// the zone), the two levels (also the names of their count columns) and
+/// the weekdays, Monday first.
+struct Words {
+    start: &'static str,
+    available: &'static str,
+    if_needed: &'static str,
+    weekdays: [&'static str; 7],
+}
+
+/// The words of `lang`: English as the API names things, Korean as the
+/// page says them.
+fn words(lang: FileLang) -> &'static Words {
+    const EN: Words = Words {
+        start: "start",
+        available: "available",
+        if_needed: "if_needed",
+        weekdays: ["mon", "tue", "wed", "thu", "fri", "sat", "sun"],
+    };
+    const KO: Words = Words {
+        start: "시작",
+        available: "가능",
+        if_needed: "필요하면 가능",
+        weekdays: ["월", "화", "수", "목", "금", "토", "일"],
+    };
+    match lang {
+        FileLang::En => &EN,
+        FileLang::Ko => &KO,
+    }
+}
+
 /// The availability file, as an iterator of chunks of its bytes.
 pub struct AvailabilityCsv {
+    words: &'static Words,
     header: String,
     labels: Vec<String>,
     levels: Vec<Availability>,
@@ -28,18 +63,26 @@ pub struct AvailabilityCsv {
 
 impl AvailabilityCsv {
     /// The file for a schedule laid out on `grid`, with each participant's
-    /// name and levels, in the order they joined.
-    pub fn new(schedule: &Schedule, grid: &Grid, people: Vec<(String, Availability)>) -> Self {
-        let mut header = cell(&format!("start ({})", schedule.zone().name())).into_owned();
+    /// name and levels, in the order they joined, with the words of `lang`.
+    pub fn new(
+        schedule: &Schedule,
+        grid: &Grid,
+        people: Vec<(String, Availability)>,
+        lang: FileLang,
+    ) -> Self {
+        let words = words(lang);
+        let start = format!("{} ({})", words.start, schedule.zone().name());
+        let mut header = cell(&start).into_owned();
         let (names, levels): (Vec<String>, Vec<Availability>) = people.into_iter().unzip();
         for name in &names {
             header.push(',');
             header.push_str(&cell(name));
         }
-        header.push_str(",available,if_needed\r\n");
+        header.push_str(&format!(",{},{}\r\n", words.available, words.if_needed));
         AvailabilityCsv {
+            words,
             header,
-            labels: slot_labels(schedule, grid),
+            labels: slot_labels(schedule, grid, lang),
             levels,
             next_row: 0,
             started: false,
@@ -59,11 +102,11 @@ impl AvailabilityCsv {
             match levels.level(i) {
                 Level::Available => {
                     available += 1;
-                    out.push_str("available");
+                    out.push_str(self.words.available);
                 }
                 Level::IfNeeded => {
                     if_needed += 1;
-                    out.push_str("if_needed");
+                    out.push_str(self.words.if_needed);
                 }
                 Level::None => {}
             }
@@ -96,8 +139,10 @@ impl Iterator for AvailabilityCsv {
 }
 
 /// Where each slot starts, as a person reads it in the appointment's zone:
-/// `2026-12-01 09:00` for dates, `mon 09:00` for weekdays.
-pub fn slot_labels(schedule: &Schedule, grid: &Grid) -> Vec<String> {
+/// `2026-12-01 09:00` for dates, `mon 09:00` (`월 09:00` in Korean) for
+/// weekdays.
+pub fn slot_labels(schedule: &Schedule, grid: &Grid, lang: FileLang) -> Vec<String> {
+    let weekdays = &words(lang).weekdays;
     let time = |i: usize| {
         let minute = grid.minute_of(i);
         format!("{:02}:{:02}", minute / 60, minute % 60)
@@ -106,7 +151,7 @@ pub fn slot_labels(schedule: &Schedule, grid: &Grid) -> Vec<String> {
         .map(|i| match schedule.days() {
             Days::Dates(dates) => format!("{} {}", dates[grid.day_of(i)], time(i)),
             Days::Weekdays(days) => {
-                let day = days[grid.day_of(i)].to_string().to_lowercase();
+                let day = weekdays[days[grid.day_of(i)].num_days_from_monday() as usize];
                 format!("{day} {}", time(i))
             }
         })
@@ -164,7 +209,7 @@ mod tests {
             ),
         ];
         assert_eq!(
-            text(AvailabilityCsv::new(&s, &g, people)),
+            text(AvailabilityCsv::new(&s, &g, people, FileLang::En)),
             "\u{FEFF}start (Asia/Seoul),민상연,Bo,available,if_needed\r\n\
              2026-12-01 09:00,available,available,2,0\r\n\
              2026-12-01 09:30,if_needed,,0,1\r\n\
@@ -178,10 +223,29 @@ mod tests {
             json!({"timezone": "America/New_York", "weekdays": ["fri", "mon"],
                                      "start": "23:00", "end": "24:00", "slot_minutes": 60}),
         );
-        assert_eq!(slot_labels(&s, &g), ["mon 23:00", "fri 23:00"]);
         assert_eq!(
-            text(AvailabilityCsv::new(&s, &g, Vec::new())),
+            slot_labels(&s, &g, FileLang::En),
+            ["mon 23:00", "fri 23:00"]
+        );
+        assert_eq!(
+            text(AvailabilityCsv::new(&s, &g, Vec::new(), FileLang::En)),
             "\u{FEFF}start (America/New_York),available,if_needed\r\nmon 23:00,0,0\r\nfri 23:00,0,0\r\n"
+        );
+    }
+
+    #[test]
+    fn in_korean_the_header_levels_and_weekdays_are_the_pages_words() {
+        let (s, g) = schedule(json!({"timezone": "Asia/Seoul", "weekdays": ["tue", "sun"],
+                                     "start": "09:00", "end": "10:00", "slot_minutes": 60}));
+        let people = vec![(
+            "민지".to_string(),
+            levels(&[Level::Available, Level::IfNeeded]),
+        )];
+        assert_eq!(
+            text(AvailabilityCsv::new(&s, &g, people, FileLang::Ko)),
+            "\u{FEFF}시작 (Asia/Seoul),민지,가능,필요하면 가능\r\n\
+             화 09:00,가능,1,0\r\n\
+             일 09:00,필요하면 가능,0,1\r\n"
         );
     }
 
@@ -192,7 +256,7 @@ mod tests {
                                      "start": "01:00", "end": "04:00", "slot_minutes": 60}),
         );
         assert_eq!(
-            slot_labels(&s, &g),
+            slot_labels(&s, &g, FileLang::En),
             ["2026-03-08 01:00", "2026-03-08 03:00"]
         );
     }
@@ -229,7 +293,7 @@ mod tests {
                 )
             })
             .collect();
-        let chunks: Vec<Vec<u8>> = AvailabilityCsv::new(&s, &g, people).collect();
+        let chunks: Vec<Vec<u8>> = AvailabilityCsv::new(&s, &g, people, FileLang::En).collect();
         assert_eq!(chunks.len(), 4464usize.div_ceil(ROWS_PER_CHUNK));
         assert!(chunks.iter().all(|c| c.ends_with(b"\r\n")));
         let all = String::from_utf8(chunks.concat()).unwrap();

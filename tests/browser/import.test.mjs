@@ -187,6 +187,8 @@ test('a weekly appointment takes what is busy most weeks; an unreadable file is 
   // Slots: Monday 09:00… (0–7), Tuesday 09:00… (8–15); the seminar is busy three weeks of four.
   assert.deepEqual(await cells(page, '.cell.busy'), [2, 3, 4]);
   assert.match(await page.textContent('#import-panel'), /at least 2 of the next 4 weeks/);
+  // A recurring event counts once: two events, however many Mondays the seminar falls on.
+  assert.match(await page.textContent('#import-panel .import-found'), /^\s*2 events · /);
   await page.click('#import-panel [data-act="apply"]');
   await page.waitForSelector('#save-status[data-state="saved"]');
   assert.equal(updates.length, 1);

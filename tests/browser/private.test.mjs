@@ -40,6 +40,7 @@ for (const lang of ['ko', 'en']) {
     const [download] = await Promise.all([op.waitForEvent('download'), csv.tap()]);
     const file = (await downloaded(download)).toString('utf8');
     for (const name of ['민지', '서연', '지수']) assert.ok(file.includes(name), `the file names ${name}`);
+    assert.ok(file.slice(1).startsWith(lang === 'ko' ? '시작 (' : 'start ('), `the file's words are the page's: ${file.slice(0, 40)}`);
 
     // 민지's own page.
     const ctx = await newContext(env.browser, { device: PHONE, lang });

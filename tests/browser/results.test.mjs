@@ -10,7 +10,7 @@ import { inflateSync } from 'node:zlib';
 import path from 'node:path';
 import {
   useServerAndBrowser, newContext, PHONE, DESKTOP, createAppointment, join, paint, screenshot, SCREENSHOTS,
-  seoulDate, assertOwnOrigin, assertQuiet,
+  seoulDate, assertOwnOrigin, assertQuiet, downloaded, switchLanguage,
 } from './harness.mjs';
 
 let appt;
@@ -65,7 +65,7 @@ test('share as image: a 1080 px wide PNG with the title in Korean, downloaded wh
   await page.goto(`${base}/a/${appt.id}`);
   await page.tap('#tab-group');
   await page.waitForSelector('#heat-grid .cell[data-s]');
-  assert.equal(await page.getAttribute('#csv', 'href'), `/api/appointments/${appt.id}/availability.csv`);
+  assert.equal(await page.getAttribute('#csv', 'href'), `/api/appointments/${appt.id}/availability.csv?lang=ko`);
   assert.equal(await page.getAttribute('#csv', 'download'), '동아리 정기 모임 · Club meeting.csv');
   await page.locator('.results-actions').scrollIntoViewIfNeeded();
   await screenshot(page, 'results-actions-phone-ko', { fullPage: false });
@@ -179,6 +179,36 @@ test('download CSV: the link saves the spreadsheet under the title, Korean names
   const lines = bytes.toString('utf8').slice(1).trim().split(/\r?\n/);
   for (const name of ['민지', '서준', 'Alex', '하윤']) assert.ok(lines[0].includes(name), `${name} heads a column: ${lines[0]}`);
   assert.equal(lines.length, 1 + 3 * 18, 'a header and one row per slot');
+  assertQuiet(ctx);
+  await ctx.close();
+});
+
+test('download CSV on a Korean page: the file asked for is lang=ko, its header and levels in the page\'s words; in English the API\'s', async () => {
+  const { base } = env.server;
+  const ctx = await newContext(env.browser, { device: PHONE, lang: 'ko' });
+  const page = await ctx.newPage();
+  await page.goto(`${base}/a/${appt.id}`);
+  await page.tap('#tab-group');
+  await page.waitForSelector('#heat-grid .cell[data-s]');
+  assert.equal(await page.textContent('#csv'), 'CSV로 받기');
+  const csv = page.locator('#csv');
+  await csv.scrollIntoViewIfNeeded();
+  const [download] = await Promise.all([page.waitForEvent('download'), csv.tap()]);
+  assert.equal(download.suggestedFilename(), '동아리 정기 모임 · Club meeting.csv');
+  const lines = (await downloaded(download)).toString('utf8').slice(1).trim().split(/\r?\n/);
+  assert.match(lines[0], /^시작 \(Asia\/Seoul\),/, `the header in Korean: ${lines[0]}`);
+  assert.ok(lines[0].endsWith(',가능,필요하면 가능'), lines[0]);
+  assert.ok(lines.some((l) => /,가능,/.test(l)) && lines.some((l) => l.includes(',필요하면 가능,')), 'the levels in Korean');
+  assert.ok(!lines.some((l) => /available|if_needed/.test(l)), 'no English word left');
+  assert.equal(new URL(download.url()).search, '?lang=ko', 'the page asked for the Korean file');
+
+  // The same page in English links the API's file again.
+  await switchLanguage(page, 'tap');
+  assert.equal(await page.getAttribute('#csv', 'href'), `/api/appointments/${appt.id}/availability.csv`);
+  const [english] = await Promise.all([page.waitForEvent('download'), csv.tap()]);
+  assert.equal(new URL(english.url()).search, '');
+  const header = (await downloaded(english)).toString('utf8').slice(1).split(/\r?\n/)[0];
+  assert.ok(header.startsWith('start (Asia/Seoul),') && header.endsWith(',available,if_needed'), header);
   assertQuiet(ctx);
   await ctx.close();
 });
