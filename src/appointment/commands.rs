@@ -4,9 +4,9 @@
 
 use std::rc::Rc;
 
-use super::store::{self, AppointmentRow, ParticipantRow, Step};
+use super::store::{self, AppointmentRow, ParticipantRow, Sql, Step};
 use super::view_cache::{CachedView, GZIP_MIN_BYTES};
-use super::{tx, Appointment, Layout};
+use super::{Appointment, Layout};
 use crate::clock::to_datetime;
 use crate::domain::edit::{Edit, Edited};
 use crate::domain::limits::{admit_participant, TOKENS_KEPT};
@@ -31,7 +31,7 @@ impl Appointment {
         let (title, schedule) = request.parse(to_datetime(now))?;
         // Tables are made only for a valid creation: probes write nothing.
         self.ensure_schema()?;
-        let sql = self.state.storage().sql();
+        let sql = self.sql();
         if store::load_appointment(&sql)?.is_some() {
             return Err(ApiError::IdTaken);
         }
@@ -80,7 +80,7 @@ impl Appointment {
         let layout = self.layout(row)?;
         let name_keys = match row.tools.expected.is_empty() {
             true => Default::default(),
-            false => store::name_keys(&self.state.storage().sql())?,
+            false => store::name_keys(&self.sql())?,
         };
         Ok(View::new(&ViewParts {
             id: &row.id,
@@ -102,7 +102,7 @@ impl Appointment {
     /// The view of `row` with everyone who joined.
     pub(super) fn full_view(&self, row: &AppointmentRow, min_slots: usize) -> ApiResult<View> {
         let layout = self.layout(row)?;
-        let participants: Vec<_> = store::participants(&self.state.storage().sql())?
+        let participants: Vec<_> = store::participants(&self.sql())?
             .iter()
             .map(|p| self.participant(p, &layout.grid))
             .collect();
@@ -206,7 +206,7 @@ impl Appointment {
         let request: JoinRequest = requests::decode(body)?;
         let name = request.name()?;
         let key = name.key();
-        let sql = self.state.storage().sql();
+        let sql = self.sql();
         let layout = self.layout(row)?;
 
         if let Some(existing) = store::participant_by_name(&sql, &key, name.as_str())? {
@@ -244,16 +244,16 @@ impl Appointment {
             availability: empty.as_bytes().to_vec(),
         };
         let expires_at = self.expires_at(&layout.schedule, now);
-        let (sql2, new2, client2) = (sql.clone(), new.clone(), client.to_string());
-        let version = tx::transaction(&self.state.storage(), move || -> ApiResult<i64> {
+        let (new2, client2) = (new.clone(), client.to_string());
+        let version = sql.transaction(move |sql| -> ApiResult<i64> {
             // Hashing the password awaited; someone may have taken the name since.
-            if store::participant_by_name(&sql2, &key, &new2.name)?.is_some() {
+            if store::participant_by_name(sql, &key, &new2.name)?.is_some() {
                 return Err(DomainError::NameTaken.into());
             }
-            let version = store::bump_version(&sql2, now, expires_at, Step::People)?.version;
-            store::insert_participant(&sql2, &new2, &key, version)?;
-            store::insert_token(&sql2, &token_hash, &new2.id, TOKENS_KEPT)?;
-            store::record_join(&sql2, &client2, now, since)?;
+            let version = store::bump_version(sql, now, expires_at, Step::People)?.version;
+            store::insert_participant(sql, &new2, &key, version)?;
+            store::insert_token(sql, &token_hash, &new2.id, TOKENS_KEPT)?;
+            store::record_join(sql, &client2, now, since)?;
             Ok(version)
         })?;
         let (participant, _) = self.participant(&new, &layout.grid);
@@ -273,7 +273,7 @@ impl Appointment {
         client: &str,
         now: i64,
     ) -> ApiResult<Answer> {
-        let sql = self.state.storage().sql();
+        let sql = self.sql();
         if let Some(stored) = &existing.password_hash {
             let password = password.ok_or(DomainError::PasswordRequired)?;
             // Too many wrong guesses lock the name for a while from that
@@ -379,7 +379,7 @@ impl Appointment {
         pid: &str,
         token_hash: Option<&[u8]>,
     ) -> ApiResult<ParticipantRow> {
-        let sql = self.state.storage().sql();
+        let sql = self.sql();
         let (current, owner) =
             store::participant_and_token_owner(&sql, pid, token_hash)?.ok_or(ApiError::NotFound)?;
         let caller = match token_hash {
@@ -399,14 +399,10 @@ impl Appointment {
         now: i64,
         expires_at: i64,
     ) -> ApiResult<(i64, usize)> {
-        let (sql, pid, bytes) = (
-            self.state.storage().sql(),
-            pid.to_string(),
-            availability.as_bytes().to_vec(),
-        );
-        tx::transaction(&self.state.storage(), move || {
-            let bumped = store::bump_version(&sql, now, expires_at, Step::Update)?;
-            let set = store::set_availability(&sql, &pid, &bytes, bumped.version)?;
+        let (pid, bytes) = (pid.to_string(), availability.as_bytes().to_vec());
+        self.sql().transaction(move |sql| {
+            let bumped = store::bump_version(sql, now, expires_at, Step::Update)?;
+            let set = store::set_availability(sql, &pid, &bytes, bumped.version)?;
             Ok::<_, ApiError>((bumped.version, set + bumped.rows_written))
         })
     }
@@ -419,7 +415,7 @@ impl Appointment {
         now: i64,
         request_id: &str,
     ) -> ApiResult<Answer> {
-        let sql = self.state.storage().sql();
+        let sql = self.sql();
         store::participant(&sql, pid)?.ok_or(ApiError::NotFound)?;
         authorize(
             &self.caller(row, token)?,
@@ -427,10 +423,10 @@ impl Appointment {
         )?;
         let layout = self.layout(row)?;
         let expires_at = self.expires_at(&layout.schedule, now);
-        let (sql2, pid2) = (sql.clone(), pid.to_string());
-        let version = tx::transaction(&self.state.storage(), move || {
-            let version = store::bump_version(&sql2, now, expires_at, Step::People)?.version;
-            store::delete_participant(&sql2, &pid2)?;
+        let pid2 = pid.to_string();
+        let version = sql.transaction(move |sql| {
+            let version = store::bump_version(sql, now, expires_at, Step::People)?.version;
+            store::delete_participant(sql, &pid2)?;
             Ok::<_, ApiError>(version)
         })?;
         self.announce(version, Change::Removed(pid.to_string()));
@@ -459,13 +455,13 @@ impl Appointment {
             tools: row.tools.clone(),
         };
         let people = match request.required {
-            Some(_) => store::participant_ids(&self.state.storage().sql())?,
+            Some(_) => store::participant_ids(&self.sql())?,
             None => Vec::new(),
         };
         let edit = request.apply(&current, &layout.grid, to_datetime(now), &people)?;
         if dry_run {
             let old_len = layout.grid.len();
-            let everyone: Vec<_> = store::participants(&self.state.storage().sql())?
+            let everyone: Vec<_> = store::participants(&self.sql())?
                 .iter()
                 .map(|p| Availability::from_bytes(&p.availability, old_len))
                 .collect();
@@ -518,28 +514,28 @@ impl Appointment {
         now: i64,
         expires_at: i64,
     ) -> ApiResult<i64> {
-        let sql = self.state.storage().sql();
+        let sql = self.sql();
         let (after, schedule) = (after.clone(), schedule.to_string());
-        tx::transaction(&self.state.storage(), move || {
-            let version = store::bump_version(&sql, now, expires_at, Step::View)?.version;
+        sql.transaction(move |sql| {
+            let version = store::bump_version(sql, now, expires_at, Step::View)?.version;
             // A grid that covers the same times slot for slot moves nothing.
             if let Some(remap) = remap.filter(|r| !r.is_identity()) {
-                for p in store::participants(&sql)? {
+                for p in store::participants(sql)? {
                     let moved = remap.apply(&Availability::from_bytes(&p.availability, old_len));
                     if moved.as_bytes() != p.availability.as_slice() {
-                        store::set_availability(&sql, &p.id, moved.as_bytes(), version)?;
+                        store::set_availability(sql, &p.id, moved.as_bytes(), version)?;
                     }
                 }
             }
             store::update_settings(
-                &sql,
+                sql,
                 &after.title,
                 after.final_range,
                 after.closed,
                 &schedule,
             )?;
             // A deadline already passed is told by this edit's own push.
-            store::set_tools(&sql, &after.tools, after.tools.deadline_passed(now))?;
+            store::set_tools(sql, &after.tools, after.tools.deadline_passed(now))?;
             Ok::<_, ApiError>(version)
         })
     }

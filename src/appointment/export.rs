@@ -75,7 +75,7 @@ impl Appointment {
         // The previous version's bytes go before the new ones are built.
         *self.last_csv.borrow_mut() = None;
         let layout = self.layout(row)?;
-        let people = store::participants(&self.state.storage().sql())?
+        let people = store::participants(&self.sql())?
             .into_iter()
             .map(|p| {
                 let levels = Availability::from_bytes(&p.availability, layout.grid.len());

@@ -14,8 +14,8 @@ use crate::domain::live::LiveMessage;
 use crate::error::{ApiError, ApiResult};
 use crate::protocol::{Answer, ExpireOutcome};
 
-use super::store::{self, AppointmentRow, Step};
-use super::{tx, Appointment};
+use super::store::{self, AppointmentRow, Sql, Step};
+use super::Appointment;
 use crate::domain::live::Change;
 
 impl AppointmentRow {
@@ -30,7 +30,7 @@ impl Appointment {
     /// Deletes everything this object holds, and its index entry.
     pub(super) async fn erase(&self, id: &str) -> ApiResult<()> {
         self.state.storage().delete_all().await?;
-        self.schema_ready.set(false);
+        self.schema.set(super::Schema::Absent);
         *self.layout.borrow_mut() = None;
         *self.last_view.borrow_mut() = None;
         *self.last_private.borrow_mut() = None;
@@ -126,7 +126,7 @@ impl Appointment {
         if !self.holds_appointment()? {
             return Ok(());
         }
-        let Some(row) = store::load_appointment(&self.state.storage().sql())? else {
+        let Some(row) = store::load_appointment(&self.sql())? else {
             return Ok(());
         };
         let now = crate::clock::now_ms();
@@ -157,11 +157,11 @@ impl Appointment {
             return Ok(row);
         }
         self.wake_live(&row);
-        let sql = self.state.storage().sql();
+        let sql = self.sql();
         let expires_at = row.expires_at;
-        let version = tx::transaction(&self.state.storage(), move || {
-            let version = store::bump_version(&sql, now, expires_at, Step::View)?.version;
-            store::mark_deadline_told(&sql)?;
+        let version = sql.transaction(move |sql| {
+            let version = store::bump_version(sql, now, expires_at, Step::View)?.version;
+            store::mark_deadline_told(sql)?;
             Ok::<_, ApiError>(version)
         })?;
         // Told before the next await, so pushes go out in version order.
@@ -176,7 +176,7 @@ impl Appointment {
     /// (so it may run after the answer): whether it succeeded. A failure
     /// is logged.
     fn index_write(&self, now: i64) -> impl std::future::Future<Output = bool> + 'static {
-        let sql = self.state.storage().sql();
+        let sql = self.sql();
         let prepared = self
             .index_entry()
             .map(|entry| entry.map(|e| (e, self.index_db())));
@@ -221,7 +221,7 @@ impl Appointment {
     /// The index entry as the appointment is now, and the updates not yet
     /// counted; `None` when it holds no appointment.
     fn index_entry(&self) -> ApiResult<Option<(OwnedEntry, i64)>> {
-        let sql = self.state.storage().sql();
+        let sql = self.sql();
         let Some(row) = store::load_appointment(&sql)? else {
             return Ok(None);
         };
@@ -242,8 +242,7 @@ impl Appointment {
     /// else correct its index entry (a weekdays appointment's expiry moves
     /// with every change). 404 when it holds nothing.
     pub(super) async fn expire(&self, now: i64) -> ApiResult<Answer> {
-        let row =
-            store::load_appointment(&self.state.storage().sql())?.ok_or(ApiError::NotFound)?;
+        let row = store::load_appointment(&self.sql())?.ok_or(ApiError::NotFound)?;
         let outcome = if now >= row.expires_at {
             self.erase(&row.id).await?;
             ExpireOutcome::Deleted

@@ -232,7 +232,7 @@ fn by_reader(sockets: Vec<WebSocket>) -> Vec<(Caller, Vec<WebSocket>)> {
 /// appointment is private.
 fn group_results(state: &State, layout: &Layout) -> ApiResult<(Counts, Vec<Window>, bool)> {
     let len = layout.grid.len();
-    let sql = state.storage().sql();
+    let sql = store::WorkerSql::new(state.storage());
     let tools = store::load_appointment(&sql)?
         .map(|row| row.tools)
         .ok_or_else(|| ApiError::Internal("the appointment row is missing".into()))?;

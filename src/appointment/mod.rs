@@ -12,7 +12,6 @@ mod export;
 mod lifecycle;
 mod live;
 mod store;
-mod tx;
 mod view_cache;
 
 use std::cell::{Cell, RefCell};
@@ -27,17 +26,42 @@ use worker::{
 use crate::clock::to_datetime;
 use crate::domain::limits::SlidingWindow;
 use crate::domain::view::ParticipantView;
-use crate::domain::{Availability, Caller, Grid, ParticipantName, Schedule};
+use crate::domain::{Availability, Caller, Grid, Schedule};
 use crate::error::{ApiError, ApiResult};
 use crate::protocol::{self, Answer, Call, Command, Reply};
 use crate::secrets;
-use store::{AppointmentRow, ParticipantRow};
+use store::{AppointmentRow, ParticipantRow, WorkerSql};
 
 /// The appointment's schedule and the grid of slots laid out from it,
 /// kept between requests; a schedule edit replaces both.
 pub(crate) struct Layout {
     schedule: Schedule,
     grid: Grid,
+}
+
+/// What the object knows of its tables.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Schema {
+    /// Not known yet (opening failed; the next call tries again).
+    Unknown,
+    /// No appointment's tables: nothing was created here.
+    Absent,
+    /// An appointment's tables, at the current schema version.
+    Ready,
+}
+
+impl Schema {
+    /// Brings the tables to the current schema, if there are any.
+    fn open(sql: &WorkerSql) -> Schema {
+        match store::schema::open(sql) {
+            Ok(true) => Schema::Ready,
+            Ok(false) => Schema::Absent,
+            Err(e) => {
+                worker::console_error!("opening the appointment's storage failed: {e}");
+                Schema::Unknown
+            }
+        }
+    }
 }
 
 #[durable_object]
@@ -55,7 +79,9 @@ pub struct Appointment {
     /// everyone's view would have, so each reader's own view of that
     /// version is cut from it instead of being built again.
     last_private: RefCell<Option<Rc<(String, crate::domain::view::View)>>>,
-    schema_ready: Cell<bool>,
+    /// Whether this object holds an appointment's tables, brought to the
+    /// current schema (known once the migrations ran).
+    schema: Cell<Schema>,
     /// Whether an alarm is due soon to write the update count to the
     /// index. Lost on eviction, which only costs one extra alarm check.
     index_write_scheduled: Cell<bool>,
@@ -65,6 +91,8 @@ pub struct Appointment {
 
 impl DurableObject for Appointment {
     fn new(state: State, env: Env) -> Self {
+        // The migrations run once, as the object starts.
+        let schema = Schema::open(&WorkerSql::new(state.storage()));
         Self {
             state,
             env,
@@ -72,7 +100,7 @@ impl DurableObject for Appointment {
             last_view: RefCell::new(None),
             last_csv: RefCell::new(None),
             last_private: RefCell::new(None),
-            schema_ready: Cell::new(false),
+            schema: Cell::new(schema),
             index_write_scheduled: Cell::new(false),
             live: Rc::default(),
         }
@@ -213,17 +241,16 @@ impl Appointment {
         Answer::bare(Reply::refused(e))
     }
 
-    /// Creates the tables (when the appointment is created, or to bring an
-    /// older object's schema up to date).
+    /// The object's SQLite.
+    fn sql(&self) -> WorkerSql {
+        WorkerSql::new(self.state.storage())
+    }
+
+    /// Makes the tables of a new appointment, unless they are there.
     fn ensure_schema(&self) -> ApiResult<()> {
-        if !self.schema_ready.get() {
-            let sql = self.state.storage().sql();
-            for (id, name) in store::create_schema(&sql)? {
-                // A stored name passed the rules of its day; keys are
-                // computed from it as it is.
-                store::set_name_key(&sql, &id, &ParticipantName::key_of(&name))?;
-            }
-            self.schema_ready.set(true);
+        if !self.holds_appointment()? {
+            store::schema::create(&self.sql())?;
+            self.schema.set(Schema::Ready);
         }
         Ok(())
     }
@@ -231,21 +258,20 @@ impl Appointment {
     /// Whether this object holds an appointment's tables. Asked before
     /// anything else, so a request for an unknown id writes nothing.
     fn holds_appointment(&self) -> ApiResult<bool> {
-        if self.schema_ready.get() {
-            return Ok(true);
+        if self.schema.get() == Schema::Unknown {
+            let opened = store::schema::open(&self.sql())?;
+            self.schema.set(match opened {
+                true => Schema::Ready,
+                false => Schema::Absent,
+            });
         }
-        if store::has_schema(&self.state.storage().sql())? {
-            self.ensure_schema()?;
-            return Ok(true);
-        }
-        Ok(false)
+        Ok(self.schema.get() == Schema::Ready)
     }
 
     /// The appointment, or 404 when there is none or it has expired (an
     /// expired one is deleted on the spot).
     async fn load(&self, now: i64) -> ApiResult<AppointmentRow> {
-        let row =
-            store::load_appointment(&self.state.storage().sql())?.ok_or(ApiError::NotFound)?;
+        let row = store::load_appointment(&self.sql())?.ok_or(ApiError::NotFound)?;
         if now >= row.expires_at {
             self.erase(&row.id).await?;
             return Err(ApiError::NotFound);
@@ -336,7 +362,6 @@ impl Appointment {
         if secrets::same_secret(&hash, &row.admin_hash) {
             return Ok(Caller::Admin);
         }
-        Ok(store::token_owner(&self.state.storage().sql(), &hash)?
-            .map_or(Caller::Anonymous, Caller::Participant))
+        Ok(store::token_owner(&self.sql(), &hash)?.map_or(Caller::Anonymous, Caller::Participant))
     }
 }
