@@ -14,6 +14,8 @@ mod worker_sql;
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod host_sql;
 #[cfg(all(test, not(target_arch = "wasm32")))]
+mod schema_fixtures;
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod upgrade_tests;
 
 use std::fmt;
