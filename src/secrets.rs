@@ -10,8 +10,6 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
-use wasm_bindgen::{JsCast, JsValue};
-use wasm_bindgen_futures::JsFuture;
 
 /// PBKDF2 iterations: Workers in production refuse more than 100,000.
 const PBKDF2_ITERATIONS: u32 = 100_000;
@@ -126,8 +124,20 @@ pub async fn verify_password(password: &str, stored: &str) -> Result<bool, Strin
     Ok(same_secret(&actual, &expected))
 }
 
-/// PBKDF2-HMAC-SHA-256 through `crypto.subtle`, 256 bits out.
+/// PBKDF2-HMAC-SHA-256 on the host (tests), 256 bits out: the same hash
+/// as the runtime's WebCrypto, by the `pbkdf2` crate.
+#[cfg(not(target_arch = "wasm32"))]
 async fn pbkdf2(password: &str, salt: &[u8], iterations: u32) -> Result<Vec<u8>, String> {
+    let mut out = [0u8; 32];
+    pbkdf2::pbkdf2_hmac::<Sha256>(password.as_bytes(), salt, iterations, &mut out);
+    Ok(out.to_vec())
+}
+
+/// PBKDF2-HMAC-SHA-256 through `crypto.subtle`, 256 bits out.
+#[cfg(target_arch = "wasm32")]
+async fn pbkdf2(password: &str, salt: &[u8], iterations: u32) -> Result<Vec<u8>, String> {
+    use wasm_bindgen::{JsCast, JsValue};
+    use wasm_bindgen_futures::JsFuture;
     let js = |e: JsValue| format!("webcrypto: {e:?}");
     let crypto = js_sys::Reflect::get(&js_sys::global(), &"crypto".into()).map_err(js)?;
     let subtle: web_sys::SubtleCrypto = js_sys::Reflect::get(&crypto, &"subtle".into())

@@ -1,80 +1,57 @@
 //! The appointment Durable Object: the only writer of one appointment's
-//! data. It keeps the appointment in SQLite (see [`store`]), applies each
-//! change in one storage transaction, and pushes changes to open WebSockets.
+//! data, as a thin shell around its [`core`].
 //!
-//! The Worker talks to it in the typed calls of [`crate::protocol`]; each
-//! is handled as: decode the call → find out who calls → let the domain
-//! decide → store → encode the reply. No rule lives here: the object
-//! converts rows to domain values and back.
+//! The core decides everything (decode the call, find the caller, let the
+//! domain decide, one transaction, the typed reply, the pushes) over the
+//! storage trait of [`store`], and runs in `cargo test` on a host SQLite.
+//! This shell does only the runtime's parts: the fetch and socket framing,
+//! the storage handle, setting alarms and timers, sending on the sockets
+//! ([`sockets`]) and writing the D1 index ([`index_writer`]), as the
+//! [`core::Effects`] of each call ask.
+//!
+//! The Worker talks to it in the typed calls of [`crate::protocol`]; it
+//! answers typed replies and builds no HTTP status or header (only the
+//! live socket's upgrade).
 
-mod commands;
-mod export;
-mod lifecycle;
-mod live;
+mod core;
+mod index_writer;
+mod sockets;
 mod store;
-mod tx;
-mod view_cache;
 
-use std::cell::{Cell, RefCell};
+use std::cell::Cell;
 use std::rc::Rc;
 
-use chrono::Duration;
 use worker::{
     durable_object, DurableObject, Env, Request, Response, State, WebSocket,
     WebSocketIncomingMessage,
 };
 
-use crate::clock::to_datetime;
-use crate::domain::limits::SlidingWindow;
-use crate::domain::view::ParticipantView;
-use crate::domain::{Availability, Caller, Grid, ParticipantName, Schedule};
+use self::core::{Core, Effects, IndexWrite, Settings};
+use crate::clock::{now_ms, to_datetime};
 use crate::error::{ApiError, ApiResult};
-use crate::protocol::{self, Answer, Call, Command, Reply};
-use crate::secrets;
-use store::{AppointmentRow, ParticipantRow};
-
-/// The appointment's schedule and the grid of slots laid out from it,
-/// kept between requests; a schedule edit replaces both.
-pub(crate) struct Layout {
-    schedule: Schedule,
-    grid: Grid,
-}
+use crate::protocol::{self, Answer, Call, Reply};
+use store::WorkerSql;
 
 #[durable_object]
 pub struct Appointment {
     state: State,
     env: Env,
-    layout: RefCell<Option<Rc<Layout>>>,
-    /// The last view served, by its entity tag (which names the version
-    /// and the query), so repeated reads of an unchanged appointment cost
-    /// a copy. Lost on eviction, which only costs one rebuild.
-    last_view: RefCell<Option<Rc<view_cache::CachedView>>>,
-    /// The last availability file, gzipped, by its entity tag.
-    last_csv: RefCell<Option<Rc<export::CachedCsv>>>,
-    /// The last whole view of a private appointment, by the entity tag
-    /// everyone's view would have, so each reader's own view of that
-    /// version is cut from it instead of being built again.
-    last_private: RefCell<Option<Rc<(String, crate::domain::view::View)>>>,
-    schema_ready: Cell<bool>,
+    core: Rc<Core<WorkerSql>>,
     /// Whether an alarm is due soon to write the update count to the
     /// index. Lost on eviction, which only costs one extra alarm check.
     index_write_scheduled: Cell<bool>,
-    /// Pending pushes and socket counters, shared with push timers.
-    live: Rc<RefCell<live::Live>>,
 }
 
 impl DurableObject for Appointment {
     fn new(state: State, env: Env) -> Self {
+        // Settings are read once, and the migrations run once, here.
+        let settings = Settings::read(|name| env.var(name).ok().map(|v| v.to_string()));
+        let core = Rc::new(Core::open(WorkerSql::new(state.storage()), settings));
         Self {
             state,
             env,
-            layout: RefCell::new(None),
-            last_view: RefCell::new(None),
-            last_csv: RefCell::new(None),
-            last_private: RefCell::new(None),
-            schema_ready: Cell::new(false),
+            core,
             index_write_scheduled: Cell::new(false),
-            live: Rc::default(),
         }
     }
 
@@ -94,7 +71,8 @@ impl DurableObject for Appointment {
                 return self.failed(&e, "-").into_response();
             }
         };
-        match self.handle(&call, body).await {
+        let (answer, fx) = self.core.handle(&call, body, now_ms()).await;
+        match self.apply(fx, &call.request_id).await.and(answer) {
             Ok(answer) => answer,
             Err(e) => self.failed(&e, &call.request_id),
         }
@@ -145,72 +123,6 @@ impl DurableObject for Appointment {
 }
 
 impl Appointment {
-    /// One call: who may do it is decided per command, in the spec's order
-    /// (404, then 401, then 403, then 400).
-    async fn handle(&self, call: &Call, body: &[u8]) -> ApiResult<Answer> {
-        if call.command == Command::Create {
-            return self.create(call, body).await;
-        }
-        if !self.holds_appointment()? {
-            return Err(ApiError::NotFound);
-        }
-        let now = crate::clock::now_ms();
-        if call.command == Command::Expire {
-            return self.expire(now).await;
-        }
-        let row = self.load(now).await?;
-        match &call.command {
-            Command::Create | Command::Expire => Err(ApiError::NotFound),
-            Command::Summary => self.summary(&row),
-            Command::View {
-                min_slots,
-                if_none_match,
-                head,
-                gzip,
-            } => {
-                self.view(
-                    &row,
-                    min_slots.as_deref(),
-                    if_none_match.as_deref(),
-                    *head,
-                    *gzip,
-                    call.token.as_deref(),
-                )
-                .await
-            }
-            Command::Join => self.join(&row, call, body, now).await,
-            Command::Update { participant } => {
-                let token = call.token.as_deref();
-                self.update_availability(&row, participant, token, body, now, &call.request_id)
-                    .await
-            }
-            Command::Leave { participant } => {
-                let token = call.token.as_deref();
-                self.leave(&row, participant, token, now, &call.request_id)
-                    .await
-            }
-            Command::Edit { dry_run } => {
-                let token = call.token.as_deref();
-                self.edit(&row, token, dry_run.as_deref(), body, now, &call.request_id)
-                    .await
-            }
-            Command::Delete => self.delete(&row, call.token.as_deref()).await,
-            Command::Qr => self.qr(&row, &call.origin),
-            Command::Calendar => self.calendar(&row, &call.origin, now),
-            Command::Export {
-                if_none_match,
-                head,
-                lang,
-            } => self.export(
-                &row,
-                if_none_match.as_deref(),
-                *head,
-                lang.as_deref(),
-                call.token.as_deref(),
-            ),
-        }
-    }
-
     /// The refusal the Worker is told; an internal one is logged with its
     /// detail and the request it failed.
     fn failed(&self, e: &ApiError, request_id: &str) -> Answer {
@@ -220,130 +132,81 @@ impl Appointment {
         Answer::bare(Reply::refused(e))
     }
 
-    /// Creates the tables (when the appointment is created, or to bring an
-    /// older object's schema up to date).
-    fn ensure_schema(&self) -> ApiResult<()> {
-        if !self.schema_ready.get() {
-            let sql = self.state.storage().sql();
-            for (id, name) in store::create_schema(&sql)? {
-                // A stored name passed the rules of its day; keys are
-                // computed from it as it is.
-                store::set_name_key(&sql, &id, &ParticipantName::key_of(&name))?;
+    /// Does the work a call of the core left, in order: pushes first
+    /// (before any await, so they leave in version order), then deleting
+    /// the storage, the alarms and the index. A failure to delete or to
+    /// set the creation's alarm fails the call; others are logged with
+    /// `request_id` (the change they follow is stored).
+    async fn apply(&self, fx: Effects, request_id: &str) -> ApiResult<()> {
+        if fx.pushes {
+            sockets::settle(&self.state, &self.core);
+        }
+        if let Some(id) = &fx.erased {
+            self.erase(id).await?;
+        }
+        let storage = self.state.storage();
+        if let Some(at) = fx.alarm_at {
+            storage.set_alarm(to_datetime(at)).await?;
+        }
+        if let Some(at) = fx.alarm_by {
+            if let Err(e) = self.alarm_by(at).await {
+                // The edit stands; the next alarm or the cron sweep catches up.
+                worker::console_error!("request {request_id}: setting the alarm failed: {e}");
             }
-            self.schema_ready.set(true);
+        }
+        match fx.index {
+            Some(IndexWrite::Now) => {
+                self.index_write(now_ms()).await;
+            }
+            Some(IndexWrite::Soon) => self.write_index_soon(now_ms(), request_id),
+            Some(IndexWrite::Counted) => self.schedule_index_write(now_ms(), request_id).await,
+            None => {}
         }
         Ok(())
     }
 
-    /// Whether this object holds an appointment's tables. Asked before
-    /// anything else, so a request for an unknown id writes nothing.
-    fn holds_appointment(&self) -> ApiResult<bool> {
-        if self.schema_ready.get() {
-            return Ok(true);
+    /// Deletes everything this object holds (the core has forgotten it),
+    /// tells and closes the sockets, and removes the index entry.
+    async fn erase(&self, id: &str) -> ApiResult<()> {
+        self.state.storage().delete_all().await?;
+        sockets::send_all(&self.state, &crate::domain::live::LiveMessage::Deleted);
+        for ws in self.state.get_websockets() {
+            let _ = ws.close(Some(1000), Some("appointment deleted"));
         }
-        if store::has_schema(&self.state.storage().sql())? {
-            self.ensure_schema()?;
-            return Ok(true);
+        if let Ok(db) = self.index_db() {
+            if let Err(e) = crate::index::remove(&db, id).await {
+                worker::console_error!("index remove of appointment {id} failed: {e}");
+            }
         }
-        Ok(false)
+        Ok(())
     }
 
-    /// The appointment, or 404 when there is none or it has expired (an
-    /// expired one is deleted on the spot).
-    async fn load(&self, now: i64) -> ApiResult<AppointmentRow> {
-        let row =
-            store::load_appointment(&self.state.storage().sql())?.ok_or(ApiError::NotFound)?;
-        if now >= row.expires_at {
-            self.erase(&row.id).await?;
-            return Err(ApiError::NotFound);
+    /// Makes sure an alarm comes by `at`; one due sooner stays.
+    async fn alarm_by(&self, at: i64) -> ApiResult<()> {
+        let storage = self.state.storage();
+        if storage.get_alarm().await?.is_none_or(|due| due > at) {
+            storage.set_alarm(to_datetime(at)).await?;
         }
-        self.wake_live(&row);
-        Ok(row)
+        Ok(())
     }
 
-    /// The schedule and grid, read once per object lifetime (and replaced
-    /// by a schedule edit).
-    fn layout(&self, row: &AppointmentRow) -> ApiResult<Rc<Layout>> {
-        if let Some(layout) = self.layout.borrow().as_ref() {
-            return Ok(layout.clone());
-        }
-        let schedule = serde_json::from_str(&row.schedule)
-            .map_err(|e| e.to_string())
-            .and_then(|v| Schedule::parse_stored(&v).map_err(|e| e.to_string()))
-            .map_err(|e| ApiError::Internal(format!("stored schedule: {e}")))?;
-        let grid = Grid::new(&schedule);
-        let layout = Rc::new(Layout { schedule, grid });
-        *self.layout.borrow_mut() = Some(layout.clone());
-        Ok(layout)
-    }
-
-    /// A participant row as the domain sees it: the public object and the
-    /// levels on this grid.
-    fn participant(&self, row: &ParticipantRow, grid: &Grid) -> (ParticipantView, Availability) {
-        let availability = Availability::from_bytes(&row.availability, grid.len());
-        let view = ParticipantView::new(
-            &row.id,
-            &row.name,
-            row.password_hash.is_some(),
-            &availability,
-        );
-        (view, availability)
-    }
-
-    /// A whole-number setting from the environment, else `default`.
-    fn setting(&self, name: &str, default: i64) -> i64 {
-        self.env
-            .var(name)
-            .ok()
-            .and_then(|v| v.to_string().trim().parse::<i64>().ok())
-            .unwrap_or(default)
-    }
-
-    /// Grace periods after which appointments expire: the spec's 30 and 90
-    /// days unless the environment changes them (tests shorten them).
-    fn graces(&self) -> (Duration, Duration) {
-        const DAY: i64 = 24 * 60 * 60;
-        (
-            Duration::seconds(self.setting("EXPIRY_DATES_GRACE_SECONDS", 30 * DAY)),
-            Duration::seconds(self.setting("EXPIRY_WEEKDAYS_GRACE_SECONDS", 90 * DAY)),
-        )
-    }
-
-    /// Wrong passwords allowed per participant and client address: 10 in
-    /// 15 minutes unless configured otherwise.
-    fn sign_in_window(&self) -> SlidingWindow {
-        SlidingWindow::new(
-            self.setting("SIGN_IN_MAX_FAILURES", 10),
-            self.setting("SIGN_IN_WINDOW_SECONDS", 15 * 60).max(1) * 1000,
-        )
-    }
-
-    /// New participants allowed per client address: 100 in 10 minutes
-    /// unless configured otherwise, so a class behind one campus NAT fits.
-    fn join_window(&self) -> SlidingWindow {
-        SlidingWindow::new(
-            self.setting("JOIN_LIMIT", 100),
-            self.setting("JOIN_WINDOW_SECONDS", 10 * 60).max(1) * 1000,
-        )
-    }
-
-    fn expires_at(&self, schedule: &Schedule, last_change: i64) -> i64 {
-        let (dates, weekdays) = self.graces();
-        schedule
-            .expires_at(to_datetime(last_change), dates, weekdays)
-            .timestamp_millis()
-    }
-
-    /// Who the bearer token belongs to (the domain decides what they may do).
-    fn caller(&self, row: &AppointmentRow, token: Option<&str>) -> ApiResult<Caller> {
-        let Some(token) = token else {
-            return Ok(Caller::Anonymous);
+    /// The alarm: the core tells the sockets when the deadline has passed
+    /// or deletes an expired appointment; then the index entry is written
+    /// and the next alarm set (sooner when the write failed).
+    async fn on_alarm(&self) -> ApiResult<()> {
+        self.index_write_scheduled.set(false);
+        let now = now_ms();
+        let mut fx = Effects::default();
+        let next = self.core.alarm(now, &mut fx);
+        self.apply(fx, "alarm").await?;
+        let Some(next) = next? else {
+            return Ok(());
         };
-        let hash = secrets::token_hash(token);
-        if secrets::same_secret(&hash, &row.admin_hash) {
-            return Ok(Caller::Admin);
-        }
-        Ok(store::token_owner(&self.state.storage().sql(), &hash)?
-            .map_or(Caller::Anonymous, Caller::Participant))
+        let next = match self.index_write(now).await {
+            true => next,
+            false => next.min(self.index_retry_at(now)),
+        };
+        self.state.storage().set_alarm(to_datetime(next)).await?;
+        Ok(())
     }
 }

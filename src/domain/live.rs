@@ -32,6 +32,10 @@ pub const MAX_PUSH_INTERVAL_MS: f64 = 200.0;
 /// [`Pacer::best_owed`]), so the last word is always current.
 pub const BEST_INTERVAL_MS: f64 = 1000.0;
 
+/// From this many open sockets on, changed best windows are held back
+/// for [`BEST_INTERVAL_MS`]; fewer sockets get them with every push.
+pub const BEST_HOLD_SOCKETS: usize = 50;
+
 /// The time between two pushes to `sockets` open sockets.
 pub fn push_interval(sockets: usize) -> f64 {
     (sockets as f64 * PUSH_MS_PER_SOCKET).clamp(PUSH_INTERVAL_MS, MAX_PUSH_INTERVAL_MS)
@@ -364,6 +368,8 @@ pub struct Pacer {
     best_owed: bool,
     /// Whether a timer will send the held-back best windows.
     best_timer: bool,
+    /// The sockets the last push went to.
+    sockets: usize,
 }
 
 impl Default for Pacer {
@@ -375,6 +381,7 @@ impl Default for Pacer {
             last_best: None,
             best_owed: false,
             best_timer: false,
+            sockets: 0,
         }
     }
 }
@@ -401,6 +408,7 @@ impl Pacer {
     pub fn pushed(&mut self, now: f64, sockets: usize) {
         self.last_push = Some(now);
         self.interval = push_interval(sockets);
+        self.sockets = sockets;
     }
 
     /// The timer fired.
@@ -408,11 +416,12 @@ impl Pacer {
         self.timer = false;
     }
 
-    /// Whether a push at `now` whose best windows changed carries them;
-    /// when not, they are owed.
+    /// Whether a push at `now` whose best windows changed carries them
+    /// (always, to fewer than [`BEST_HOLD_SOCKETS`]); when not, they are
+    /// owed.
     pub fn send_best(&mut self, now: f64) -> bool {
         match self.last_best {
-            Some(last) if now - last < BEST_INTERVAL_MS => {
+            Some(last) if now - last < BEST_INTERVAL_MS && self.sockets >= BEST_HOLD_SOCKETS => {
                 self.best_owed = true;
                 false
             }
@@ -558,6 +567,16 @@ mod tests {
     #[test]
     fn changed_best_windows_go_out_at_most_once_a_second_and_are_never_lost() {
         let mut pacer = Pacer::default();
+        pacer.pushed(0.0, 10);
+        assert!(
+            pacer.send_best(0.0) && pacer.send_best(10.0),
+            "a few sockets: every push"
+        );
+        pacer.pushed(0.0, BEST_HOLD_SOCKETS);
+        let mut pacer = Pacer {
+            last_best: None,
+            ..pacer
+        };
         assert_eq!(pacer.best_owed(0.0), Due::Waiting, "nothing owed yet");
         assert!(pacer.send_best(0.0), "the first change sends them");
         assert!(!pacer.send_best(100.0), "too soon: held back");

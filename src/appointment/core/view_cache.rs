@@ -3,16 +3,12 @@
 //! gzip. A repeated read of an unchanged appointment then builds nothing
 //! and compresses nothing: it copies bytes that are ready. A private
 //! appointment also keeps its whole view per version, from which each
-//! reader's own is cut.
+//! reader's own is cut (see `read`).
 
 use std::cell::RefCell;
 use std::rc::Rc;
 
 use crate::render::gzip::gzip;
-
-use super::store::AppointmentRow;
-use crate::domain::view::{self, View};
-use crate::error::ApiResult;
 
 /// Views smaller than this go out as they are; the platform compresses
 /// them on the way if it likes.
@@ -45,25 +41,5 @@ impl CachedView {
             .into();
         *self.gzip.borrow_mut() = Some(bytes.clone());
         Ok(bytes)
-    }
-}
-
-impl super::Appointment {
-    /// The whole view of a private appointment, built once per version
-    /// and query for all its readers.
-    pub(super) fn private_view(
-        &self,
-        row: &AppointmentRow,
-        min_slots: usize,
-    ) -> ApiResult<Rc<(String, View)>> {
-        let key = view::etag(&row.id, row.version, min_slots);
-        if let Some(kept) = self.last_private.borrow().as_ref() {
-            if kept.0 == key {
-                return Ok(kept.clone());
-            }
-        }
-        let kept = Rc::new((key, self.full_view(row, min_slots)?));
-        *self.last_private.borrow_mut() = Some(kept.clone());
-        Ok(kept)
     }
 }

@@ -14,8 +14,8 @@ use std::rc::Rc;
 use flate2::write::GzEncoder;
 use flate2::Compression;
 
-use super::store::{self, AppointmentRow};
-use super::Appointment;
+use super::Core;
+use crate::appointment::store::{self, AppointmentRow, Sql};
 use crate::domain::view::FileLang;
 use crate::domain::{authorize, requests, view, Action, Availability};
 use crate::error::{ApiError, ApiResult};
@@ -29,7 +29,7 @@ pub(super) struct CachedCsv {
     gzip: Rc<[u8]>,
 }
 
-impl Appointment {
+impl<S: Sql> Core<S> {
     pub(super) fn export(
         &self,
         row: &AppointmentRow,
@@ -78,7 +78,7 @@ impl Appointment {
         // The previous version's bytes go before the new ones are built.
         *self.last_csv.borrow_mut() = None;
         let layout = self.layout(row)?;
-        let people = store::participants(&self.state.storage().sql())?
+        let people = store::participants(&self.sql)?
             .into_iter()
             .map(|p| {
                 let levels = Availability::from_bytes(&p.availability, layout.grid.len());
