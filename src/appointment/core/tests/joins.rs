@@ -174,3 +174,52 @@ fn an_appointment_holds_at_most_a_thousand_participants_and_leaving_makes_room()
     object.call(leave, Some(&first_token), Value::Null, NOW);
     object.join("One Too Many", None);
 }
+
+/// The contract's look-alikes of `Kim`: one name, whichever joins first.
+const ONE_NAME: [&str; 10] = [
+    "Kim",
+    "KIM",
+    "kim",
+    "\u{41a}IM",
+    "\u{39a}IM",
+    "\u{41a}\u{406}\u{41c}",
+    "\u{41a}im",
+    "\u{ff2b}\u{ff49}\u{ff4d}",
+    "\u{1d40a}\u{1d422}\u{1d426}",
+    "Ki\u{200b}m",
+];
+
+/// Distinct from those and from each other.
+const DISTINCT: [&str; 7] = ["Kin", "Jim", "Tim", "Kimberly", "\u{ae40}", "Lee", "Lea"];
+
+#[test]
+fn each_look_alike_joining_first_makes_the_others_sign_in_as_it() {
+    for (i, first) in ONE_NAME.iter().enumerate() {
+        let object = Object::new();
+        object.create();
+        let made = object.call(Command::Join, None, join_body(first, None), NOW);
+        assert_eq!(made.reply, Reply::Created { location: None });
+        let pid = made.json["participant"]["id"].clone();
+        for other in ONE_NAME.iter().cycle().skip(i + 1).take(ONE_NAME.len() - 1) {
+            let again = object.call(Command::Join, None, join_body(other, None), NOW);
+            assert_eq!(again.reply, Reply::Ok, "{other:?} after {first:?}");
+            assert_eq!(
+                again.json["participant"]["id"], pid,
+                "{other:?} after {first:?}"
+            );
+        }
+        for other in DISTINCT {
+            let joined = object.call(Command::Join, None, join_body(other, None), NOW);
+            assert_eq!(joined.reply, Reply::Created { location: None }, "{other:?}");
+        }
+        let view = object.view(NOW);
+        let names: Vec<&str> = view["participants"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["name"].as_str().unwrap())
+            .collect();
+        assert_eq!(names.len(), 1 + DISTINCT.len(), "{names:?}");
+        assert_eq!(names[0], *first, "the name is shown as the first gave it");
+    }
+}
