@@ -1,7 +1,8 @@
 //! Values at each limit are accepted (the refusals one past them live in
-//! `bad_input.rs`), HTML in names comes back verbatim, an appointment
-//! holds at most 1,000 participants, and guessing a password over and over
-//! is throttled.
+//! `bad_input.rs`), HTML in names comes back verbatim, and guessing a
+//! password over and over is throttled. That an appointment holds at most
+//! 1,000 participants, and leaving makes room, is the object core's rule,
+//! tested on the host without a server (`appointment::core::tests::joins`).
 
 use chrono::Days;
 use serde_json::{json, Value};
@@ -108,36 +109,3 @@ fn repeated_wrong_passwords_are_throttled() {
     );
 }
 
-#[test]
-fn an_appointment_holds_at_most_a_thousand_participants() {
-    // Every join here comes from one address; lift its allowance so the
-    // cap, not the flood limit, is what this test meets.
-    let server = Server::shared_with_vars(&[("JOIN_LIMIT", "5000")]);
-    let c = create(&server, &create_with("title", json!("festival")));
-    let id = c.id.as_str();
-    let first = join(&server, id, "Person 0000", Some("first-password-0"));
-    std::thread::scope(|s| {
-        for t in 0..4 {
-            let server = &server;
-            s.spawn(move || {
-                for n in (1..1000).filter(|n| n % 4 == t) {
-                    let j = join(server, id, &format!("Person {n:04}"), None);
-                    assert_eq!(j.status, 201);
-                }
-            });
-        }
-    });
-    let v = view(&server, id);
-    assert_eq!(v["participants"].as_array().map(Vec::len), Some(1000));
-    assert_eq!(v["version"], 1001);
-    join_raw(&server, id, "One Too Many", None).expect_error(409, "appointment_full");
-    // Those already in can still sign back in, and leaving makes room.
-    let again = join(&server, id, "person 0000", Some("first-password-0"));
-    assert_eq!(
-        (again.status, again.pid.as_str()),
-        (200, first.pid.as_str())
-    );
-    let path = format!("/api/appointments/{id}/participants/{}", first.pid);
-    server.delete(&path, Some(&first.token)).expect(204);
-    assert_eq!(join(&server, id, "One Too Many", None).status, 201);
-}
