@@ -20,7 +20,6 @@ mod live;
 mod live_app;
 mod live_crowd;
 mod live_socket;
-mod names;
 mod operations;
 mod organiser;
 mod organiser_tools;
