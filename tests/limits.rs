@@ -108,4 +108,3 @@ fn repeated_wrong_passwords_are_throttled() {
         "Retry-After in seconds:\n{r}"
     );
 }
-
