@@ -54,6 +54,10 @@ pub struct AppWatchers {
     pub bytes: Vec<u64>,
     /// Pages not holding the final version after the settle.
     pub behind: usize,
+    /// The fair again with no socket open, right after: with the fair
+    /// before, it brackets the watched run, so a machine that got slower
+    /// or faster meanwhile moves both sides of the ratio.
+    pub after: Option<Outcome>,
     /// The same pages while people paint at a person's pace.
     pub steady: Option<Outcome>,
     pub steady_lag: Vec<Duration>,
@@ -90,6 +94,7 @@ impl AppWatchers {
             "fetches_per_push_per_page": self.fetches_per_push(),
             "bytes_per_page": Crowd::mean(&self.bytes),
             "pages_behind": self.behind,
+            "no_sockets_after": self.after.as_ref().map(Outcome::to_json),
             "steady": self.steady.as_ref().map(Outcome::to_json),
             "steady_time_to_see": Stats::of(&self.steady_lag).to_json(),
             "steady_answered_to_seen": Stats::of(&self.steady_lag_answered).to_json(),
@@ -332,7 +337,19 @@ pub fn run(bench: &Bench, cap: Duration) -> AppWatchers {
         eprintln!("bench: fair with app watchers: {e}");
         out.error = Some(e);
     }
+    out.after = unwatched(bench, cap);
     out
+}
+
+/// The fair's updates once more, on an appointment of its own with no
+/// socket open.
+fn unwatched(bench: &Bench, cap: Duration) -> Option<Outcome> {
+    let agent = http::agent();
+    let id = setup::create(bench, &agent, "박람회, 다시", fair::SHAPE).ok()?;
+    let (_, painters) = fair::join_all(bench, &id, PARTICIPANTS, true, fair::CONCURRENCY, cap);
+    let (mut updates, painters) = fair::paint_all(bench, painters, cap);
+    updates.errors += PARTICIPANTS - painters.len();
+    Some(updates)
 }
 
 fn run_inner(bench: &Bench, cap: Duration, out: &mut AppWatchers) -> Result<(), String> {
