@@ -498,7 +498,7 @@ def print_totals(report: dict | None, exit_code: int, seconds: float) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--max-examples", type=int, default=int(os.environ.get("CONFORMANCE_MAX_EXAMPLES", 100)))
-    parser.add_argument("--max-time", type=int, default=int(os.environ.get("CONFORMANCE_MAX_TIME", 180)))
+    parser.add_argument("--max-time", type=int, default=int(os.environ.get("CONFORMANCE_MAX_TIME", 150)))
     parser.add_argument("--seed", type=int, default=int(os.environ.get("CONFORMANCE_SEED", 20261202)))
     # One worker: CPython 3.11 before 3.11.8 can fail to parse in two threads
     # at once ("AST constructor recursion depth mismatch"), which hypothesis
