@@ -159,13 +159,18 @@ test('share as image: the largest grid, a month of 10-minute slots around the cl
   await ctx.close();
 });
 
-test('download CSV: the link saves the spreadsheet under the title, Korean names readable (UTF-8 with a BOM)', async () => {
-  const { base } = env.server;
-  const ctx = await newContext(env.browser, { device: PHONE, lang: 'en' });
+/** A phone in `lang` on the appointment's "everyone" tab. */
+async function groupTab(lang) {
+  const ctx = await newContext(env.browser, { device: PHONE, lang });
   const page = await ctx.newPage();
-  await page.goto(`${base}/a/${appt.id}`);
+  await page.goto(`${env.server.base}/a/${appt.id}`);
   await page.tap('#tab-group');
   await page.waitForSelector('#heat-grid .cell[data-s]');
+  return { ctx, page };
+}
+
+test('download CSV: the link saves the spreadsheet under the title, Korean names readable (UTF-8 with a BOM)', async () => {
+  const { ctx, page } = await groupTab('en');
   assert.equal(await page.textContent('#csv'), 'Download CSV');
   const download = page.waitForEvent('download');
   await page.locator('#csv').scrollIntoViewIfNeeded();
@@ -184,12 +189,7 @@ test('download CSV: the link saves the spreadsheet under the title, Korean names
 });
 
 test('download CSV on a Korean page: the file asked for is lang=ko, its header and levels in the page\'s words; in English the API\'s', async () => {
-  const { base } = env.server;
-  const ctx = await newContext(env.browser, { device: PHONE, lang: 'ko' });
-  const page = await ctx.newPage();
-  await page.goto(`${base}/a/${appt.id}`);
-  await page.tap('#tab-group');
-  await page.waitForSelector('#heat-grid .cell[data-s]');
+  const { ctx, page } = await groupTab('ko');
   assert.equal(await page.textContent('#csv'), 'CSV로 받기');
   const csv = page.locator('#csv');
   await csv.scrollIntoViewIfNeeded();
