@@ -13,16 +13,16 @@ use crate::crowd::{Crowd, SAMPLED, WATCHERS};
 use crate::fair::{self, PARTICIPANTS};
 use crate::http::{self, Stats};
 use crate::load::Outcome;
+use crate::setup::Painter;
 use crate::setup::{self, Bench, Check};
-use crate::sockets::{self, next_text, Next};
+use crate::sockets::{self, next_text, Answers, Heard, Next, Socket};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 use serde_json::Value;
 use std::io::Read;
 use std::net::TcpStream;
-use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
-use std::thread::JoinHandle;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tungstenite::stream::MaybeTlsStream;
 use tungstenite::WebSocket;
@@ -105,22 +105,21 @@ impl AppWatchers {
 
 /// What one page has done so far.
 #[derive(Default)]
-struct Page {
+pub(crate) struct Page {
     pushes: AtomicU64,
     fetches: AtomicU64,
-    bytes: AtomicU64,
-    /// The version of the copy it holds.
-    version: AtomicI64,
-    /// `(version, when)` each time its copy moved on, when sampled.
-    held: Option<Mutex<Vec<(i64, Instant)>>>,
+    /// The bytes it received (pushes and fetches), the version of the
+    /// copy it holds and, when sampled, when each version came.
+    held: Arc<Heard>,
 }
 
 impl Page {
     fn hold(&self, version: i64) {
-        self.version.fetch_max(version, Ordering::SeqCst);
-        if let Some(held) = &self.held {
-            held.lock().unwrap().push((version, Instant::now()));
-        }
+        self.held.note(version, Instant::now());
+    }
+
+    fn add_bytes(&self, n: usize) {
+        self.held.bytes.fetch_add(n as u64, Ordering::Relaxed);
     }
 }
 
@@ -135,6 +134,8 @@ struct Copy {
     people: Vec<(String, String)>,
     counts: String,
     best: String,
+    /// The grid the copy is of: the page sends it with its changes.
+    layout: String,
     url: String,
     id: String,
     agent: ureq::Agent,
@@ -149,6 +150,8 @@ struct ViewDoc<'a> {
     counts: &'a RawValue,
     #[serde(borrow)]
     best: &'a RawValue,
+    #[serde(default)]
+    layout: String,
 }
 
 #[derive(Deserialize)]
@@ -165,6 +168,9 @@ struct Push<'a> {
     counts: Option<&'a RawValue>,
     #[serde(borrow)]
     best: Option<&'a RawValue>,
+    /// An `ack`'s participant: the painter's own, as saved.
+    #[serde(borrow)]
+    participant: Option<&'a RawValue>,
 }
 
 /// The id of a participant object.
@@ -192,7 +198,7 @@ impl Copy {
             return;
         };
         page.fetches.fetch_add(1, Ordering::Relaxed);
-        page.bytes.fetch_add(a.body.len() as u64, Ordering::Relaxed);
+        page.add_bytes(a.body.len());
         if a.status != 200 {
             return;
         }
@@ -218,8 +224,18 @@ impl Copy {
             .collect();
         self.counts = view.counts.get().to_string();
         self.best = view.best.get().to_string();
+        self.layout = view.layout;
         self.version = view.version;
         page.hold(self.version);
+    }
+
+    /// Puts the painter's own participant, as an `ack` gives it, in the
+    /// copy (the version moves with the push that follows).
+    fn own(&mut self, saved: &RawValue) {
+        let Some(id) = id_of(saved) else { return };
+        if let Some((_, p)) = self.people.iter_mut().find(|(p, _)| *p == id) {
+            *p = saved.get().to_string();
+        }
     }
 
     /// Applies an `update` push made for this copy; whether it was.
@@ -250,17 +266,18 @@ impl Copy {
     }
 }
 
-struct Watcher {
+pub(crate) struct Watcher {
     page: Arc<Page>,
-    stop: Arc<AtomicBool>,
-    reader: Option<JoinHandle<()>>,
+    pub(crate) socket: Socket,
+    /// The layout of the view the page loaded.
+    layout: String,
 }
 
 impl Watcher {
     /// Loads the view and opens the socket, as the page does.
     fn open(bench: &Bench, id: &str, sampled: bool) -> Result<Watcher, String> {
         let page = Arc::new(Page {
-            held: sampled.then(|| Mutex::new(Vec::new())),
+            held: Arc::new(Heard::sampled(sampled)),
             ..Page::default()
         });
         let mut copy = Copy {
@@ -268,51 +285,61 @@ impl Watcher {
             people: Vec::new(),
             counts: String::new(),
             best: String::new(),
+            layout: String::new(),
             url: bench.url(&format!("/api/appointments/{id}")),
             id: id.to_string(),
             agent: http::agent(),
         };
         copy.fetch(&page);
         page.fetches.store(0, Ordering::SeqCst);
-        let socket = sockets::connect(&bench.base, id)?;
-        let stop = Arc::new(AtomicBool::new(false));
-        let reader = {
-            let (page, stop) = (page.clone(), stop.clone());
-            std::thread::Builder::new()
-                .stack_size(512 * 1024)
-                .spawn(move || read(socket, copy, &page, &stop))
-                .map_err(|e| e.to_string())?
-        };
+        let layout = copy.layout.clone();
+        let reader_page = page.clone();
+        let (socket, _) =
+            Socket::open_with(&bench.base, id, page.held.clone(), move |ws, tell, stop| {
+                read(ws, copy, &reader_page, stop, tell)
+            })?;
         Ok(Watcher {
             page,
-            stop,
-            reader: Some(reader),
+            socket,
+            layout,
         })
     }
 
-    fn close(mut self) -> Arc<Page> {
-        self.stop.store(true, Ordering::SeqCst);
-        if let Some(reader) = self.reader.take() {
-            let _ = reader.join();
-        }
-        self.page.clone()
+    /// Signs the page in as `painter`, as the page does before its first
+    /// change over the socket; its update frames then name the participant
+    /// and the layout of the grid it paints on, as the page's do.
+    pub(crate) fn sign_in(&mut self, painter: &Painter) -> Result<(), String> {
+        self.socket.auth(&painter.token, &painter.pid)?;
+        self.socket
+            .stamp("participant", Value::from(painter.pid.clone()));
+        self.socket
+            .stamp("layout", Value::from(self.layout.clone()));
+        Ok(())
+    }
+
+    fn close(self) -> Arc<Page> {
+        self.socket.close();
+        self.page
     }
 }
 
-/// The page's socket handler.
+/// The page's socket handler: pushes move its copy on (or make it fetch);
+/// answers go to the sender, an `ack` also putting the painter's own
+/// participant in the copy.
 fn read(
     mut socket: WebSocket<MaybeTlsStream<TcpStream>>,
     mut copy: Copy,
     page: &Page,
     stop: &AtomicBool,
+    tell: &Answers,
 ) {
     while let Next::Text(text) = next_text(&mut socket, stop) {
-        page.bytes.fetch_add(text.len() as u64, Ordering::Relaxed);
+        let at = Instant::now();
+        page.add_bytes(text.len());
         let Ok(msg) = serde_json::from_str::<Push>(&text) else {
             continue;
         };
         match msg.kind {
-            "hello" if msg.version > Some(copy.version) => copy.fetch(page),
             "update" => {
                 page.pushes.fetch_add(1, Ordering::Relaxed);
                 if copy.apply(&msg) {
@@ -320,12 +347,24 @@ fn read(
                 } else {
                     copy.fetch(page);
                 }
+                continue;
             }
             "view" => {
                 page.pushes.fetch_add(1, Ordering::Relaxed);
                 copy.fetch(page);
+                continue;
+            }
+            "hello" if msg.version > Some(copy.version) => copy.fetch(page),
+            "ack" => {
+                if let Some(saved) = msg.participant {
+                    copy.own(saved);
+                }
             }
             _ => {}
+        }
+        let answer = serde_json::from_str::<Value>(&text).unwrap_or_default();
+        if tell.send((answer, at)).is_err() {
+            return;
         }
     }
 }
@@ -358,47 +397,19 @@ fn run_inner(bench: &Bench, cap: Duration, out: &mut AppWatchers) -> Result<(), 
     let (joins, painters) = fair::join_all(bench, &id, PARTICIPANTS, true, fair::CONCURRENCY, cap);
     out.joins = Some(joins);
     let version_before = setup::version(bench, &agent, &id);
-    let watchers = (0..WATCHERS)
-        .map(|n| Watcher::open(bench, &id, n < SAMPLED))
-        .collect::<Result<Vec<_>, _>>()?;
+    let watchers = open_pages(bench, &id, WATCHERS)?;
     let (mut updates, painters) = fair::paint_all(bench, painters, cap);
     updates.errors += PARTICIPANTS - painters.len();
     out.updates = Some(updates);
-    let last = setup::version(bench, &agent, &id).unwrap_or(-1);
-    let started = Instant::now();
-    while started.elapsed() < SETTLE
-        && watchers
-            .iter()
-            .any(|w| w.page.version.load(Ordering::SeqCst) < last)
-    {
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    out.behind = watchers
-        .iter()
-        .filter(|w| w.page.version.load(Ordering::SeqCst) < last)
-        .count();
+    out.behind = settle(bench, &agent, &id, &watchers);
     let flat_out: Vec<usize> = painters.iter().map(|p| p.sent.len()).collect();
     let (steady, mut painters) = paint_steadily(bench, painters, cap);
     out.steady = Some(steady);
-    let steady_last = setup::version(bench, &agent, &id).unwrap_or(-1);
-    let started = Instant::now();
-    while started.elapsed() < SETTLE
-        && watchers
-            .iter()
-            .any(|w| w.page.version.load(Ordering::SeqCst) < steady_last)
-    {
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    settle(bench, &agent, &id, &watchers);
     let refs: Vec<&setup::Painter> = painters.iter().collect();
     out.check = setup::check(bench, &agent, &id, &refs, version_before);
     out.check.lost += PARTICIPANTS - painters.len();
-    out.pages = watchers.len();
-    let pages: Vec<Arc<Page>> = watchers.into_iter().map(Watcher::close).collect();
-    for p in &pages {
-        out.pushes.push(p.pushes.load(Ordering::SeqCst));
-        out.fetches.push(p.fetches.load(Ordering::SeqCst));
-        out.bytes.push(p.bytes.load(Ordering::SeqCst));
-    }
+    let sampled = out.close(watchers);
     // The steady updates' times, apart from the flat-out ones.
     let mut steady_sent = Vec::new();
     let mut steady_answered = Vec::new();
@@ -406,47 +417,58 @@ fn run_inner(bench: &Bench, cap: Duration, out: &mut AppWatchers) -> Result<(), 
         steady_sent.extend(p.sent.split_off(n.min(p.sent.len())));
         steady_answered.extend(p.answered.split_off(n.min(p.answered.len())));
     }
-    let sent: Vec<(i64, Instant)> = painters
-        .iter()
-        .flat_map(|p| p.sent.iter().copied())
-        .collect();
-    let answered: Vec<(i64, Instant)> = painters
-        .iter()
-        .flat_map(|p| p.answered.iter().copied())
-        .collect();
-    for page in &pages {
-        let Some(held) = &page.held else { continue };
-        let mut held = held.lock().unwrap().clone();
-        held.sort_by_key(|(v, at)| (*v, *at));
-        let mut first: Vec<Instant> = held.iter().map(|(_, t)| *t).collect();
-        for i in (0..first.len().saturating_sub(1)).rev() {
-            first[i] = first[i].min(first[i + 1]);
-        }
-        let seen = |version: i64| first.get(held.partition_point(|(v, _)| *v < version));
-        for &(version, at) in &sent {
-            match seen(version) {
-                Some(t) => out.lag.push(t.saturating_duration_since(at)),
-                None => out.lag_never += 1,
-            }
-        }
-        for &(version, at) in &answered {
-            if let Some(t) = seen(version) {
-                out.lag_answered.push(t.saturating_duration_since(at));
-            }
-        }
-        for &(version, at) in &steady_sent {
-            if let Some(t) = seen(version) {
-                out.steady_lag.push(t.saturating_duration_since(at));
-            }
-        }
-        for &(version, at) in &steady_answered {
-            if let Some(t) = seen(version) {
-                out.steady_lag_answered
-                    .push(t.saturating_duration_since(at));
-            }
-        }
-    }
+    out.lags(&painters, &sampled);
+    out.steady_lag = sockets::lags(&steady_sent, &sampled).0;
+    out.steady_lag_answered = sockets::lags(&steady_answered, &sampled).0;
     Ok(())
+}
+
+/// `count` pages on appointment `id`, the first [`SAMPLED`] of them
+/// keeping the times their copy moved on.
+pub(crate) fn open_pages(bench: &Bench, id: &str, count: usize) -> Result<Vec<Watcher>, String> {
+    (0..count)
+        .map(|n| Watcher::open(bench, id, n < SAMPLED))
+        .collect()
+}
+
+/// Waits up to [`SETTLE`] for every page to hold the appointment's
+/// version; how many do not.
+pub(crate) fn settle(bench: &Bench, agent: &ureq::Agent, id: &str, pages: &[Watcher]) -> usize {
+    let last = setup::version(bench, agent, id).unwrap_or(-1);
+    let sockets: Vec<&Socket> = pages.iter().map(|w| &w.socket).collect();
+    sockets::settle(&sockets, last, SETTLE).0
+}
+
+impl AppWatchers {
+    /// Closes the pages and keeps what each received; what the sampled
+    /// ones held, and when.
+    pub(crate) fn close(&mut self, watchers: Vec<Watcher>) -> Vec<Arc<Heard>> {
+        self.pages = watchers.len();
+        let pages: Vec<Arc<Page>> = watchers.into_iter().map(Watcher::close).collect();
+        for p in &pages {
+            self.pushes.push(p.pushes.load(Ordering::SeqCst));
+            self.fetches.push(p.fetches.load(Ordering::SeqCst));
+            self.bytes.push(p.held.bytes.load(Ordering::SeqCst));
+        }
+        pages
+            .into_iter()
+            .filter(|p| p.held.arrivals.is_some())
+            .map(|p| p.held.clone())
+            .collect()
+    }
+
+    /// The time from each of the painters' changes being sent, and being
+    /// answered, to each sampled page holding it.
+    pub(crate) fn lags(&mut self, painters: &[setup::Painter], sampled: &[Arc<Heard>]) {
+        let all = |pick: fn(&setup::Painter) -> &Vec<(i64, Instant)>| -> Vec<(i64, Instant)> {
+            painters
+                .iter()
+                .flat_map(|p| pick(p).iter().copied())
+                .collect()
+        };
+        (self.lag, self.lag_never) = sockets::lags(&all(|p| &p.sent), sampled);
+        self.lag_answered = sockets::lags(&all(|p| &p.answered), sampled).0;
+    }
 }
 
 /// Every participant at once, each sending [`STEADY_UPDATES`] updates

@@ -5,7 +5,8 @@
 //! appointment view with 200 participants, the load spread over many
 //! appointments, how soon a change is pushed to a live socket, the fair
 //! with 200 live sockets open (updates over HTTP, then over the sockets,
-//! then with 200 sockets that do what the web app does with pushes),
+//! then with 200 sockets that do what the web app does with pushes, then
+//! played by 200 such pages, each painting over its own socket),
 //! and the worst view (1,000 alternating patterns on the largest grid),
 //! then prints a table (every figure with its ratio to the baseline of
 //! the same run, and the goals) and writes it as JSON to
@@ -13,7 +14,7 @@
 //! Where the CPU went (server, this client, other processes) is measured
 //! alongside, because the machine is shared.
 //!
-//! Bounded: about 35,000 requests and socket frames, all to 127.0.0.1,
+//! Bounded: about 40,000 requests and socket frames, all to 127.0.0.1,
 //! and every phase stops at its own deadline and at the run's (`BUDGET`).
 //! Needs the Worker built (`sh scripts/build-worker.sh`). Settings, from
 //! the environment: `BENCH_WRANGLER_LOG` (wrangler's `--log-level`,
@@ -34,6 +35,7 @@ mod http;
 mod live;
 mod load;
 mod many;
+mod pages;
 mod report;
 mod sequential;
 mod server;
@@ -51,7 +53,7 @@ const BUDGET: Duration = Duration::from_secs(480);
 const SEQUENTIAL_ROUNDS: usize = 300;
 /// The phases, in the order they run; `BENCH_PHASES` (comma-separated)
 /// runs only some of them, e.g. `BENCH_PHASES=fair,watched,sockets`.
-const PHASES: [&str; 9] = [
+const PHASES: [&str; 10] = [
     "sequential",
     "fair",
     "many",
@@ -59,6 +61,7 @@ const PHASES: [&str; 9] = [
     "watched",
     "sockets",
     "appwatchers",
+    "pages",
     "view",
     "hostile",
 ];
@@ -73,6 +76,7 @@ pub struct Results {
     pub watched: Option<crowd::Crowd>,
     pub sockets: Option<crowd::Crowd>,
     pub appwatchers: Option<appwatchers::AppWatchers>,
+    pub pages: Option<appwatchers::AppWatchers>,
     pub worst: Option<view::WorstView>,
 }
 
@@ -143,6 +147,10 @@ fn main() {
     if runs("appwatchers") {
         say("campus fair with 200 app-like pages watching");
         results.appwatchers = Some(appwatchers::run(&bench, Duration::from_secs(40)));
+    }
+    if runs("pages") {
+        say("campus fair played by 200 pages, over their sockets");
+        results.pages = Some(pages::run(&bench, Duration::from_secs(40)));
     }
     if runs("view") {
         say(&format!(

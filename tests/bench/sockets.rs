@@ -1,9 +1,11 @@
-//! The bench's live sockets: each one read by a thread of its own, which
-//! counts what arrives (messages, bytes, the newest version) and, for a
-//! sample, when each version arrived, while the load sends frames through
-//! a write half of the same connection. Answers to what was sent (`auth`,
-//! `ack`, `error`) go back to the sender over a channel. Nothing is parsed
-//! as JSON but those answers, so 200 sockets cost the client little.
+//! The bench's live sockets: each one read by a thread of its own while
+//! the load sends frames through a write half of the same connection.
+//! Answers to what was sent (`hello`, `auth`, `ack`, `error`) go back to
+//! the sender over a channel. The plain reader here counts what arrives
+//! (messages, bytes, the newest version) and, for a sample, when each
+//! version arrived; nothing is parsed as JSON but the answers, so 200
+//! sockets cost the client little. The app-like pages bring a reader of
+//! their own ([`Socket::open_with`]).
 
 use serde_json::{json, Value};
 use std::net::TcpStream;
@@ -41,12 +43,36 @@ pub struct Socket {
     stop: Arc<AtomicBool>,
     reader: Option<JoinHandle<()>>,
     seq: u64,
+    /// Fields every update frame carries besides its `seq` and `changes`.
+    stamp: serde_json::Map<String, Value>,
 }
+
+/// Where a reader sends the answers to what was sent, with their arrival.
+pub type Answers = mpsc::Sender<(Value, Instant)>;
 
 impl Socket {
     /// Opens `/api/appointments/{id}/live` and waits for its hello; the
     /// socket and the hello's version. `sampled` keeps arrival times.
     pub fn open(base: &str, id: &str, sampled: bool) -> Result<(Socket, i64), String> {
+        let heard = Arc::new(Heard::sampled(sampled));
+        let mine = heard.clone();
+        Socket::open_with(base, id, heard, move |ws, tell, stop| {
+            read(ws, &mine, stop, tell)
+        })
+    }
+
+    /// Opens the socket with `reader` reading it on a thread of its own,
+    /// until the stop flag is set; `reader` passes every answer (the
+    /// hello first) to the channel it is given, and what it heard is
+    /// `heard`. Waits for the hello.
+    pub fn open_with(
+        base: &str,
+        id: &str,
+        heard: Arc<Heard>,
+        reader: impl FnOnce(WebSocket<MaybeTlsStream<TcpStream>>, &Answers, &AtomicBool)
+            + Send
+            + 'static,
+    ) -> Result<(Socket, i64), String> {
         let socket = connect(base, id)?;
         let MaybeTlsStream::Plain(tcp) = socket.get_ref() else {
             return Err("a plain TCP socket was expected".into());
@@ -55,17 +81,13 @@ impl Socket {
         let write_half = tcp.try_clone().map_err(|e| e.to_string())?;
         // Only ever written to; it masks frames as a client must.
         let writer = WebSocket::from_raw_socket(write_half, Role::Client, None);
-        let heard = Arc::new(Heard {
-            arrivals: sampled.then(|| Mutex::new(Vec::new())),
-            ..Heard::default()
-        });
         let stop = Arc::new(AtomicBool::new(false));
         let (tell, answers) = mpsc::channel();
         let reader = {
-            let (heard, stop) = (heard.clone(), stop.clone());
+            let stop = stop.clone();
             std::thread::Builder::new()
-                .stack_size(256 * 1024)
-                .spawn(move || read(socket, &heard, &stop, &tell))
+                .stack_size(512 * 1024)
+                .spawn(move || reader(socket, &tell, &stop))
                 .map_err(|e| e.to_string())?
         };
         let out = Socket {
@@ -75,12 +97,19 @@ impl Socket {
             stop,
             reader: Some(reader),
             seq: 0,
+            stamp: serde_json::Map::new(),
         };
         let (hello, _) = out.answer()?;
         match (hello["type"].as_str(), hello["version"].as_i64()) {
             (Some("hello"), Some(version)) => Ok((out, version)),
             _ => Err(format!("the first message is not a hello: {hello}")),
         }
+    }
+
+    /// From now on every update frame carries `key: value` too (the web
+    /// app names its participant and the layout it painted on).
+    pub fn stamp(&mut self, key: &str, value: Value) {
+        self.stamp.insert(key.to_string(), value);
     }
 
     fn send(&mut self, frame: &Value) -> Result<(), String> {
@@ -115,7 +144,11 @@ impl Socket {
         self.seq += 1;
         let seq = self.seq;
         let body: Value = serde_json::from_slice(body).map_err(|e| e.to_string())?;
-        let frame = json!({ "type": "update", "seq": seq, "changes": body["changes"] });
+        let mut frame = self.stamp.clone();
+        frame.insert("type".into(), json!("update"));
+        frame.insert("seq".into(), json!(seq));
+        frame.insert("changes".into(), body["changes"].clone());
+        let frame = Value::Object(frame);
         let sent = Instant::now();
         self.send(&frame)?;
         loop {
@@ -195,13 +228,13 @@ pub fn next_text(socket: &mut WebSocket<MaybeTlsStream<TcpStream>>, stop: &Atomi
     Next::Ended
 }
 
-/// The reader: counts every text message, notes versions, forwards
+/// The plain reader: counts every text message, notes versions, forwards
 /// answers, until told to stop or the connection ends.
 fn read(
     mut socket: WebSocket<MaybeTlsStream<TcpStream>>,
     heard: &Heard,
     stop: &AtomicBool,
-    tell: &mpsc::Sender<(Value, Instant)>,
+    tell: &Answers,
 ) {
     loop {
         let text = match next_text(&mut socket, stop) {
@@ -219,7 +252,7 @@ fn read(
             text.starts_with("{\"type\":\"update\"") || text.starts_with("{\"type\":\"view\"");
         if is_push {
             if let Some(version) = version_in(&text) {
-                note(heard, version, at);
+                heard.note(version, at);
             }
             continue;
         }
@@ -228,13 +261,13 @@ fn read(
                 match value["type"].as_str() {
                     Some("update" | "view") => {
                         if let Some(version) = value["version"].as_i64() {
-                            note(heard, version, at);
+                            heard.note(version, at);
                         }
                         continue;
                     }
                     Some("ack") => {
                         if let Some(version) = value["version"].as_i64() {
-                            note(heard, version, at);
+                            heard.note(version, at);
                         }
                     }
                     _ => {}
@@ -253,10 +286,21 @@ fn read(
     }
 }
 
-fn note(heard: &Heard, version: i64, at: Instant) {
-    heard.version.fetch_max(version, Ordering::Relaxed);
-    if let Some(arrivals) = &heard.arrivals {
-        arrivals.lock().unwrap().push((version, at));
+impl Heard {
+    /// A sampled `Heard` keeps the arrival times.
+    pub fn sampled(sampled: bool) -> Heard {
+        Heard {
+            arrivals: sampled.then(|| Mutex::new(Vec::new())),
+            ..Heard::default()
+        }
+    }
+
+    /// A message carrying `version` arrived at `at`.
+    pub fn note(&self, version: i64, at: Instant) {
+        self.version.fetch_max(version, Ordering::Relaxed);
+        if let Some(arrivals) = &self.arrivals {
+            arrivals.lock().unwrap().push((version, at));
+        }
     }
 }
 

@@ -120,6 +120,7 @@ pub fn report(results: &Results) -> Report {
     }
     crate::crowd_summary::report(&mut r, results, &base);
     crate::appwatchers_summary::report(&mut r, results);
+    crate::appwatchers_summary::report_pages(&mut r, results);
 
     r.detail("cpu_whole_run", usage.to_json());
     if let Some(seq) = &results.seq {
