@@ -15,13 +15,22 @@ use super::{Caller, DomainError};
 pub const PUSH_INTERVAL_MS: f64 = 50.0;
 
 /// Each open socket stretches the time between pushes by this much (up
-/// to [`MAX_PUSH_INTERVAL_MS`]): a push to hundreds of sockets costs the
-/// object more than the updates it carries, so a crowd gets fewer,
-/// fuller pushes: 100 sockets get one every 100 ms, 200 every 200 ms.
+/// to [`MAX_PUSH_INTERVAL_MS`]) while changes come as fast as
+/// [`BUSY_CHANGES_PER_SECOND`]: a push costs the object about the same
+/// for each socket however many changes it carries, so a busy crowd gets
+/// fewer, fuller pushes: 100 sockets one every 100 ms, 200 every 200 ms.
 pub const PUSH_MS_PER_SOCKET: f64 = 1.0;
 
 /// The longest time between two pushes while changes are pending.
 pub const MAX_PUSH_INTERVAL_MS: f64 = 200.0;
+
+/// How fast changes come (a second) when the object has no time to spare
+/// for pushes: a crowd sending flat out, measured on the bench's machine
+/// (`make bench`, the fair). Slower changes leave it idle most of the
+/// time, so the time between pushes shrinks with them: a crowd painting at
+/// a person's pace (200 sockets, about 40 changes a second) gets a push
+/// every 50 ms, and sees a change sooner.
+pub const BUSY_CHANGES_PER_SECOND: f64 = 250.0;
 
 /// The shortest time between two pushes that carry new best windows
 /// while changes keep coming. The best windows are most of a push's
@@ -36,9 +45,11 @@ pub const BEST_INTERVAL_MS: f64 = 1000.0;
 /// for [`BEST_INTERVAL_MS`]; fewer sockets get them with every push.
 pub const BEST_HOLD_SOCKETS: usize = 50;
 
-/// The time between two pushes to `sockets` open sockets.
-pub fn push_interval(sockets: usize) -> f64 {
-    (sockets as f64 * PUSH_MS_PER_SOCKET).clamp(PUSH_INTERVAL_MS, MAX_PUSH_INTERVAL_MS)
+/// The time between two pushes to `sockets` open sockets while changes
+/// come at `rate` a second.
+pub fn push_interval(sockets: usize, rate: f64) -> f64 {
+    let crowd = (sockets as f64 * PUSH_MS_PER_SOCKET).clamp(PUSH_INTERVAL_MS, MAX_PUSH_INTERVAL_MS);
+    (crowd * rate / BUSY_CHANGES_PER_SECOND).clamp(PUSH_INTERVAL_MS, crowd)
 }
 
 /// The largest frame a client may send; a larger one closes the socket.
@@ -354,7 +365,7 @@ pub enum Due {
 }
 
 /// Spaces pushes at least [`PUSH_INTERVAL_MS`] apart (more with many
-/// sockets, see [`push_interval`]).
+/// sockets and changes coming fast, see [`push_interval`]).
 /// Also spaces the pushes of changed best windows at least
 /// [`BEST_INTERVAL_MS`] apart.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -404,10 +415,16 @@ impl Pacer {
         }
     }
 
-    /// A push went out at `now` to this many sockets.
-    pub fn pushed(&mut self, now: f64, sockets: usize) {
+    /// A push of `changes` version steps went out at `now` to this many
+    /// sockets. How fast changes come is read off the time since the last
+    /// push (none for a while: slowly).
+    pub fn pushed(&mut self, now: f64, sockets: usize, changes: i64) {
+        let rate = match self.last_push {
+            Some(last) if now > last => changes.max(0) as f64 * 1000.0 / (now - last),
+            _ => 0.0,
+        };
         self.last_push = Some(now);
-        self.interval = push_interval(sockets);
+        self.interval = push_interval(sockets, rate);
         self.sockets = sockets;
     }
 
@@ -551,28 +568,28 @@ mod tests {
     fn the_first_change_after_a_quiet_spell_goes_out_at_once() {
         let mut pacer = Pacer::default();
         assert_eq!(pacer.due(0.0), Due::Now);
-        pacer.pushed(0.0, 10);
+        pacer.pushed(0.0, 10, 1);
         assert_eq!(pacer.due(10.0), Due::After(40.0));
         assert_eq!(pacer.due(20.0), Due::Waiting);
         // A busy object's late timer does not hold the next change back.
         assert_eq!(pacer.due(60.0), Due::Now);
-        pacer.pushed(60.0, 10);
+        pacer.pushed(60.0, 10, 1);
         pacer.timer_fired();
         assert_eq!(pacer.due(70.0), Due::After(40.0));
         pacer.timer_fired();
-        pacer.pushed(110.0, 10);
+        pacer.pushed(110.0, 10, 1);
         assert_eq!(pacer.due(300.0), Due::Now);
     }
 
     #[test]
     fn changed_best_windows_go_out_at_most_once_a_second_and_are_never_lost() {
         let mut pacer = Pacer::default();
-        pacer.pushed(0.0, 10);
+        pacer.pushed(0.0, 10, 1);
         assert!(
             pacer.send_best(0.0) && pacer.send_best(10.0),
             "a few sockets: every push"
         );
-        pacer.pushed(0.0, BEST_HOLD_SOCKETS);
+        pacer.pushed(0.0, BEST_HOLD_SOCKETS, 1);
         let mut pacer = Pacer {
             last_best: None,
             ..pacer
@@ -601,15 +618,30 @@ mod tests {
     }
 
     #[test]
-    fn a_crowd_of_sockets_gets_fewer_fuller_pushes() {
-        assert_eq!(push_interval(0), PUSH_INTERVAL_MS);
-        assert_eq!(push_interval(50), PUSH_INTERVAL_MS);
-        assert_eq!(push_interval(100), 100.0);
-        assert_eq!(push_interval(200), 200.0);
-        assert_eq!(push_interval(10_000), MAX_PUSH_INTERVAL_MS);
+    fn a_busy_crowd_of_sockets_gets_fewer_fuller_pushes() {
+        let busy = BUSY_CHANGES_PER_SECOND;
+        assert_eq!(push_interval(0, busy), PUSH_INTERVAL_MS);
+        assert_eq!(push_interval(50, busy), PUSH_INTERVAL_MS);
+        assert_eq!(push_interval(100, busy), 100.0);
+        assert_eq!(push_interval(200, busy), 200.0);
+        assert_eq!(push_interval(200, 10.0 * busy), 200.0);
+        assert_eq!(push_interval(10_000, busy), MAX_PUSH_INTERVAL_MS);
+        // Half as busy: half the wait; a person's pace: the shortest.
+        assert_eq!(push_interval(200, busy / 2.0), 100.0);
+        assert_eq!(push_interval(200, 40.0), PUSH_INTERVAL_MS);
+        assert_eq!(push_interval(200, 0.0), PUSH_INTERVAL_MS);
         let mut pacer = Pacer::default();
-        pacer.pushed(0.0, 200);
-        assert_eq!(pacer.due(50.0), Due::After(150.0));
+        // The first change after a quiet spell: nothing says it is busy.
+        pacer.pushed(0.0, 200, 1);
+        assert_eq!(pacer.due(10.0), Due::After(40.0));
+        pacer.timer_fired();
+        // 13 changes in 50 ms: 260 a second.
+        pacer.pushed(50.0, 200, 13);
+        assert_eq!(pacer.due(100.0), Due::After(150.0));
+        pacer.timer_fired();
+        // 2 in 200 ms: 10 a second.
+        pacer.pushed(250.0, 200, 2);
+        assert_eq!(pacer.due(260.0), Due::After(40.0));
     }
 
     #[test]

@@ -106,14 +106,17 @@ impl<S: Sql> Core<S> {
     ) -> Vec<Push> {
         let (message, greeted, layout, previous_best) = {
             let mut live = self.live.borrow_mut();
-            live.pacer.pushed(now, count);
             let since = live.last_version;
             let message = live.pending.take(since);
             match &message {
                 Some(LiveMessage::Update { version, .. } | LiveMessage::View { version }) => {
                     live.last_version = *version;
+                    live.pacer.pushed(now, count, version - since);
                 }
-                _ => return Vec::new(),
+                _ => {
+                    live.pacer.pushed(now, count, 0);
+                    return Vec::new();
+                }
             }
             let greeted = std::mem::take(&mut live.greeted);
             let Some(message) = message else {
