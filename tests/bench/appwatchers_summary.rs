@@ -3,9 +3,11 @@
 //! no sockets, time to see a change p99 at most 250 ms, at most 0.05 view
 //! fetches per push per page, every page current, nothing lost.
 
+use crate::appwatchers::AppWatchers;
+use crate::crowd::Crowd;
 use crate::crowd::SAMPLED;
 use crate::load::Outcome;
-use crate::report::{Report, Unit};
+use crate::report::{Figure, Report, Unit};
 use crate::Results;
 
 pub fn report(r: &mut Report, results: &Results) {
@@ -66,27 +68,11 @@ pub fn report(r: &mut Report, results: &Results) {
                 .ratio(before[i], "the fair with no sockets (before and after)");
         }
     }
-    let lag = app.lag_stats();
-    r.add(
-        section,
-        "time to see (sent → page holds it), p50",
-        lag.p50,
-        Unit::Ms,
-    )
-    .note(format!(
-        "{SAMPLED} sampled pages, n={}, never {}",
-        lag.n, app.lag_never
-    ));
     // Sent over HTTP, 50 at a time, a change first waits its turn at the
     // object: the do-nothing round trip at the same concurrency, in the
     // same run, is the least any change can take before anyone sees it.
     let floor = results.fair.as_ref().map_or(0.0, |f| f.object_stats().p99);
-    r.add(section, "time to see, p99", lag.p99, Unit::Ms)
-        .goal(
-            "≤ 250 ms",
-            lag.n > 0 && lag.p99 <= 250.0 && app.lag_never == 0,
-        )
-        .ratio(floor, "the do-nothing round trip @50, p99");
+    time_to_see(r, section, app).ratio(floor, "the do-nothing round trip @50, p99");
     if let Some(steady) = &app.steady {
         let lag = crate::http::Stats::of(&app.steady_lag);
         r.add(
@@ -122,34 +108,7 @@ pub fn report(r: &mut Report, results: &Results) {
         answered.p99,
         Unit::Ms,
     );
-    let per_push = app.fetches_per_push();
-    r.add(
-        section,
-        "view fetches per push per page",
-        per_push,
-        Unit::Times,
-    )
-    .goal("≤ 0.05", per_push <= 0.05)
-    .note(format!(
-        "{:.1} fetches, {:.1} pushes per page",
-        crate::crowd::Crowd::mean(&app.fetches),
-        crate::crowd::Crowd::mean(&app.pushes)
-    ));
-    r.add(
-        section,
-        "bytes per page (pushes + fetches)",
-        crate::crowd::Crowd::mean(&app.bytes),
-        Unit::Bytes,
-    );
-    r.add(
-        section,
-        "pages behind after the settle",
-        app.behind as f64,
-        Unit::Count,
-    )
-    .goal("0", app.behind == 0);
-    r.add(section, "updates lost", app.check.lost as f64, Unit::Count)
-        .goal("0", app.check.lost == 0);
+    page_rows(r, section, app, "bytes per page (pushes + fetches)");
     r.detail("campus_fair_watched_by_200_app_pages", app.to_json());
 }
 
@@ -187,7 +146,17 @@ pub fn report_pages(r: &mut Report, results: &Results) {
         let stats = updates.stats();
         r.add(section, "update (send → ack) p99", stats.p99, Unit::Ms);
     }
-    let lag = pages.lag_stats();
+    time_to_see(r, section, pages);
+    let answered = crate::http::Stats::of(&pages.lag_answered);
+    r.add(section, "ack → page holds it, p99", answered.p99, Unit::Ms);
+    page_rows(r, section, pages, "bytes per page (pushes, acks + fetches)");
+    r.detail("campus_fair_played_by_200_pages", pages.to_json());
+}
+
+/// The time from sending a change to a sampled page holding it, p50 and
+/// p99 (the goal's row, returned).
+fn time_to_see<'r>(r: &'r mut Report, section: &'static str, app: &AppWatchers) -> &'r mut Figure {
+    let lag = app.lag_stats();
     r.add(
         section,
         "time to see (sent → page holds it), p50",
@@ -196,15 +165,18 @@ pub fn report_pages(r: &mut Report, results: &Results) {
     )
     .note(format!(
         "{SAMPLED} sampled pages, n={}, never {}",
-        lag.n, pages.lag_never
+        lag.n, app.lag_never
     ));
     r.add(section, "time to see, p99", lag.p99, Unit::Ms).goal(
         "≤ 250 ms",
-        lag.n > 0 && lag.p99 <= 250.0 && pages.lag_never == 0,
-    );
-    let answered = crate::http::Stats::of(&pages.lag_answered);
-    r.add(section, "ack → page holds it, p99", answered.p99, Unit::Ms);
-    let per_push = pages.fetches_per_push();
+        lag.n > 0 && lag.p99 <= 250.0 && app.lag_never == 0,
+    )
+}
+
+/// What the pages fetched and received, whether they all caught up, and
+/// whether anything was lost.
+fn page_rows(r: &mut Report, section: &'static str, app: &AppWatchers, bytes: &'static str) {
+    let per_push = app.fetches_per_push();
     r.add(
         section,
         "view fetches per push per page",
@@ -214,28 +186,17 @@ pub fn report_pages(r: &mut Report, results: &Results) {
     .goal("≤ 0.05", per_push <= 0.05)
     .note(format!(
         "{:.1} fetches, {:.1} pushes per page",
-        crate::crowd::Crowd::mean(&pages.fetches),
-        crate::crowd::Crowd::mean(&pages.pushes)
+        Crowd::mean(&app.fetches),
+        Crowd::mean(&app.pushes)
     ));
-    r.add(
-        section,
-        "bytes per page (pushes, acks + fetches)",
-        crate::crowd::Crowd::mean(&pages.bytes),
-        Unit::Bytes,
-    );
+    r.add(section, bytes, Crowd::mean(&app.bytes), Unit::Bytes);
     r.add(
         section,
         "pages behind after the settle",
-        pages.behind as f64,
+        app.behind as f64,
         Unit::Count,
     )
-    .goal("0", pages.behind == 0);
-    r.add(
-        section,
-        "updates lost",
-        pages.check.lost as f64,
-        Unit::Count,
-    )
-    .goal("0", pages.check.lost == 0);
-    r.detail("campus_fair_played_by_200_pages", pages.to_json());
+    .goal("0", app.behind == 0);
+    r.add(section, "updates lost", app.check.lost as f64, Unit::Count)
+        .goal("0", app.check.lost == 0);
 }

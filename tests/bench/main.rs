@@ -35,6 +35,7 @@ mod http;
 mod live;
 mod load;
 mod many;
+mod page;
 mod pages;
 mod report;
 mod sequential;

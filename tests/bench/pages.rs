@@ -4,16 +4,17 @@
 //! is open), naming its participant and the layout it painted on: the
 //! fair's 20 updates of about 100 slots each, 50 pages at a time, each
 //! waiting for its `ack` before its next change (a page has one update in
-//! flight). Every page keeps its copy of the view as the app-like pages
-//! of [`crate::appwatchers`] do, its own changes included (an `ack` puts
-//! the painter's participant in its copy). Measured: the rate, the time
+//! flight). Every page keeps its copy of the view as [`crate::page`]
+//! says, its own changes included (an `ack` puts the painter's
+//! participant in its copy). Measured: the rate, the time
 //! from a page sending a change to the sampled pages holding it, view
 //! fetches per push and bytes per page, and nothing lost.
 
-use crate::appwatchers::{self, AppWatchers, Watcher};
+use crate::appwatchers::AppWatchers;
 use crate::fair::{self, CONCURRENCY, PARTICIPANTS, UPDATES_EACH, UPDATE_SLOTS};
 use crate::http;
 use crate::load;
+use crate::page::{self, Watcher};
 use crate::setup::{self, Bench, Painter};
 use std::time::Duration;
 
@@ -32,7 +33,7 @@ fn run_inner(bench: &Bench, cap: Duration, out: &mut AppWatchers) -> Result<(), 
     let (joins, painters) = fair::join_all(bench, &id, PARTICIPANTS, true, CONCURRENCY, cap);
     out.joins = Some(joins);
     let version_before = setup::version(bench, &agent, &id);
-    let mut pages = appwatchers::open_pages(bench, &id, painters.len())?;
+    let mut pages = page::open_pages(bench, &id, painters.len())?;
     for (page, painter) in pages.iter_mut().zip(&painters) {
         page.sign_in(painter)?;
     }
@@ -51,7 +52,7 @@ fn run_inner(bench: &Bench, cap: Duration, out: &mut AppWatchers) -> Result<(), 
     updates.errors += PARTICIPANTS - joined;
     out.updates = Some(updates);
     let (painters, pages): (Vec<Painter>, Vec<Watcher>) = seats.into_iter().unzip();
-    out.behind = appwatchers::settle(bench, &agent, &id, &pages);
+    out.behind = page::settle(bench, &agent, &id, &pages);
     let refs: Vec<&Painter> = painters.iter().collect();
     out.check = setup::check(bench, &agent, &id, &refs, version_before);
     out.check.lost += PARTICIPANTS - painters.len();
