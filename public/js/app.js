@@ -1,18 +1,17 @@
-// The appointment page (/a/{id}): loads the view, keeps it fresh (live
-// pushes applied to the page's copy, a fetch only when it must), and ties
-// together joining, painting (by hand, or from a
+// The appointment page (/a/{id}): draws the page's copy of the view, which
+// sync.js keeps current (live pushes applied to it, a fetch only when it
+// must), and ties together joining, painting (by hand, or from a
 // calendar file), the heatmap, best times, sharing (link, QR code, picture,
 // CSV) and the organiser's tools. The calendar import and the picture load
 // their code only when first used.
 import { t, initI18n, onLangChange, getLang } from './i18n.js';
-import { api, ApiError, watchReach, backoff, offline, whenBack } from './api.js';
+import { api, watchReach, offline, whenBack } from './api.js';
 import { store } from './store.js';
 import { buildLayout, browserZone, rangeText, zoneLabel, scheduleText } from './time.js';
 import { Painter, gridKey } from './paint.js';
 import { Heatmap } from './heatmap.js';
 import { renderBest, lengthChoices, duration } from './best.js';
-import { connectLive } from './live.js';
-import { applyPush, withParticipant } from './push.js';
+import { syncView } from './sync.js';
 import { setupJoin } from './join.js';
 import { shareBlock } from './share.js';
 import { h, icon, $, $$, confirmDialog, headcount } from './ui.js';
@@ -97,74 +96,8 @@ setupJoin($('#join'), {
 painter.setSession(id, state.me);
 setupAnswerTools(painter, { toast: (msg) => toast(msg), view: () => state.view, layout: () => state.L });
 
-// --- fetching ----------------------------------------------------------------
-// The view is fetched when the page opens, on a `view` message, after a gap
-// (a hello newer than the copy, a push whose `since` is not its version),
-// while polling without a socket, and when the minimum length of the best
-// times changes: never once per push. A failed fetch is retried after a
-// backoff; offline, it waits for the network.
-const fetching = { attempt: 0, timer: null };
-async function refresh() {
-  if (state.gone || fetching.timer) return;
-  if (state.loading) { state.again = true; return; }
-  if (state.view && offline()) return; // the 'online' event fetches
-  state.loading = true;
-  try {
-    // Sent with a token: a private appointment shows the organiser
-    // everything, and a participant their own answers.
-    const token = store.admin(id) ?? state.me?.token;
-    const r = await api.view(id, { etag: state.etag, minSlots: state.minSlots, token });
-    fetching.attempt = 0;
-    if (r.status === 200) { apply(r.data); state.etag = r.etag; }
-  } catch (err) {
-    if (!(err instanceof ApiError)) throw err;
-    if (err.status === 404) gone(false);
-    else if (!state.view) failed();
-    else if (err.transient) {
-      fetching.timer = setTimeout(() => { fetching.timer = null; refresh(); }, backoff(fetching.attempt++, err));
-    }
-  } finally {
-    state.loading = false;
-    if (state.again) { state.again = false; refresh(); }
-  }
-}
-whenBack(() => { clearTimeout(fetching.timer); fetching.timer = null; fetching.attempt = 0; refresh(); });
-
-/** An `update` push (push.js); a push that does not follow the copy is a gap: fetch. */
-function onUpdate(push) {
-  const started = performance.now();
-  // The push carries the best times of any length; a longer minimum is
-  // the server's to filter: fetched at most every few seconds.
-  const next = applyPush(state.view, push, { keepBest: state.minSlots > 1 });
-  if (!next) { refresh(); return; }
-  if (state.minSlots > 1) bestLater();
-  // Who is awaited, and why no best time is left, come with the view only.
-  const v = state.view;
-  if ((v.waiting != null && (push.removed?.length || push.participants?.some((p) => !v.participants.some((q) => q.id === p.id))))
-    || (!next.best.length && (v.required?.length || v.min_people))) bestLater(0);
-  apply(next);
-  // What applying a push costs on this device: a user timing (only the
-  // latest is kept; a PerformanceObserver sees each).
-  performance.clearMeasures('live:apply');
-  performance.measure('live:apply', { start: started });
-}
-
-/** Refetches the view with the chosen minimum length, at most once in
- *  BEST_MS while pushes come in. */
-const BEST_MS = 5000;
-let bestTimer = null;
-function bestLater(ms = BEST_MS) {
-  bestTimer ??= setTimeout(() => { bestTimer = null; refresh(); }, ms);
-}
-
-/** The painter's own participant as the server saved it (an `ack` or the
- *  update's answer); the group's numbers come with the push. */
-function applyOwn(p) {
-  const next = withParticipant(state.view, p);
-  if (!next) return;
-  state.view = next;
-  render();
-}
+// --- keeping the copy current (sync.js) ---------------------------------------
+const { refresh, applyOwn, startLive } = syncView(id, state, { apply, gone, failed, render, renderLive, reached });
 
 function apply(view) {
   if (state.view && view.version < state.view.version) return;
@@ -244,19 +177,6 @@ function layout() {
   state.L = buildLayout(v, zone, lang) ?? buildLayout(v, v.timezone, lang);
   painter.setLayout(state.L);
   heat.setLayout(state.L);
-}
-
-function startLive() {
-  state.live = connectLive(id, {
-    // A hello at a version already shown needs no fetch.
-    onHello: (version) => { if (!(version <= state.view?.version)) refresh(); },
-    onUpdate,
-    onView: () => refresh(),
-    onPoll: () => refresh(),
-    onStatus: (s) => { state.socket = s; renderLive(); },
-    onAlive: () => reached(true),
-    adminToken: () => store.admin(id),
-  });
 }
 
 function reached(ok) {
