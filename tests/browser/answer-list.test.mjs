@@ -71,7 +71,8 @@ test('the list answers with the keyboard alone, reads counts and names as text, 
   // And back to the grid, with the keyboard.
   await page.focus('#list-mode');
   await page.keyboard.press('Enter');
-  assert.equal(await page.isVisible('#paint-grid'), true);
+  // The toggle runs once its module's import resolves: a moment later.
+  await eventually(() => page.isVisible('#paint-grid'), 3000, 'the grid is back');
   assertQuiet(ctx);
   await ctx.close();
 });
