@@ -147,10 +147,15 @@ fn socket_rows(
     );
     fig.ratio(base.object_rps, DO_50)
         .goal("≥ 2× over HTTP", http > 0.0 && rps >= 2.0 * http);
+    // A phase left out of the run (`BENCH_PHASES`) has no rate to compare.
+    let times = |base: f64| match base > 0.0 {
+        true => format!("{:.2}×", rps / base),
+        false => "not measured:".into(),
+    };
     fig.note(format!(
-        "{:.2}× HTTP with 200 watching ({http:.0}/s), {:.2}× HTTP with none, {} updates",
-        rps / http.max(1e-9),
-        rps / no_sockets.max(1e-9),
+        "{} HTTP with 200 watching ({http:.0}/s), {} HTTP with none, {} updates",
+        times(http),
+        times(no_sockets),
         u.n
     ));
     latency_rows(r, section, "update (send → ack)", u, base);

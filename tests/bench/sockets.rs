@@ -13,6 +13,7 @@ use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, Ordering};
 use std::sync::{mpsc, Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
+use support::live::{read_once, Received};
 use tungstenite::protocol::Role;
 use tungstenite::stream::MaybeTlsStream;
 use tungstenite::{Message, WebSocket};
@@ -213,16 +214,11 @@ pub enum Next {
 /// skipped), until `stop` is set.
 pub fn next_text(socket: &mut WebSocket<MaybeTlsStream<TcpStream>>, stop: &AtomicBool) -> Next {
     while !stop.load(Ordering::Relaxed) {
-        match socket.read() {
-            Ok(Message::Text(text)) => return Next::Text(text.to_string()),
-            Ok(Message::Close(frame)) => return Next::Closed(frame.map(|f| u16::from(f.code))),
-            Ok(_) => {}
-            Err(tungstenite::Error::Io(e))
-                if matches!(
-                    e.kind(),
-                    std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
-                ) => {}
-            Err(_) => return Next::Ended,
+        match read_once(socket) {
+            Received::Text(text) => return Next::Text(text),
+            Received::Closed(code) => return Next::Closed(code),
+            Received::Nothing => {}
+            Received::Ended(_) => return Next::Ended,
         }
     }
     Next::Ended

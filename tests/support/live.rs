@@ -12,6 +12,35 @@ use tungstenite::protocol::frame::coding::CloseCode;
 use tungstenite::stream::MaybeTlsStream;
 use tungstenite::{Message, WebSocket};
 
+/// What one read of a socket whose reads time out got.
+pub enum Received {
+    Text(String),
+    /// A close frame, with its code when it had one.
+    Closed(Option<u16>),
+    /// Nothing yet: the read timed out, or brought a ping or binary frame.
+    Nothing,
+    /// The connection ended without a close frame.
+    Ended(tungstenite::Error),
+}
+
+/// Reads once from `socket` (the tests' sockets and the bench's).
+pub fn read_once(socket: &mut WebSocket<MaybeTlsStream<TcpStream>>) -> Received {
+    match socket.read() {
+        Ok(Message::Text(text)) => Received::Text(text.to_string()),
+        Ok(Message::Close(frame)) => Received::Closed(frame.map(|f| u16::from(f.code))),
+        Ok(_) => Received::Nothing,
+        Err(tungstenite::Error::Io(e))
+            if matches!(
+                e.kind(),
+                std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+            ) =>
+        {
+            Received::Nothing
+        }
+        Err(e) => Received::Ended(e),
+    }
+}
+
 /// How long any one expected message may take to arrive.
 const WAIT: Duration = Duration::from_secs(10);
 
@@ -100,18 +129,11 @@ impl Live {
     #[track_caller]
     pub fn event_before(&mut self, deadline: Instant) -> Option<Event> {
         loop {
-            match self.socket.read() {
-                Ok(Message::Text(text)) => return Some(Event::Text(text)),
-                Ok(Message::Close(frame)) => {
-                    return Some(Event::Closed(frame.map(|f| u16::from(f.code))));
-                }
-                Ok(_) => {}
-                Err(tungstenite::Error::Io(e))
-                    if matches!(
-                        e.kind(),
-                        std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
-                    ) => {}
-                Err(e) => panic!("socket {}: the connection ended: {e}", self.name),
+            match read_once(&mut self.socket) {
+                Received::Text(text) => return Some(Event::Text(text)),
+                Received::Closed(code) => return Some(Event::Closed(code)),
+                Received::Nothing => {}
+                Received::Ended(e) => panic!("socket {}: the connection ended: {e}", self.name),
             }
             if Instant::now() >= deadline {
                 return None;
